@@ -1,0 +1,1 @@
+"""JobBridge: public employment service and labor-cooperation platform."""

@@ -1,0 +1,7 @@
+from .audit import AuditEvent
+from .industries import Industry
+from .occupations import Occupation, OccupationAlias
+from .regions import Grid, Region
+from .users import Role, User
+
+__all__ = ["AuditEvent", "Grid", "Industry", "Occupation", "OccupationAlias", "Region", "Role", "User"]

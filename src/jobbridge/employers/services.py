@@ -1,0 +1,101 @@
+"""Writes for enterprises, visits, hiring needs and postings."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from jobbridge.core.audit import audit
+from jobbridge.core.models import AuditEvent
+from jobbridge.people.services import ServiceError
+from jobbridge.people.validation import FieldError
+
+from .models import Enterprise, HiringNeed, IndustrialPark, Posting, Visit
+from .validation import clean_enterprise, clean_posting
+
+
+@transaction.atomic
+def enterprise_register(*, actor, data: dict) -> Enterprise:
+    clean, errors = clean_enterprise(data)
+    if errors:
+        raise ServiceError(errors)
+    if Enterprise.objects.filter(uscc=clean["uscc"]).exists():
+        raise ServiceError([FieldError("uscc", _("该统一社会信用代码已登记"))])
+    park_name = clean.pop("park_name")
+    enterprise = Enterprise(**clean)
+    if park_name:
+        enterprise.park, _c = IndustrialPark.objects.get_or_create(name=park_name, defaults={"region_id": clean["region_id"]})
+    enterprise.save()
+    audit(actor=actor, action=AuditEvent.Action.CREATE, obj=enterprise)
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_update(*, actor, enterprise: Enterprise, data: dict) -> Enterprise:
+    merged = {"name": enterprise.name, "uscc": enterprise.uscc, "region": enterprise.region_id,
+              "industry": enterprise.industry_id, **data}
+    clean, errors = clean_enterprise(merged)
+    if errors:
+        raise ServiceError(errors)
+    if clean["uscc"] != enterprise.uscc and Enterprise.objects.filter(uscc=clean["uscc"]).exists():
+        raise ServiceError([FieldError("uscc", _("该统一社会信用代码已登记"))])
+    park_name = clean.pop("park_name")
+    for k, v in clean.items():
+        if k in ("name", "uscc", "region_id", "industry_id") or k.removesuffix("_id") in data:
+            setattr(enterprise, k, v)
+    if park_name:
+        enterprise.park, _c = IndustrialPark.objects.get_or_create(name=park_name, defaults={"region_id": clean["region_id"]})
+    enterprise.save()
+    audit(actor=actor, action=AuditEvent.Action.UPDATE, obj=enterprise, fields=sorted(data))
+    return enterprise
+
+
+@transaction.atomic
+def posting_create(*, actor, enterprise: Enterprise, data: dict) -> Posting:
+    clean, errors = clean_posting(data)
+    if errors:
+        raise ServiceError(errors)
+    if clean["filled"] >= clean["headcount"] and clean["status"] == Posting.Status.OPEN:
+        clean["status"] = Posting.Status.FILLED
+    posting = Posting.objects.create(enterprise=enterprise, **clean)
+    audit(actor=actor, action=AuditEvent.Action.CREATE, obj=posting)
+    return posting
+
+
+@transaction.atomic
+def posting_update(*, actor, posting: Posting, data: dict) -> Posting:
+    current = {f: getattr(posting, f) for f in ("title", "headcount", "filled", "wage_min", "wage_max",
+                                                  "valid_from", "valid_until", "status", "description",
+                                                  "required_skills", "required_certificates", "min_education",
+                                                  "board", "lodging", "disability_friendly")}
+    current.update(occupation=posting.occupation_id or "", work_region=posting.work_region_id,
+                   target_groups=",".join(posting.target_groups))
+    clean, errors = clean_posting({**current, **data})
+    if errors:
+        raise ServiceError(errors)
+    posting = Posting.objects.select_for_update().get(pk=posting.pk)
+    for k, v in clean.items():
+        setattr(posting, k, v)
+    posting.save()
+    audit(actor=actor, action=AuditEvent.Action.UPDATE, obj=posting, fields=sorted(data))
+    return posting
+
+
+@transaction.atomic
+def posting_close(*, actor, posting: Posting) -> Posting:
+    posting.status = Posting.Status.CLOSED
+    posting.save(update_fields=["status", "updated_at"])
+    audit(actor=actor, action=AuditEvent.Action.UPDATE, obj=posting, status="closed")
+    return posting
+
+
+@transaction.atomic
+def visit_record(*, actor, enterprise: Enterprise, visited_on, notes: str = "", needs: list[dict] | None = None) -> Visit:
+    """A commissioner's visit with the hiring needs it found (open now or expected later)."""
+    visit = Visit.objects.create(enterprise=enterprise, visited_by=actor, visited_on=visited_on, notes=notes)
+    for i, need in enumerate(needs or [], start=1):
+        if not need.get("title") or int(need.get("headcount") or 0) < 1:
+            raise ServiceError([FieldError(f"needs[{i}]", _("岗位名称和需求人数（至少1人）必填"))])
+        HiringNeed.objects.create(enterprise=enterprise, visit=visit, title=need["title"][:64],
+                                  occupation_id=need.get("occupation") or None, headcount=int(need["headcount"]),
+                                  needed_by=need.get("needed_by"), notes=need.get("notes", ""))
+    audit(actor=actor, action=AuditEvent.Action.CREATE, obj=visit, needs=len(needs or []))
+    return visit

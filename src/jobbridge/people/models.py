@@ -1,0 +1,217 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jobbridge.core.models import Grid, Industry, Occupation, Region, Role
+from jobbridge.core.models.regions import in_subtree
+
+
+class Education(models.TextChoices):
+    NONE = "none", _("未上学")
+    PRIMARY = "primary", _("小学")
+    JUNIOR = "junior", _("初中")
+    SENIOR = "senior", _("高中")
+    VOCATIONAL = "vocational", _("中专/技校")
+    JUNIOR_COLLEGE = "college", _("大专")
+    BACHELOR = "bachelor", _("本科")
+    POSTGRADUATE = "postgraduate", _("研究生")
+
+
+EDUCATION_RANK = {value: rank for rank, value in enumerate(Education.values)}
+
+
+class EmploymentStatus(models.TextChoices):
+    UNEMPLOYED = "unemployed", _("未就业")
+    EMPLOYED = "employed", _("已就业")
+    FLEXIBLE = "flexible", _("灵活就业")
+    STUDENT = "student", _("在校学生")
+    OUT_OF_LABOR_FORCE = "inactive", _("非劳动力")
+
+
+class PriorityCriterion(models.TextChoices):
+    DISABILITY = "disability", _("残疾人")
+    ZERO_EMPLOYMENT_FAMILY = "zero_employment", _("零就业家庭成员")
+    REGISTERED_UNEMPLOYED = "registered_unemployed", _("登记失业人员")
+    POVERTY_ALLEVIATION = "poverty", _("脱贫攻坚建档立卡户")
+    LIFTED_OUT_OF_POVERTY = "lifted_out", _("脱贫人口")
+
+
+class Household(models.Model):
+    """A household as registered locally; zero-employment families are found by looking at it."""
+
+    code = models.CharField(_("户编号"), max_length=32, unique=True)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name=_("所在地"))
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("家庭户")
+        verbose_name_plural = _("家庭户")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class SeekerQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(merged_into__isnull=True)
+
+    def visible_to(self, user) -> "SeekerQuerySet":
+        """The one rule for who sees which job seekers; every list, detail, export and API uses it."""
+        if not user.is_authenticated:
+            return self.none()
+        qs = self.active()
+        if user.role == Role.ADMIN or user.is_superuser:
+            return qs
+        if user.role == Role.BUREAU:
+            if user.region_id is None:
+                return qs.none()
+            # A bureau sees those who live or hold hukou in its region subtree.
+            return qs.filter(in_subtree("residence_region_id", user.region_id)
+                             | in_subtree("hukou_region_id", user.region_id))
+        if user.role == Role.COMMISSIONER:
+            return qs.filter(grid__in=user.grids.all())
+        if user.role == Role.SEEKER:
+            return qs.filter(user=user)
+        # Recruiters see applicants through the placement pipeline, not the seeker register.
+        return qs.none()
+
+    def with_priority(self, criterion: str, on=None) -> "SeekerQuerySet":
+        return self.filter(Exists(PriorityDiagnosis.objects.current(on).filter(seeker=OuterRef("pk"),
+                                                                               criterion=criterion)))
+
+    def in_region(self, code: str) -> "SeekerQuerySet":
+        return self.filter(in_subtree("hukou_region_id", code) | in_subtree("residence_region_id", code))
+
+
+class Seeker(models.Model):
+    class Gender(models.TextChoices):
+        MALE = "M", _("男")
+        FEMALE = "F", _("女")
+
+    class Source(models.TextChoices):
+        SELF = "self", _("本人登记")
+        STAFF = "staff", _("工作人员登记")
+        IMPORT = "import", _("花名册导入")
+        DEMO = "demo", _("演示数据")
+
+    name = models.CharField(_("姓名"), max_length=64, db_index=True)
+    # The ID number is never stored in clear: ciphertext, keyed hash for look-up, masked form for lists.
+    id_cipher = models.BinaryField(_("身份证号（密文）"))
+    id_hash = models.CharField(max_length=64, unique=True)
+    id_masked = models.CharField(_("身份证号"), max_length=18)
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
+    birth_date = models.DateField(_("出生日期"))
+    phone_cipher = models.BinaryField(_("手机号（密文）"), null=True, blank=True)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    phone_masked = models.CharField(_("手机号"), max_length=11, blank=True)
+
+    hukou_region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("户籍地"))
+    residence_region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("现居住地")
+    )
+    grid = models.ForeignKey(Grid, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("网格"))
+    household = models.ForeignKey(
+        Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="members", verbose_name=_("家庭户")
+    )
+
+    education = models.CharField(_("学历"), max_length=16, choices=Education.choices, blank=True)
+    major = models.CharField(_("所学专业"), max_length=64, blank=True)
+    skills_text = models.TextField(_("技能"), blank=True)
+    skill_occupations = models.ManyToManyField(Occupation, blank=True, related_name="+", verbose_name=_("技能职业"))
+
+    # Job intentions.
+    desired_occupations = models.ManyToManyField(Occupation, blank=True, related_name="+", verbose_name=_("意向职业"))
+    desired_industries = models.ManyToManyField(Industry, blank=True, related_name="+", verbose_name=_("意向行业"))
+    desired_regions = models.ManyToManyField(Region, blank=True, related_name="+", verbose_name=_("意向工作地"))
+    accepts_anywhere = models.BooleanField(_("工作地不限"), default=False)
+    expected_wage = models.PositiveIntegerField(_("期望月薪（元）"), null=True, blank=True)
+    available_from = models.DateField(_("可到岗日期"), null=True, blank=True)
+
+    employment_status = models.CharField(
+        _("就业状态"), max_length=16, choices=EmploymentStatus.choices, default=EmploymentStatus.UNEMPLOYED
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="seeker"
+    )
+    source = models.CharField(_("来源"), max_length=8, choices=Source.choices, default=Source.STAFF)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SeekerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("求职者")
+        verbose_name_plural = _("求职者")
+        permissions = [("view_id_number", _("可查看完整身份证号和手机号"))]
+        indexes = [
+            models.Index(fields=["hukou_region", "id"]),
+            models.Index(fields=["residence_region", "id"]),
+            models.Index(fields=["name", "birth_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PriorityDiagnosisQuerySet(models.QuerySet):
+    def current(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(Q(valid_from__lte=on), Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+
+
+class PriorityDiagnosis(models.Model):
+    """A dated, evidenced finding that a person belongs to a priority group (not a boolean)."""
+
+    seeker = models.ForeignKey(Seeker, on_delete=models.CASCADE, related_name="diagnoses")
+    criterion = models.CharField(_("认定类别"), max_length=24, choices=PriorityCriterion.choices)
+    evidence = models.CharField(_("证明材料"), max_length=128, help_text=_("如残疾证号、失业登记证号"))
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("认定人")
+    )
+    valid_from = models.DateField(_("有效期起"))
+    valid_until = models.DateField(_("有效期止"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PriorityDiagnosisQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("就业困难认定")
+        verbose_name_plural = _("就业困难认定")
+        indexes = [models.Index(fields=["criterion", "seeker"])]
+        constraints = [
+            models.UniqueConstraint(fields=["seeker", "criterion", "valid_from"], name="uniq_diagnosis_per_start"),
+        ]
+
+
+class Certificate(models.Model):
+    seeker = models.ForeignKey(Seeker, on_delete=models.CASCADE, related_name="certificates")
+    name = models.CharField(_("证书名称"), max_length=64)
+    number = models.CharField(_("证书编号"), max_length=64, blank=True)
+    occupation = models.ForeignKey(Occupation, null=True, blank=True, on_delete=models.SET_NULL)
+    issued_on = models.DateField(_("发证日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("证书")
+        verbose_name_plural = _("证书")
+        constraints = [models.UniqueConstraint(fields=["seeker", "name"], name="uniq_certificate_name")]
+
+
+class WorkHistory(models.Model):
+    seeker = models.ForeignKey(Seeker, on_delete=models.CASCADE, related_name="work_history")
+    employer_name = models.CharField(_("工作单位"), max_length=128)
+    title = models.CharField(_("岗位"), max_length=64)
+    occupation = models.ForeignKey(Occupation, null=True, blank=True, on_delete=models.SET_NULL)
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.SET_NULL)
+    started_on = models.DateField(_("开始"), null=True, blank=True)
+    ended_on = models.DateField(_("结束"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("工作经历")
+        verbose_name_plural = _("工作经历")
+        ordering = ["-started_on"]
