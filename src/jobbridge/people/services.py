@@ -134,3 +134,50 @@ def seeker_reveal(*, actor, seeker: Seeker, request=None) -> dict:
         "id_number": pii.decrypt(seeker.id_cipher),
         "phone": pii.decrypt(seeker.phone_cipher) if seeker.phone_cipher else "",
     }
+
+
+_FILLABLE = ("phone_cipher", "phone_hash", "phone_masked", "residence_region_id", "grid_id", "household_id",
+             "education", "major", "skills_text", "expected_wage", "available_from", "user_id")
+
+
+@transaction.atomic
+def seeker_merge(*, actor, keep: Seeker, drop: Seeker) -> Seeker:
+    """Merge ``drop`` into ``keep``: every record linked to ``drop`` moves to ``keep``, empty fields
+    of ``keep`` are filled from ``drop``, and ``drop`` stays as a tombstone pointing at ``keep``
+    (so its ID number still leads to the person). Works for links added by later apps too:
+    it walks every foreign key that points at Seeker."""
+    from django.db import IntegrityError
+
+    if keep.pk == drop.pk:
+        raise ServiceError([FieldError("drop", _("不能与自己合并"))])
+    keep = Seeker.objects.select_for_update().get(pk=keep.pk)
+    drop = Seeker.objects.select_for_update().get(pk=drop.pk)
+    if keep.merged_into_id or drop.merged_into_id:
+        raise ServiceError([FieldError("drop", _("已合并的记录不能再合并"))])
+    moved: dict[str, int] = {}
+    for rel in Seeker._meta.related_objects:
+        if rel.many_to_many or rel.one_to_one or rel.related_model is Seeker:
+            continue
+        fk = rel.field.name
+        for obj in rel.related_model._base_manager.filter(**{fk: drop}):
+            try:
+                with transaction.atomic():
+                    setattr(obj, fk, keep)
+                    obj.save(update_fields=[fk])
+                moved[rel.related_model._meta.label_lower] = moved.get(rel.related_model._meta.label_lower, 0) + 1
+            except IntegrityError:
+                # keep already has the same record (same certificate, same diagnosis): one copy is enough.
+                obj.delete()
+    for m2m in ("desired_occupations", "desired_industries", "desired_regions", "skill_occupations"):
+        getattr(keep, m2m).add(*getattr(drop, m2m).all())
+    for attr in _FILLABLE:
+        if not getattr(keep, attr) and getattr(drop, attr):
+            setattr(keep, attr, getattr(drop, attr))
+            if attr == "user_id":
+                drop.user = None
+    keep.accepts_anywhere = keep.accepts_anywhere or drop.accepts_anywhere
+    drop.merged_into = keep
+    drop.save()
+    keep.save()
+    audit(actor=actor, action=AuditEvent.Action.MERGE, obj=keep, dropped=drop.pk, moved=moved)
+    return keep

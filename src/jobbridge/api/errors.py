@@ -1,0 +1,121 @@
+"""One error format for the whole API:
+
+    {"error": {"code": "validation_error", "message": "...",
+               "fields": [{"field": "id_number", "message": "校验位应为4"}]}}
+
+Every exception an endpoint (or ninja itself) can raise is mapped here, so a client handles a
+single shape whatever went wrong, and an unexpected failure never leaks a traceback.
+"""
+
+import logging
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from jobbridge.core.regions import UnknownRegion
+from jobbridge.people.services import ServiceError
+
+logger = logging.getLogger(__name__)
+
+_CODES_BY_STATUS = {400: "bad_request", 401: "not_authenticated", 403: "permission_denied", 404: "not_found",
+                    405: "method_not_allowed", 422: "validation_error", 429: "throttled"}
+
+
+class FieldErrorOut(Schema):
+    field: str
+    message: str
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    fields: list[FieldErrorOut] = []
+
+
+class ErrorOut(Schema):
+    error: ErrorBody
+
+
+# Documented on every operation so generated clients know the error shape.
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class ApiError(Exception):
+    """Raised by endpoints for refusals the services do not express themselves."""
+
+    def __init__(self, status: int, message: str, fields: list[tuple[str, str]] | None = None, code: str = ""):
+        self.status = status
+        self.code = code or _CODES_BY_STATUS.get(status, "error")
+        self.message = message
+        self.fields = fields or []
+        super().__init__(message)
+
+
+def error_body(code: str, message: str, fields=()) -> dict:
+    return {"error": {"code": code, "message": message,
+                      "fields": [{"field": f, "message": m} for f, m in fields]}}
+
+
+def _ninja_field(loc) -> str:
+    """("body", "payload", "id_number") -> "id_number"; ("query", "limit") -> "limit"."""
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("body", "query", "path", "header", "cookie", "form", "file"):
+        source, parts = parts[0], parts[1:]
+        if source == "body" and len(parts) > 1:
+            parts = parts[1:]  # the endpoint's argument name means nothing to the caller
+    return ".".join(parts) or "__all__"
+
+
+def install(api) -> None:
+    def respond(request, status, code, message, fields=()):
+        return api.create_response(request, error_body(code, message, fields), status=status)
+
+    @api.exception_handler(ApiError)
+    def on_api_error(request, exc: ApiError):
+        return respond(request, exc.status, exc.code, exc.message, exc.fields)
+
+    @api.exception_handler(ServiceError)
+    def on_service_error(request, exc: ServiceError):
+        return respond(request, 422, "validation_error", _("输入有误"), [(e.field, e.message) for e in exc.errors])
+
+    @api.exception_handler(UnknownRegion)
+    def on_unknown_region(request, exc: UnknownRegion):
+        return respond(request, 422, "validation_error", str(exc), [("region", str(exc))])
+
+    @api.exception_handler(ValidationError)
+    def on_validation_error(request, exc: ValidationError):
+        fields = [(_ninja_field(e.get("loc", ())), e.get("msg", "")) for e in exc.errors]
+        return respond(request, 422, "validation_error", _("输入有误"), fields)
+
+    @api.exception_handler(AuthenticationError)
+    def on_unauthenticated(request, exc):
+        response = respond(request, 401, "not_authenticated", _("请先登录或提供有效的API令牌"))
+        response["WWW-Authenticate"] = 'Bearer realm="jobbridge"'
+        return response
+
+    @api.exception_handler(HttpError)
+    def on_http_error(request, exc: HttpError):
+        code = _CODES_BY_STATUS.get(exc.status_code, "error")
+        if exc.status_code == 403 and "CSRF" in exc.message:
+            code = "csrf_failed"
+        return respond(request, exc.status_code, code, exc.message)
+
+    @api.exception_handler(Http404)
+    def on_not_found(request, exc):
+        return respond(request, 404, "not_found", _("记录不存在或无权访问"))
+
+    @api.exception_handler(ObjectDoesNotExist)
+    def on_does_not_exist(request, exc):
+        return respond(request, 404, "not_found", _("记录不存在或无权访问"))
+
+    @api.exception_handler(PermissionDenied)
+    def on_permission_denied(request, exc):
+        return respond(request, 403, "permission_denied", str(exc) or _("无权执行此操作"))
+
+    @api.exception_handler(Exception)
+    def on_unexpected(request, exc):
+        logger.exception("API error on %s %s", request.method, request.path)
+        return respond(request, 500, "server_error", _("服务器内部错误，已记录"))

@@ -1,0 +1,72 @@
+"""One row per uploaded roster: what was sent, by whom, how far it got and what came of it."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jobbridge.core.models import Role
+
+
+class ImportKind(models.TextChoices):
+    SEEKERS = "seekers", _("求职者")
+    ENTERPRISES = "enterprises", _("用人单位")
+    POSTINGS = "postings", _("招聘岗位")
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ImportJobQuerySet":
+        """Administrators see every upload; other staff see their own (an upload holds clear ID numbers)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser or user.role == Role.ADMIN:
+            return self
+        if user.role in (Role.BUREAU, Role.COMMISSIONER):
+            return self.filter(created_by=user)
+        return self.none()
+
+
+class ImportJob(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("导入中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    kind = models.CharField(_("类型"), max_length=16, choices=ImportKind.choices)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    file = models.FileField(_("文件"), upload_to="imports/uploads/%Y/%m/", max_length=255)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField(_("大小（字节）"), default=0)
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
+    done_rows = models.PositiveIntegerField(_("已处理行数"), default=0)
+    # {"rows", "created", "updated", "unchanged", "rejected", "errors": [...], "file_error": "..."}
+    summary = models.JSONField(_("结果"), default=dict, blank=True)
+    error_file = models.FileField(_("错误清单"), upload_to="imports/errors/%Y/%m/", max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("上传人"),
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.original_name}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 100 if self.is_finished else 0
+        return min(100, self.done_rows * 100 // self.total_rows)
