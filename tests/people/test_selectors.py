@@ -16,7 +16,9 @@ def test_zero_employment_households():
     retired = Household.objects.create(code="H-RETIRED", region_id="630202001")
     SeekerFactory(household=zero, employment_status="unemployed", birth_date=dt.date(1980, 1, 1))
     SeekerFactory(household=zero, employment_status="student", birth_date=dt.date(2005, 1, 1))
-    SeekerFactory(household=zero, employment_status="employed", birth_date=dt.date(1950, 1, 1))  # 73: retired age
+    SeekerFactory(
+        household=zero, employment_status="employed", birth_date=dt.date(1950, 1, 1)
+    )  # 73: retired age
     SeekerFactory(household=mixed, employment_status="unemployed", birth_date=dt.date(1980, 1, 1))
     SeekerFactory(household=mixed, employment_status="flexible", birth_date=dt.date(1982, 1, 1))
     SeekerFactory(household=retired, employment_status="unemployed", birth_date=dt.date(1940, 1, 1))
@@ -25,4 +27,6 @@ def test_zero_employment_households():
     xining_clerk = UserFactory(region_id="630100")
     assert not zero_employment_households(Seeker.objects.visible_to(xining_clerk), on=on).exists()
     ledu_clerk = UserFactory(region_id="630202")
-    assert [h.code for h in zero_employment_households(Seeker.objects.visible_to(ledu_clerk), on=on)] == ["H-ZERO"]
+    assert [h.code for h in zero_employment_households(Seeker.objects.visible_to(ledu_clerk), on=on)] == [
+        "H-ZERO"
+    ]

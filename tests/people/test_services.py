@@ -54,8 +54,9 @@ def test_register_stores_pii_encrypted_and_masked():
 
 def test_register_refuses_bad_fields_and_names_them():
     with pytest.raises(ServiceError) as e:
-        seeker_register(actor=UserFactory(), data=_data(id_number="632123198001011230", hukou_region="月球",
-                                                       phone="123"))
+        seeker_register(
+            actor=UserFactory(), data=_data(id_number="632123198001011230", hukou_region="月球", phone="123")
+        )
     fields = {err.field: err.message for err in e.value.errors}
     assert fields["id_number"] == "校验位应为4"
     assert "月球" in fields["hukou_region"]
@@ -74,7 +75,9 @@ def test_priority_needs_evidence():
     with pytest.raises(ServiceError) as e:
         seeker_register(actor=UserFactory(), data=_data(priority="残疾人"))
     assert e.value.errors[0].field == "priority_evidence"
-    seeker = seeker_register(actor=UserFactory(), data=_data(priority="残疾人", priority_evidence="63212319800101123411"))
+    seeker = seeker_register(
+        actor=UserFactory(), data=_data(priority="残疾人", priority_evidence="63212319800101123411")
+    )
     assert PriorityDiagnosis.objects.get(seeker=seeker).criterion == "disability"
 
 
@@ -89,13 +92,25 @@ def test_update_changes_only_given_fields():
 
 def test_current_diagnoses_respect_validity():
     seeker = SeekerFactory()
-    diagnosis_add(actor=UserFactory(), seeker=seeker, criterion="registered_unemployed", evidence="U-1",
-                  valid_from=dt.date(2020, 1, 1), valid_until=dt.date(2020, 12, 31))
+    diagnosis_add(
+        actor=UserFactory(),
+        seeker=seeker,
+        criterion="registered_unemployed",
+        evidence="U-1",
+        valid_from=dt.date(2020, 1, 1),
+        valid_until=dt.date(2020, 12, 31),
+    )
     assert not Seeker.objects.with_priority("registered_unemployed").exists()
     assert Seeker.objects.with_priority("registered_unemployed", on=dt.date(2020, 6, 1)).get() == seeker
     with pytest.raises(ServiceError, match="早于"):
-        diagnosis_add(actor=UserFactory(), seeker=seeker, criterion="disability", evidence="D",
-                      valid_from=dt.date(2021, 1, 1), valid_until=dt.date(2020, 1, 1))
+        diagnosis_add(
+            actor=UserFactory(),
+            seeker=seeker,
+            criterion="disability",
+            evidence="D",
+            valid_from=dt.date(2021, 1, 1),
+            valid_until=dt.date(2020, 1, 1),
+        )
 
 
 def test_reveal_requires_permission_and_is_audited():

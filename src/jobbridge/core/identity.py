@@ -52,7 +52,9 @@ def parse_resident_id(value: object) -> ResidentId:
     try:
         ric.validate(number)
     except InvalidComponent:
-        raise ValueError(_("出生地代码%(c)s不存在或在%(y)d年未使用") % {"c": number[:6], "y": birth.year}) from None
+        raise ValueError(
+            _("出生地代码%(c)s不存在或在%(y)d年未使用") % {"c": number[:6], "y": birth.year}
+        ) from None
     except (InvalidChecksum, InvalidFormat, InvalidLength, ValidationError) as e:  # pragma: no cover
         raise ValueError(str(e)) from None
     gender = "M" if int(number[16]) % 2 else "F"
@@ -72,8 +74,8 @@ def normalize_mobile(value: object) -> str:
     if (
         parsed.country_code != 86
         or not phonenumbers.is_valid_number(parsed)
-        or phonenumbers.number_type(parsed) not in (phonenumbers.PhoneNumberType.MOBILE,
-                                                    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+        or phonenumbers.number_type(parsed)
+        not in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
     ):
         raise ValueError(_("“%(v)s”不是有效的中国大陆手机号") % {"v": text})
     return national

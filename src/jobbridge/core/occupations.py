@@ -34,4 +34,6 @@ def resolve_occupation(value: object) -> str:
         return next(iter(match))
     if not match:
         raise ValueError(_("未知职业“%(v)s”，请填写职业分类代码（如6-18-02-04）或标准名称") % {"v": text})
-    raise ValueError(_("职业“%(v)s”对应多个职业：%(c)s，请填写代码") % {"v": text, "c": "、".join(sorted(match)[:4])})
+    raise ValueError(
+        _("职业“%(v)s”对应多个职业：%(c)s，请填写代码") % {"v": text, "c": "、".join(sorted(match)[:4])}
+    )

@@ -44,7 +44,9 @@ def load_regions(Region: Any) -> int:
         }
         for r in rows
     ]
-    return _upsert(Region, out, ["name", "pinyin", "level", "parent", "latitude", "longitude", "centroid_from"])
+    return _upsert(
+        Region, out, ["name", "pinyin", "level", "parent", "latitude", "longitude", "centroid_from"]
+    )
 
 
 def occupation_parent(code: str, known: set[str]) -> str | None:
@@ -105,7 +107,12 @@ def load_industries(Industry: Any) -> int:
     with (DATA / "industries_gbt4754_2017.csv").open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     out = [
-        {"code": r["code"], "name": r["name"], "parent_id": r["parent"] or None, "level": 2 if r["parent"] else 1}
+        {
+            "code": r["code"],
+            "name": r["name"],
+            "parent_id": r["parent"] or None,
+            "level": 2 if r["parent"] else 1,
+        }
         for r in rows
     ]
     out.sort(key=lambda r: r["level"])

@@ -48,7 +48,9 @@ def login_failures(*, username: str | None, ip: str | None) -> tuple[int, int]:
     username = _norm_username(username)
     if username:
         last_ok = (
-            AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN, at__gte=since, detail__username=username)
+            AuditEvent.objects.filter(
+                action=AuditEvent.Action.LOGIN, at__gte=since, detail__username=username
+            )
             .order_by("-at")
             .values_list("at", flat=True)
             .first()
@@ -77,8 +79,14 @@ def record_login_failure(*, username: str | None, request, throttled: bool = Fal
 
 
 def record_login(*, user, request, via: str = "password") -> None:
-    audit(actor=user, action=AuditEvent.Action.LOGIN, obj=user, request=request,
-          username=user.get_username(), via=via)
+    audit(
+        actor=user,
+        action=AuditEvent.Action.LOGIN,
+        obj=user,
+        request=request,
+        username=user.get_username(),
+        via=via,
+    )
 
 
 def register_attempt_allowed(ip: str | None) -> bool:

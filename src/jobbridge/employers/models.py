@@ -49,13 +49,17 @@ class Enterprise(models.Model):
 
     name = models.CharField(_("单位名称"), max_length=128, db_index=True)
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
-    industry = models.ForeignKey(Industry, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("行业"))
+    industry = models.ForeignKey(
+        Industry, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("行业")
+    )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name=_("所在地"))
     address = models.CharField(_("地址"), max_length=200, blank=True)
     size = models.CharField(_("规模"), max_length=8, choices=Size.choices, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=64, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
-    park = models.ForeignKey(IndustrialPark, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("园区"))
+    park = models.ForeignKey(
+        IndustrialPark, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("园区")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -74,7 +78,9 @@ class Visit(models.Model):
     """A commissioner's visit to an enterprise ("10,000 cadres into 10,000 enterprises")."""
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="visits")
-    visited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("走访人"))
+    visited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("走访人")
+    )
     visited_on = models.DateField(_("走访日期"))
     notes = models.TextField(_("走访记录"), blank=True)
 
@@ -82,6 +88,9 @@ class Visit(models.Model):
         ordering = ["-visited_on"]
         verbose_name = _("企业走访")
         verbose_name_plural = _("企业走访")
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.visited_on}"
 
 
 class HiringNeed(models.Model):
@@ -99,6 +108,9 @@ class HiringNeed(models.Model):
     class Meta:
         verbose_name = _("用工需求")
         verbose_name_plural = _("用工需求")
+
+    def __str__(self) -> str:
+        return f"{self.title} ×{self.headcount}"
 
 
 class PostingQuerySet(models.QuerySet):
@@ -119,7 +131,9 @@ class Posting(models.Model):
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="postings")
     title = models.CharField(_("岗位名称"), max_length=64)
-    occupation = models.ForeignKey(Occupation, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("职业"))
+    occupation = models.ForeignKey(
+        Occupation, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("职业")
+    )
     description = models.TextField(_("岗位描述"), blank=True)
     required_skills = models.TextField(_("技能要求"), blank=True)
     required_certificates = models.CharField(_("证书要求"), max_length=200, blank=True)
@@ -128,7 +142,9 @@ class Posting(models.Model):
     filled = models.PositiveIntegerField(_("已招人数"), default=0)
     wage_min = models.PositiveIntegerField(_("月薪下限（元）"), null=True, blank=True)
     wage_max = models.PositiveIntegerField(_("月薪上限（元）"), null=True, blank=True)
-    work_region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("工作地"))
+    work_region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("工作地")
+    )
     board = models.BooleanField(_("包吃"), default=False)
     lodging = models.BooleanField(_("包住"), default=False)
     disability_friendly = models.BooleanField(_("适合残疾人"), default=False)
@@ -146,9 +162,13 @@ class Posting(models.Model):
         verbose_name_plural = _("招聘岗位")
         indexes = [models.Index(fields=["status", "work_region"])]
         constraints = [
-            models.CheckConstraint(condition=Q(filled__lte=models.F("headcount")), name="posting_not_overfilled"),
             models.CheckConstraint(
-                condition=Q(wage_min__isnull=True) | Q(wage_max__isnull=True) | Q(wage_min__lte=models.F("wage_max")),
+                condition=Q(filled__lte=models.F("headcount")), name="posting_not_overfilled"
+            ),
+            models.CheckConstraint(
+                condition=Q(wage_min__isnull=True)
+                | Q(wage_max__isnull=True)
+                | Q(wage_min__lte=models.F("wage_max")),
                 name="posting_wage_range_ordered",
             ),
         ]

@@ -22,7 +22,9 @@ def enterprise_register(*, actor, data: dict) -> Enterprise:
     park_name = clean.pop("park_name")
     enterprise = Enterprise(**clean)
     if park_name:
-        enterprise.park, _c = IndustrialPark.objects.get_or_create(name=park_name, defaults={"region_id": clean["region_id"]})
+        enterprise.park, _c = IndustrialPark.objects.get_or_create(
+            name=park_name, defaults={"region_id": clean["region_id"]}
+        )
     enterprise.save()
     audit(actor=actor, action=AuditEvent.Action.CREATE, obj=enterprise)
     return enterprise
@@ -30,8 +32,13 @@ def enterprise_register(*, actor, data: dict) -> Enterprise:
 
 @transaction.atomic
 def enterprise_update(*, actor, enterprise: Enterprise, data: dict) -> Enterprise:
-    merged = {"name": enterprise.name, "uscc": enterprise.uscc, "region": enterprise.region_id,
-              "industry": enterprise.industry_id, **data}
+    merged = {
+        "name": enterprise.name,
+        "uscc": enterprise.uscc,
+        "region": enterprise.region_id,
+        "industry": enterprise.industry_id,
+        **data,
+    }
     clean, errors = clean_enterprise(merged)
     if errors:
         raise ServiceError(errors)
@@ -42,7 +49,9 @@ def enterprise_update(*, actor, enterprise: Enterprise, data: dict) -> Enterpris
         if k in ("name", "uscc", "region_id", "industry_id") or k.removesuffix("_id") in data:
             setattr(enterprise, k, v)
     if park_name:
-        enterprise.park, _c = IndustrialPark.objects.get_or_create(name=park_name, defaults={"region_id": clean["region_id"]})
+        enterprise.park, _c = IndustrialPark.objects.get_or_create(
+            name=park_name, defaults={"region_id": clean["region_id"]}
+        )
     enterprise.save()
     audit(actor=actor, action=AuditEvent.Action.UPDATE, obj=enterprise, fields=sorted(data))
     return enterprise
@@ -62,12 +71,31 @@ def posting_create(*, actor, enterprise: Enterprise, data: dict) -> Posting:
 
 @transaction.atomic
 def posting_update(*, actor, posting: Posting, data: dict) -> Posting:
-    current = {f: getattr(posting, f) for f in ("title", "headcount", "filled", "wage_min", "wage_max",
-                                                  "valid_from", "valid_until", "status", "description",
-                                                  "required_skills", "required_certificates", "min_education",
-                                                  "board", "lodging", "disability_friendly")}
-    current.update(occupation=posting.occupation_id or "", work_region=posting.work_region_id,
-                   target_groups=",".join(posting.target_groups))
+    current = {
+        f: getattr(posting, f)
+        for f in (
+            "title",
+            "headcount",
+            "filled",
+            "wage_min",
+            "wage_max",
+            "valid_from",
+            "valid_until",
+            "status",
+            "description",
+            "required_skills",
+            "required_certificates",
+            "min_education",
+            "board",
+            "lodging",
+            "disability_friendly",
+        )
+    }
+    current.update(
+        occupation=posting.occupation_id or "",
+        work_region=posting.work_region_id,
+        target_groups=",".join(posting.target_groups),
+    )
     clean, errors = clean_posting({**current, **data})
     if errors:
         raise ServiceError(errors)
@@ -88,14 +116,22 @@ def posting_close(*, actor, posting: Posting) -> Posting:
 
 
 @transaction.atomic
-def visit_record(*, actor, enterprise: Enterprise, visited_on, notes: str = "", needs: list[dict] | None = None) -> Visit:
+def visit_record(
+    *, actor, enterprise: Enterprise, visited_on, notes: str = "", needs: list[dict] | None = None
+) -> Visit:
     """A commissioner's visit with the hiring needs it found (open now or expected later)."""
     visit = Visit.objects.create(enterprise=enterprise, visited_by=actor, visited_on=visited_on, notes=notes)
     for i, need in enumerate(needs or [], start=1):
         if not need.get("title") or int(need.get("headcount") or 0) < 1:
             raise ServiceError([FieldError(f"needs[{i}]", _("岗位名称和需求人数（至少1人）必填"))])
-        HiringNeed.objects.create(enterprise=enterprise, visit=visit, title=need["title"][:64],
-                                  occupation_id=need.get("occupation") or None, headcount=int(need["headcount"]),
-                                  needed_by=need.get("needed_by"), notes=need.get("notes", ""))
+        HiringNeed.objects.create(
+            enterprise=enterprise,
+            visit=visit,
+            title=need["title"][:64],
+            occupation_id=need.get("occupation") or None,
+            headcount=int(need["headcount"]),
+            needed_by=need.get("needed_by"),
+            notes=need.get("notes", ""),
+        )
     audit(actor=actor, action=AuditEvent.Action.CREATE, obj=visit, needs=len(needs or []))
     return visit

@@ -77,9 +77,13 @@ def clean_posting(raw: dict) -> tuple[dict | None, list[FieldError]]:
     wage_min = take("wage_min", parse_int, minimum=0, maximum=MAX_WAGE)
     wage_max = take("wage_max", parse_int, minimum=0, maximum=MAX_WAGE)
     if wage_min is not None and wage_max is not None and wage_min > wage_max:
-        errors.append(FieldError("wage_max", _("月薪上限%(a)d低于下限%(b)d") % {"a": wage_max, "b": wage_min}))
+        errors.append(
+            FieldError("wage_max", _("月薪上限%(a)d低于下限%(b)d") % {"a": wage_max, "b": wage_min})
+        )
     if headcount is not None and filled > headcount:
-        errors.append(FieldError("filled", _("已招人数%(f)d超过招聘人数%(h)d") % {"f": filled, "h": headcount}))
+        errors.append(
+            FieldError("filled", _("已招人数%(f)d超过招聘人数%(h)d") % {"f": filled, "h": headcount})
+        )
     valid_from = take("valid_from", parse_date)
     valid_until = take("valid_until", parse_date)
     if valid_from and valid_until and valid_until < valid_from:

@@ -44,24 +44,31 @@ def probable_duplicates(queryset, limit: int = 100) -> list[DuplicatePair]:
             pair.reasons.append(reason)
 
     same_phone = (
-        qs.exclude(phone_hash="").values("name", "phone_hash").annotate(n=Count("id")).filter(n__gt=1)
+        qs.exclude(phone_hash="")
+        .values("name", "phone_hash")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
         .values_list("name", "phone_hash")[:limit]
     )
     for name, phone_hash in same_phone:
         group = list(qs.filter(name=name, phone_hash=phone_hash).order_by("pk")[:10])
         for i, a in enumerate(group):
-            for b in group[i + 1:]:
+            for b in group[i + 1 :]:
                 add(a, b, "同名且手机号相同")
 
-    dates = qs.values("birth_date").annotate(n=Count("id")).filter(n__gt=1).order_by("-n").values_list(
-        "birth_date", flat=True
+    dates = (
+        qs.values("birth_date")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .order_by("-n")
+        .values_list("birth_date", flat=True)
     )
     for birth_date in dates.iterator():
         if len(pairs) >= limit:
             break
         group = list(qs.filter(birth_date=birth_date).order_by("pk").only("id", "name", "birth_date")[:200])
         for i, a in enumerate(group):
-            for b in group[i + 1:]:
+            for b in group[i + 1 :]:
                 similar = _similar_names(a.name, b.name)
                 if similar:
                     add(a, b, f"{similar}且出生日期相同")

@@ -68,8 +68,10 @@ class SeekerQuerySet(models.QuerySet):
             if user.region_id is None:
                 return qs.none()
             # A bureau sees those who live or hold hukou in its region subtree.
-            return qs.filter(in_subtree("residence_region_id", user.region_id)
-                             | in_subtree("hukou_region_id", user.region_id))
+            return qs.filter(
+                in_subtree("residence_region_id", user.region_id)
+                | in_subtree("hukou_region_id", user.region_id)
+            )
         if user.role == Role.COMMISSIONER:
             return qs.filter(grid__in=user.grids.all())
         if user.role == Role.SEEKER:
@@ -78,8 +80,9 @@ class SeekerQuerySet(models.QuerySet):
         return qs.none()
 
     def with_priority(self, criterion: str, on=None) -> "SeekerQuerySet":
-        return self.filter(Exists(PriorityDiagnosis.objects.current(on).filter(seeker=OuterRef("pk"),
-                                                                               criterion=criterion)))
+        return self.filter(
+            Exists(PriorityDiagnosis.objects.current(on).filter(seeker=OuterRef("pk"), criterion=criterion))
+        )
 
     def in_region(self, code: str) -> "SeekerQuerySet":
         return self.filter(in_subtree("hukou_region_id", code) | in_subtree("residence_region_id", code))
@@ -107,24 +110,39 @@ class Seeker(models.Model):
     phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
     phone_masked = models.CharField(_("手机号"), max_length=11, blank=True)
 
-    hukou_region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("户籍地"))
+    hukou_region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("户籍地")
+    )
     residence_region = models.ForeignKey(
         Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("现居住地")
     )
     grid = models.ForeignKey(Grid, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("网格"))
     household = models.ForeignKey(
-        Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="members", verbose_name=_("家庭户")
+        Household,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+        verbose_name=_("家庭户"),
     )
 
     education = models.CharField(_("学历"), max_length=16, choices=Education.choices, blank=True)
     major = models.CharField(_("所学专业"), max_length=64, blank=True)
     skills_text = models.TextField(_("技能"), blank=True)
-    skill_occupations = models.ManyToManyField(Occupation, blank=True, related_name="+", verbose_name=_("技能职业"))
+    skill_occupations = models.ManyToManyField(
+        Occupation, blank=True, related_name="+", verbose_name=_("技能职业")
+    )
 
     # Job intentions.
-    desired_occupations = models.ManyToManyField(Occupation, blank=True, related_name="+", verbose_name=_("意向职业"))
-    desired_industries = models.ManyToManyField(Industry, blank=True, related_name="+", verbose_name=_("意向行业"))
-    desired_regions = models.ManyToManyField(Region, blank=True, related_name="+", verbose_name=_("意向工作地"))
+    desired_occupations = models.ManyToManyField(
+        Occupation, blank=True, related_name="+", verbose_name=_("意向职业")
+    )
+    desired_industries = models.ManyToManyField(
+        Industry, blank=True, related_name="+", verbose_name=_("意向行业")
+    )
+    desired_regions = models.ManyToManyField(
+        Region, blank=True, related_name="+", verbose_name=_("意向工作地")
+    )
     accepts_anywhere = models.BooleanField(_("工作地不限"), default=False)
     expected_wage = models.PositiveIntegerField(_("期望月薪（元）"), null=True, blank=True)
     available_from = models.DateField(_("可到岗日期"), null=True, blank=True)
@@ -185,8 +203,13 @@ class PriorityDiagnosis(models.Model):
         verbose_name_plural = _("就业困难认定")
         indexes = [models.Index(fields=["criterion", "seeker"])]
         constraints = [
-            models.UniqueConstraint(fields=["seeker", "criterion", "valid_from"], name="uniq_diagnosis_per_start"),
+            models.UniqueConstraint(
+                fields=["seeker", "criterion", "valid_from"], name="uniq_diagnosis_per_start"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_criterion_display()} ({self.valid_from})"
 
 
 class Certificate(models.Model):
@@ -200,6 +223,9 @@ class Certificate(models.Model):
         verbose_name = _("证书")
         verbose_name_plural = _("证书")
         constraints = [models.UniqueConstraint(fields=["seeker", "name"], name="uniq_certificate_name")]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class WorkHistory(models.Model):
@@ -215,3 +241,6 @@ class WorkHistory(models.Model):
         verbose_name = _("工作经历")
         verbose_name_plural = _("工作经历")
         ordering = ["-started_on"]
+
+    def __str__(self) -> str:
+        return f"{self.employer_name} {self.title}"

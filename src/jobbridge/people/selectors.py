@@ -30,12 +30,24 @@ def zero_employment_households(seekers=None, on: dt.date | None = None):
         qs = qs.filter(members__in=seekers).distinct()
     return (
         qs.annotate(
-            in_labor_force=Count("members", filter=working_age & Q(
-                members__employment_status__in=[EmploymentStatus.UNEMPLOYED, EmploymentStatus.EMPLOYED,
-                                                EmploymentStatus.FLEXIBLE]), distinct=True),
-            employed=Count("members", filter=working_age & Q(
-                members__employment_status__in=[EmploymentStatus.EMPLOYED, EmploymentStatus.FLEXIBLE]),
-                distinct=True),
+            in_labor_force=Count(
+                "members",
+                filter=working_age
+                & Q(
+                    members__employment_status__in=[
+                        EmploymentStatus.UNEMPLOYED,
+                        EmploymentStatus.EMPLOYED,
+                        EmploymentStatus.FLEXIBLE,
+                    ]
+                ),
+                distinct=True,
+            ),
+            employed=Count(
+                "members",
+                filter=working_age
+                & Q(members__employment_status__in=[EmploymentStatus.EMPLOYED, EmploymentStatus.FLEXIBLE]),
+                distinct=True,
+            ),
         )
         .filter(in_labor_force__gt=0, employed=0)
         .order_by("code")

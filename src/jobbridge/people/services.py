@@ -66,7 +66,10 @@ def _apply_relations(seeker: Seeker, data: CleanSeeker, *, actor, update: bool) 
             seeker=seeker,
             criterion=data.priority,
             valid_from=timezone.localdate(),
-            defaults={"evidence": data.priority_evidence[:128], "confirmed_by": actor if _is_staff(actor) else None},
+            defaults={
+                "evidence": data.priority_evidence[:128],
+                "confirmed_by": actor if _is_staff(actor) else None,
+            },
         )
 
 
@@ -82,7 +85,9 @@ def seeker_register(*, actor, data: dict, source: str = Seeker.Source.STAFF, use
         raise ServiceError(errors)
     if Seeker.objects.filter(id_hash=clean.id_hash).exists():
         raise ServiceError([FieldError("id_number", _("该身份证号已登记"))])
-    seeker = Seeker(source=source, user=user, created_by=actor if getattr(actor, "is_authenticated", False) else None)
+    seeker = Seeker(
+        source=source, user=user, created_by=actor if getattr(actor, "is_authenticated", False) else None
+    )
     _apply(seeker, clean, update=False)
     seeker.save()
     _apply_relations(seeker, clean, actor=actor, update=False)
@@ -93,8 +98,12 @@ def seeker_register(*, actor, data: dict, source: str = Seeker.Source.STAFF, use
 @transaction.atomic
 def seeker_update(*, actor, seeker: Seeker, data: dict) -> Seeker:
     """Update a seeker from the fields given; the ID number itself may not change here."""
-    merged = {"id_number": pii.decrypt(seeker.id_cipher), "name": seeker.name,
-              "hukou_region": seeker.hukou_region_id, **{k: v for k, v in data.items() if k != "id_number"}}
+    merged = {
+        "id_number": pii.decrypt(seeker.id_cipher),
+        "name": seeker.name,
+        "hukou_region": seeker.hukou_region_id,
+        **{k: v for k, v in data.items() if k != "id_number"},
+    }
     clean, errors = clean_seeker(merged)
     if errors:
         raise ServiceError(errors)
@@ -107,15 +116,26 @@ def seeker_update(*, actor, seeker: Seeker, data: dict) -> Seeker:
 
 
 @transaction.atomic
-def diagnosis_add(*, actor, seeker: Seeker, criterion: str, evidence: str, valid_from: dt.date,
-                  valid_until: dt.date | None = None) -> PriorityDiagnosis:
+def diagnosis_add(
+    *,
+    actor,
+    seeker: Seeker,
+    criterion: str,
+    evidence: str,
+    valid_from: dt.date,
+    valid_until: dt.date | None = None,
+) -> PriorityDiagnosis:
     if not evidence.strip():
         raise ServiceError([FieldError("evidence", _("须填写证明材料"))])
     if valid_until and valid_until < valid_from:
         raise ServiceError([FieldError("valid_until", _("有效期止不能早于有效期起"))])
     diagnosis = PriorityDiagnosis.objects.create(
-        seeker=seeker, criterion=criterion, evidence=evidence.strip(), confirmed_by=actor,
-        valid_from=valid_from, valid_until=valid_until,
+        seeker=seeker,
+        criterion=criterion,
+        evidence=evidence.strip(),
+        confirmed_by=actor,
+        valid_from=valid_from,
+        valid_until=valid_until,
     )
     audit(actor=actor, action=AuditEvent.Action.CREATE, obj=diagnosis, criterion=criterion)
     return diagnosis
@@ -136,8 +156,20 @@ def seeker_reveal(*, actor, seeker: Seeker, request=None) -> dict:
     }
 
 
-_FILLABLE = ("phone_cipher", "phone_hash", "phone_masked", "residence_region_id", "grid_id", "household_id",
-             "education", "major", "skills_text", "expected_wage", "available_from", "user_id")
+_FILLABLE = (
+    "phone_cipher",
+    "phone_hash",
+    "phone_masked",
+    "residence_region_id",
+    "grid_id",
+    "household_id",
+    "education",
+    "major",
+    "skills_text",
+    "expected_wage",
+    "available_from",
+    "user_id",
+)
 
 
 @transaction.atomic
@@ -164,7 +196,9 @@ def seeker_merge(*, actor, keep: Seeker, drop: Seeker) -> Seeker:
                 with transaction.atomic():
                     setattr(obj, fk, keep)
                     obj.save(update_fields=[fk])
-                moved[rel.related_model._meta.label_lower] = moved.get(rel.related_model._meta.label_lower, 0) + 1
+                moved[rel.related_model._meta.label_lower] = (
+                    moved.get(rel.related_model._meta.label_lower, 0) + 1
+                )
             except IntegrityError:
                 # keep already has the same record (same certificate, same diagnosis): one copy is enough.
                 obj.delete()

@@ -82,7 +82,9 @@ def clean_seeker(raw: dict, *, require_phone: bool = False) -> tuple[CleanSeeker
     hukou = take("hukou_region", regions.resolve)
     residence = take("residence_region", regions.resolve) if "residence_region" in present else None
     education = take("education", parse_choice, Education) or ""
-    status = take("employment_status", parse_choice, EmploymentStatus) if "employment_status" in present else None
+    status = (
+        take("employment_status", parse_choice, EmploymentStatus) if "employment_status" in present else None
+    )
     wage = take("expected_wage", parse_int, minimum=0, maximum=MAX_WAGE)
     available = take("available_from", parse_date)
     anywhere = take("accepts_anywhere", parse_bool) if "accepts_anywhere" in present else False

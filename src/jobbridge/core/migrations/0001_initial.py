@@ -7,123 +7,234 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('role', models.CharField(choices=[('admin', '系统管理员'), ('bureau', '人社部门工作人员'), ('commissioner', '就业服务专员'), ('recruiter', '企业招聘人员'), ('seeker', '求职者')], default='seeker', max_length=16, verbose_name='角色')),
-                ('display_name', models.CharField(blank=True, max_length=64, verbose_name='姓名')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="first name")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="last name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email address")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined"),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("admin", "系统管理员"),
+                            ("bureau", "人社部门工作人员"),
+                            ("commissioner", "就业服务专员"),
+                            ("recruiter", "企业招聘人员"),
+                            ("seeker", "求职者"),
+                        ],
+                        default="seeker",
+                        max_length=16,
+                        verbose_name="角色",
+                    ),
+                ),
+                ("display_name", models.CharField(blank=True, max_length=64, verbose_name="姓名")),
             ],
             options={
-                'verbose_name': '用户',
-                'verbose_name_plural': '用户',
+                "verbose_name": "用户",
+                "verbose_name_plural": "用户",
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('action', models.CharField(choices=[('view_pii', '查看敏感信息'), ('export', '导出'), ('import', '导入'), ('create', '新增'), ('update', '修改'), ('merge', '合并'), ('login', '登录'), ('login_failed', '登录失败')], max_length=16)),
-                ('object_type', models.CharField(blank=True, max_length=32)),
-                ('object_id', models.CharField(blank=True, max_length=64)),
-                ('ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('detail', models.JSONField(blank=True, default=dict)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("view_pii", "查看敏感信息"),
+                            ("export", "导出"),
+                            ("import", "导入"),
+                            ("create", "新增"),
+                            ("update", "修改"),
+                            ("merge", "合并"),
+                            ("login", "登录"),
+                            ("login_failed", "登录失败"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("object_type", models.CharField(blank=True, max_length=32)),
+                ("object_id", models.CharField(blank=True, max_length=64)),
+                ("ip", models.GenericIPAddressField(blank=True, null=True)),
+                ("detail", models.JSONField(blank=True, default=dict)),
             ],
             options={
-                'verbose_name': '审计记录',
-                'verbose_name_plural': '审计记录',
-                'ordering': ['-at'],
+                "verbose_name": "审计记录",
+                "verbose_name_plural": "审计记录",
+                "ordering": ["-at"],
             },
         ),
         migrations.CreateModel(
-            name='Grid',
+            name="Grid",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='网格编号')),
-                ('name', models.CharField(max_length=64, verbose_name='网格名称')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="网格编号")),
+                ("name", models.CharField(max_length=64, verbose_name="网格名称")),
             ],
             options={
-                'verbose_name': '网格',
-                'verbose_name_plural': '网格',
-                'ordering': ['code'],
+                "verbose_name": "网格",
+                "verbose_name_plural": "网格",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Industry',
+            name="Industry",
             fields=[
-                ('code', models.CharField(max_length=2, primary_key=True, serialize=False, verbose_name='代码')),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, '门类'), (2, '大类')], verbose_name='层级')),
-                ('name', models.CharField(max_length=64, verbose_name='名称')),
+                (
+                    "code",
+                    models.CharField(max_length=2, primary_key=True, serialize=False, verbose_name="代码"),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(choices=[(1, "门类"), (2, "大类")], verbose_name="层级"),
+                ),
+                ("name", models.CharField(max_length=64, verbose_name="名称")),
             ],
             options={
-                'verbose_name': '行业',
-                'verbose_name_plural': '行业',
-                'ordering': ['code'],
+                "verbose_name": "行业",
+                "verbose_name_plural": "行业",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Occupation',
+            name="Occupation",
             fields=[
-                ('code', models.CharField(max_length=10, primary_key=True, serialize=False, verbose_name='代码')),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, '大类'), (2, '中类'), (3, '小类'), (4, '细类（职业）')], verbose_name='层级')),
-                ('name', models.CharField(db_index=True, max_length=128, verbose_name='名称')),
-                ('definition', models.TextField(blank=True, verbose_name='定义')),
-                ('tasks', models.TextField(blank=True, verbose_name='主要工作任务')),
+                (
+                    "code",
+                    models.CharField(max_length=10, primary_key=True, serialize=False, verbose_name="代码"),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "大类"), (2, "中类"), (3, "小类"), (4, "细类（职业）")],
+                        verbose_name="层级",
+                    ),
+                ),
+                ("name", models.CharField(db_index=True, max_length=128, verbose_name="名称")),
+                ("definition", models.TextField(blank=True, verbose_name="定义")),
+                ("tasks", models.TextField(blank=True, verbose_name="主要工作任务")),
             ],
             options={
-                'verbose_name': '职业',
-                'verbose_name_plural': '职业',
-                'ordering': ['code'],
+                "verbose_name": "职业",
+                "verbose_name_plural": "职业",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='OccupationAlias',
+            name="OccupationAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('alias', models.CharField(db_index=True, max_length=128, verbose_name='别名')),
-                ('source', models.CharField(choices=[('csco', '职业分类大典'), ('clerk', '人工纠正')], default='csco', max_length=8)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("alias", models.CharField(db_index=True, max_length=128, verbose_name="别名")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("csco", "职业分类大典"), ("clerk", "人工纠正")],
+                        default="csco",
+                        max_length=8,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '职业别名',
-                'verbose_name_plural': '职业别名',
+                "verbose_name": "职业别名",
+                "verbose_name_plural": "职业别名",
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('code', models.CharField(max_length=9, primary_key=True, serialize=False, verbose_name='代码')),
-                ('name', models.CharField(db_index=True, max_length=64, verbose_name='名称')),
-                ('pinyin', models.CharField(db_index=True, max_length=128, verbose_name='拼音')),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, '省级'), (2, '地级'), (3, '县级'), (4, '乡级')], verbose_name='级别')),
-                ('latitude', models.FloatField(blank=True, null=True, verbose_name='纬度')),
-                ('longitude', models.FloatField(blank=True, null=True, verbose_name='经度')),
-                ('centroid_from', models.CharField(blank=True, max_length=9)),
+                (
+                    "code",
+                    models.CharField(max_length=9, primary_key=True, serialize=False, verbose_name="代码"),
+                ),
+                ("name", models.CharField(db_index=True, max_length=64, verbose_name="名称")),
+                ("pinyin", models.CharField(db_index=True, max_length=128, verbose_name="拼音")),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "省级"), (2, "地级"), (3, "县级"), (4, "乡级")], verbose_name="级别"
+                    ),
+                ),
+                ("latitude", models.FloatField(blank=True, null=True, verbose_name="纬度")),
+                ("longitude", models.FloatField(blank=True, null=True, verbose_name="经度")),
+                ("centroid_from", models.CharField(blank=True, max_length=9)),
             ],
             options={
-                'verbose_name': '行政区划',
-                'verbose_name_plural': '行政区划',
-                'ordering': ['code'],
+                "verbose_name": "行政区划",
+                "verbose_name_plural": "行政区划",
+                "ordering": ["code"],
             },
         ),
     ]

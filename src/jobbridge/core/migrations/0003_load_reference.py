@@ -10,7 +10,9 @@ def load(apps, schema_editor):
     from jobbridge.core import reference
 
     reference.load_regions(apps.get_model("core", "Region"))
-    reference.load_occupations(apps.get_model("core", "Occupation"), apps.get_model("core", "OccupationAlias"))
+    reference.load_occupations(
+        apps.get_model("core", "Occupation"), apps.get_model("core", "OccupationAlias")
+    )
     reference.load_industries(apps.get_model("core", "Industry"))
 
 

@@ -33,3 +33,6 @@ class AuditEvent(models.Model):
         ]
         verbose_name = _("审计记录")
         verbose_name_plural = _("审计记录")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"

@@ -12,7 +12,9 @@ class Industry(models.Model):
     code = models.CharField(_("代码"), max_length=2, primary_key=True)
     level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices)
     name = models.CharField(_("名称"), max_length=64)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
 
     class Meta:
         ordering = ["code"]

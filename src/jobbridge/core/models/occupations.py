@@ -14,7 +14,9 @@ class Occupation(models.Model):
     code = models.CharField(_("代码"), max_length=10, primary_key=True)  # e.g. 6-18-02-04
     level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices)
     name = models.CharField(_("名称"), max_length=128, db_index=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     definition = models.TextField(_("定义"), blank=True)
     tasks = models.TextField(_("主要工作任务"), blank=True)
 

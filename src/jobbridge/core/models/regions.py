@@ -36,7 +36,9 @@ class Region(models.Model):
     name = models.CharField(_("名称"), max_length=64, db_index=True)
     pinyin = models.CharField(_("拼音"), max_length=128, db_index=True)
     level = models.PositiveSmallIntegerField(_("级别"), choices=Level.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     latitude = models.FloatField(_("纬度"), null=True, blank=True)
     longitude = models.FloatField(_("经度"), null=True, blank=True)
     # Where the centroid was taken from when the division has none of its own (a parent's code).
@@ -62,7 +64,9 @@ class Grid(models.Model):
 
     code = models.CharField(_("网格编号"), max_length=32, unique=True)
     name = models.CharField(_("网格名称"), max_length=64)
-    township = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="grids", verbose_name=_("乡镇（街道）"))
+    township = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="grids", verbose_name=_("乡镇（街道）")
+    )
 
     class Meta:
         ordering = ["code"]

@@ -22,9 +22,15 @@ class User(AbstractUser):
     region = models.ForeignKey(
         "core.Region", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("管辖区域")
     )
-    grids = models.ManyToManyField("core.Grid", blank=True, related_name="commissioners", verbose_name=_("负责网格"))
+    grids = models.ManyToManyField(
+        "core.Grid", blank=True, related_name="commissioners", verbose_name=_("负责网格")
+    )
     enterprise = models.ForeignKey(
-        "employers.Enterprise", null=True, blank=True, on_delete=models.PROTECT, related_name="recruiters",
+        "employers.Enterprise",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recruiters",
         verbose_name=_("所属企业"),
     )
     display_name = models.CharField(_("姓名"), max_length=64, blank=True)

@@ -6,126 +6,302 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='IndustrialPark',
+            name="IndustrialPark",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=128, unique=True, verbose_name='园区名称')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='core.region', verbose_name='所在地')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=128, unique=True, verbose_name="园区名称")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="core.region", verbose_name="所在地"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '产业园区',
-                'verbose_name_plural': '产业园区',
+                "verbose_name": "产业园区",
+                "verbose_name_plural": "产业园区",
             },
         ),
         migrations.CreateModel(
-            name='Enterprise',
+            name="Enterprise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(db_index=True, max_length=128, verbose_name='单位名称')),
-                ('uscc', models.CharField(max_length=18, unique=True, verbose_name='统一社会信用代码')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
-                ('size', models.CharField(blank=True, choices=[('micro', '微型（<10人）'), ('small', '小型（10-99人）'), ('medium', '中型（100-999人）'), ('large', '大型（≥1000人）')], max_length=8, verbose_name='规模')),
-                ('contact_name', models.CharField(blank=True, max_length=64, verbose_name='联系人')),
-                ('contact_phone', models.CharField(blank=True, max_length=20, verbose_name='联系电话')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('industry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='core.industry', verbose_name='行业')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='core.region', verbose_name='所在地')),
-                ('park', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='employers.industrialpark', verbose_name='园区')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(db_index=True, max_length=128, verbose_name="单位名称")),
+                ("uscc", models.CharField(max_length=18, unique=True, verbose_name="统一社会信用代码")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="地址")),
+                (
+                    "size",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("micro", "微型（<10人）"),
+                            ("small", "小型（10-99人）"),
+                            ("medium", "中型（100-999人）"),
+                            ("large", "大型（≥1000人）"),
+                        ],
+                        max_length=8,
+                        verbose_name="规模",
+                    ),
+                ),
+                ("contact_name", models.CharField(blank=True, max_length=64, verbose_name="联系人")),
+                ("contact_phone", models.CharField(blank=True, max_length=20, verbose_name="联系电话")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "industry",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="core.industry",
+                        verbose_name="行业",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="core.region", verbose_name="所在地"
+                    ),
+                ),
+                (
+                    "park",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="employers.industrialpark",
+                        verbose_name="园区",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '用人单位',
-                'verbose_name_plural': '用人单位',
+                "verbose_name": "用人单位",
+                "verbose_name_plural": "用人单位",
             },
         ),
         migrations.CreateModel(
-            name='Posting',
+            name="Posting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=64, verbose_name='岗位名称')),
-                ('description', models.TextField(blank=True, verbose_name='岗位描述')),
-                ('required_skills', models.TextField(blank=True, verbose_name='技能要求')),
-                ('required_certificates', models.CharField(blank=True, max_length=200, verbose_name='证书要求')),
-                ('min_education', models.CharField(blank=True, choices=[('none', '未上学'), ('primary', '小学'), ('junior', '初中'), ('senior', '高中'), ('vocational', '中专/技校'), ('college', '大专'), ('bachelor', '本科'), ('postgraduate', '研究生')], max_length=16, verbose_name='最低学历')),
-                ('headcount', models.PositiveIntegerField(verbose_name='招聘人数')),
-                ('filled', models.PositiveIntegerField(default=0, verbose_name='已招人数')),
-                ('wage_min', models.PositiveIntegerField(blank=True, null=True, verbose_name='月薪下限（元）')),
-                ('wage_max', models.PositiveIntegerField(blank=True, null=True, verbose_name='月薪上限（元）')),
-                ('board', models.BooleanField(default=False, verbose_name='包吃')),
-                ('lodging', models.BooleanField(default=False, verbose_name='包住')),
-                ('disability_friendly', models.BooleanField(default=False, verbose_name='适合残疾人')),
-                ('target_groups', models.JSONField(blank=True, default=list, verbose_name='面向群体')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='有效期起')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='有效期止')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('open', '招聘中'), ('filled', '已招满'), ('closed', '已关闭')], default='open', max_length=8, verbose_name='状态')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='postings', to='employers.enterprise')),
-                ('occupation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='core.occupation', verbose_name='职业')),
-                ('work_region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.region', verbose_name='工作地')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=64, verbose_name="岗位名称")),
+                ("description", models.TextField(blank=True, verbose_name="岗位描述")),
+                ("required_skills", models.TextField(blank=True, verbose_name="技能要求")),
+                (
+                    "required_certificates",
+                    models.CharField(blank=True, max_length=200, verbose_name="证书要求"),
+                ),
+                (
+                    "min_education",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("none", "未上学"),
+                            ("primary", "小学"),
+                            ("junior", "初中"),
+                            ("senior", "高中"),
+                            ("vocational", "中专/技校"),
+                            ("college", "大专"),
+                            ("bachelor", "本科"),
+                            ("postgraduate", "研究生"),
+                        ],
+                        max_length=16,
+                        verbose_name="最低学历",
+                    ),
+                ),
+                ("headcount", models.PositiveIntegerField(verbose_name="招聘人数")),
+                ("filled", models.PositiveIntegerField(default=0, verbose_name="已招人数")),
+                (
+                    "wage_min",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="月薪下限（元）"),
+                ),
+                (
+                    "wage_max",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="月薪上限（元）"),
+                ),
+                ("board", models.BooleanField(default=False, verbose_name="包吃")),
+                ("lodging", models.BooleanField(default=False, verbose_name="包住")),
+                ("disability_friendly", models.BooleanField(default=False, verbose_name="适合残疾人")),
+                ("target_groups", models.JSONField(blank=True, default=list, verbose_name="面向群体")),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="有效期起")),
+                ("valid_until", models.DateField(blank=True, null=True, verbose_name="有效期止")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("open", "招聘中"),
+                            ("filled", "已招满"),
+                            ("closed", "已关闭"),
+                        ],
+                        default="open",
+                        max_length=8,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="postings",
+                        to="employers.enterprise",
+                    ),
+                ),
+                (
+                    "occupation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="core.occupation",
+                        verbose_name="职业",
+                    ),
+                ),
+                (
+                    "work_region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.region",
+                        verbose_name="工作地",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '招聘岗位',
-                'verbose_name_plural': '招聘岗位',
+                "verbose_name": "招聘岗位",
+                "verbose_name_plural": "招聘岗位",
             },
         ),
         migrations.CreateModel(
-            name='Visit',
+            name="Visit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('visited_on', models.DateField(verbose_name='走访日期')),
-                ('notes', models.TextField(blank=True, verbose_name='走访记录')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='visits', to='employers.enterprise')),
-                ('visited_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name='走访人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("visited_on", models.DateField(verbose_name="走访日期")),
+                ("notes", models.TextField(blank=True, verbose_name="走访记录")),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="visits",
+                        to="employers.enterprise",
+                    ),
+                ),
+                (
+                    "visited_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="走访人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '企业走访',
-                'verbose_name_plural': '企业走访',
-                'ordering': ['-visited_on'],
+                "verbose_name": "企业走访",
+                "verbose_name_plural": "企业走访",
+                "ordering": ["-visited_on"],
             },
         ),
         migrations.CreateModel(
-            name='HiringNeed',
+            name="HiringNeed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=64, verbose_name='岗位名称')),
-                ('headcount', models.PositiveIntegerField(verbose_name='需求人数')),
-                ('needed_by', models.DateField(blank=True, null=True, verbose_name='需求时间')),
-                ('notes', models.TextField(blank=True, verbose_name='备注')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hiring_needs', to='employers.enterprise')),
-                ('occupation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='core.occupation')),
-                ('visit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='needs', to='employers.visit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=64, verbose_name="岗位名称")),
+                ("headcount", models.PositiveIntegerField(verbose_name="需求人数")),
+                ("needed_by", models.DateField(blank=True, null=True, verbose_name="需求时间")),
+                ("notes", models.TextField(blank=True, verbose_name="备注")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="hiring_needs",
+                        to="employers.enterprise",
+                    ),
+                ),
+                (
+                    "occupation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="core.occupation",
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="needs",
+                        to="employers.visit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '用工需求',
-                'verbose_name_plural': '用工需求',
+                "verbose_name": "用工需求",
+                "verbose_name_plural": "用工需求",
             },
         ),
         migrations.AddIndex(
-            model_name='enterprise',
-            index=models.Index(fields=['region', 'id'], name='employers_e_region__6d9a33_idx'),
+            model_name="enterprise",
+            index=models.Index(fields=["region", "id"], name="employers_e_region__6d9a33_idx"),
         ),
         migrations.AddIndex(
-            model_name='posting',
-            index=models.Index(fields=['status', 'work_region'], name='employers_p_status_7d179f_idx'),
+            model_name="posting",
+            index=models.Index(fields=["status", "work_region"], name="employers_p_status_7d179f_idx"),
         ),
         migrations.AddConstraint(
-            model_name='posting',
-            constraint=models.CheckConstraint(condition=models.Q(('filled__lte', models.F('headcount'))), name='posting_not_overfilled'),
+            model_name="posting",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("filled__lte", models.F("headcount"))), name="posting_not_overfilled"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='posting',
-            constraint=models.CheckConstraint(condition=models.Q(('wage_min__isnull', True), ('wage_max__isnull', True), ('wage_min__lte', models.F('wage_max')), _connector='OR'), name='posting_wage_range_ordered'),
+            model_name="posting",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("wage_min__isnull", True),
+                    ("wage_max__isnull", True),
+                    ("wage_min__lte", models.F("wage_max")),
+                    _connector="OR",
+                ),
+                name="posting_wage_range_ordered",
+            ),
         ),
     ]

@@ -6,141 +6,375 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Household',
+            name="Household",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='户编号')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='core.region', verbose_name='所在地')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="户编号")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="地址")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="core.region", verbose_name="所在地"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '家庭户',
-                'verbose_name_plural': '家庭户',
+                "verbose_name": "家庭户",
+                "verbose_name_plural": "家庭户",
             },
         ),
         migrations.CreateModel(
-            name='Seeker',
+            name="Seeker",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(db_index=True, max_length=64, verbose_name='姓名')),
-                ('id_cipher', models.BinaryField(verbose_name='身份证号（密文）')),
-                ('id_hash', models.CharField(max_length=64, unique=True)),
-                ('id_masked', models.CharField(max_length=18, verbose_name='身份证号')),
-                ('gender', models.CharField(choices=[('M', '男'), ('F', '女')], max_length=1, verbose_name='性别')),
-                ('birth_date', models.DateField(verbose_name='出生日期')),
-                ('phone_cipher', models.BinaryField(blank=True, null=True, verbose_name='手机号（密文）')),
-                ('phone_hash', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('phone_masked', models.CharField(blank=True, max_length=11, verbose_name='手机号')),
-                ('education', models.CharField(blank=True, choices=[('none', '未上学'), ('primary', '小学'), ('junior', '初中'), ('senior', '高中'), ('vocational', '中专/技校'), ('college', '大专'), ('bachelor', '本科'), ('postgraduate', '研究生')], max_length=16, verbose_name='学历')),
-                ('major', models.CharField(blank=True, max_length=64, verbose_name='所学专业')),
-                ('skills_text', models.TextField(blank=True, verbose_name='技能')),
-                ('accepts_anywhere', models.BooleanField(default=False, verbose_name='工作地不限')),
-                ('expected_wage', models.PositiveIntegerField(blank=True, null=True, verbose_name='期望月薪（元）')),
-                ('available_from', models.DateField(blank=True, null=True, verbose_name='可到岗日期')),
-                ('employment_status', models.CharField(choices=[('unemployed', '未就业'), ('employed', '已就业'), ('flexible', '灵活就业'), ('student', '在校学生'), ('inactive', '非劳动力')], default='unemployed', max_length=16, verbose_name='就业状态')),
-                ('source', models.CharField(choices=[('self', '本人登记'), ('staff', '工作人员登记'), ('import', '花名册导入'), ('demo', '演示数据')], default='staff', max_length=8, verbose_name='来源')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('desired_industries', models.ManyToManyField(blank=True, related_name='+', to='core.industry', verbose_name='意向行业')),
-                ('desired_occupations', models.ManyToManyField(blank=True, related_name='+', to='core.occupation', verbose_name='意向职业')),
-                ('desired_regions', models.ManyToManyField(blank=True, related_name='+', to='core.region', verbose_name='意向工作地')),
-                ('grid', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='core.grid', verbose_name='网格')),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='members', to='people.household', verbose_name='家庭户')),
-                ('hukou_region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.region', verbose_name='户籍地')),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.seeker')),
-                ('residence_region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.region', verbose_name='现居住地')),
-                ('skill_occupations', models.ManyToManyField(blank=True, related_name='+', to='core.occupation', verbose_name='技能职业')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='seeker', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(db_index=True, max_length=64, verbose_name="姓名")),
+                ("id_cipher", models.BinaryField(verbose_name="身份证号（密文）")),
+                ("id_hash", models.CharField(max_length=64, unique=True)),
+                ("id_masked", models.CharField(max_length=18, verbose_name="身份证号")),
+                (
+                    "gender",
+                    models.CharField(choices=[("M", "男"), ("F", "女")], max_length=1, verbose_name="性别"),
+                ),
+                ("birth_date", models.DateField(verbose_name="出生日期")),
+                ("phone_cipher", models.BinaryField(blank=True, null=True, verbose_name="手机号（密文）")),
+                ("phone_hash", models.CharField(blank=True, db_index=True, max_length=64)),
+                ("phone_masked", models.CharField(blank=True, max_length=11, verbose_name="手机号")),
+                (
+                    "education",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("none", "未上学"),
+                            ("primary", "小学"),
+                            ("junior", "初中"),
+                            ("senior", "高中"),
+                            ("vocational", "中专/技校"),
+                            ("college", "大专"),
+                            ("bachelor", "本科"),
+                            ("postgraduate", "研究生"),
+                        ],
+                        max_length=16,
+                        verbose_name="学历",
+                    ),
+                ),
+                ("major", models.CharField(blank=True, max_length=64, verbose_name="所学专业")),
+                ("skills_text", models.TextField(blank=True, verbose_name="技能")),
+                ("accepts_anywhere", models.BooleanField(default=False, verbose_name="工作地不限")),
+                (
+                    "expected_wage",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="期望月薪（元）"),
+                ),
+                ("available_from", models.DateField(blank=True, null=True, verbose_name="可到岗日期")),
+                (
+                    "employment_status",
+                    models.CharField(
+                        choices=[
+                            ("unemployed", "未就业"),
+                            ("employed", "已就业"),
+                            ("flexible", "灵活就业"),
+                            ("student", "在校学生"),
+                            ("inactive", "非劳动力"),
+                        ],
+                        default="unemployed",
+                        max_length=16,
+                        verbose_name="就业状态",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("self", "本人登记"),
+                            ("staff", "工作人员登记"),
+                            ("import", "花名册导入"),
+                            ("demo", "演示数据"),
+                        ],
+                        default="staff",
+                        max_length=8,
+                        verbose_name="来源",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "desired_industries",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="core.industry", verbose_name="意向行业"
+                    ),
+                ),
+                (
+                    "desired_occupations",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="core.occupation", verbose_name="意向职业"
+                    ),
+                ),
+                (
+                    "desired_regions",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="core.region", verbose_name="意向工作地"
+                    ),
+                ),
+                (
+                    "grid",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="core.grid",
+                        verbose_name="网格",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="members",
+                        to="people.household",
+                        verbose_name="家庭户",
+                    ),
+                ),
+                (
+                    "hukou_region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.region",
+                        verbose_name="户籍地",
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.seeker",
+                    ),
+                ),
+                (
+                    "residence_region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.region",
+                        verbose_name="现居住地",
+                    ),
+                ),
+                (
+                    "skill_occupations",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="core.occupation", verbose_name="技能职业"
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="seeker",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '求职者',
-                'verbose_name_plural': '求职者',
-                'permissions': [('view_id_number', '可查看完整身份证号和手机号')],
+                "verbose_name": "求职者",
+                "verbose_name_plural": "求职者",
+                "permissions": [("view_id_number", "可查看完整身份证号和手机号")],
             },
         ),
         migrations.CreateModel(
-            name='PriorityDiagnosis',
+            name="PriorityDiagnosis",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('criterion', models.CharField(choices=[('disability', '残疾人'), ('zero_employment', '零就业家庭成员'), ('registered_unemployed', '登记失业人员'), ('poverty', '脱贫攻坚建档立卡户'), ('lifted_out', '脱贫人口')], max_length=24, verbose_name='认定类别')),
-                ('evidence', models.CharField(help_text='如残疾证号、失业登记证号', max_length=128, verbose_name='证明材料')),
-                ('valid_from', models.DateField(verbose_name='有效期起')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='有效期止')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='认定人')),
-                ('seeker', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='diagnoses', to='people.seeker')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "criterion",
+                    models.CharField(
+                        choices=[
+                            ("disability", "残疾人"),
+                            ("zero_employment", "零就业家庭成员"),
+                            ("registered_unemployed", "登记失业人员"),
+                            ("poverty", "脱贫攻坚建档立卡户"),
+                            ("lifted_out", "脱贫人口"),
+                        ],
+                        max_length=24,
+                        verbose_name="认定类别",
+                    ),
+                ),
+                (
+                    "evidence",
+                    models.CharField(
+                        help_text="如残疾证号、失业登记证号", max_length=128, verbose_name="证明材料"
+                    ),
+                ),
+                ("valid_from", models.DateField(verbose_name="有效期起")),
+                ("valid_until", models.DateField(blank=True, null=True, verbose_name="有效期止")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "confirmed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="认定人",
+                    ),
+                ),
+                (
+                    "seeker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="diagnoses",
+                        to="people.seeker",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '就业困难认定',
-                'verbose_name_plural': '就业困难认定',
+                "verbose_name": "就业困难认定",
+                "verbose_name_plural": "就业困难认定",
             },
         ),
         migrations.CreateModel(
-            name='Certificate',
+            name="Certificate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=64, verbose_name='证书名称')),
-                ('number', models.CharField(blank=True, max_length=64, verbose_name='证书编号')),
-                ('issued_on', models.DateField(blank=True, null=True, verbose_name='发证日期')),
-                ('occupation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='core.occupation')),
-                ('seeker', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='certificates', to='people.seeker')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=64, verbose_name="证书名称")),
+                ("number", models.CharField(blank=True, max_length=64, verbose_name="证书编号")),
+                ("issued_on", models.DateField(blank=True, null=True, verbose_name="发证日期")),
+                (
+                    "occupation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="core.occupation",
+                    ),
+                ),
+                (
+                    "seeker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="certificates",
+                        to="people.seeker",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '证书',
-                'verbose_name_plural': '证书',
+                "verbose_name": "证书",
+                "verbose_name_plural": "证书",
             },
         ),
         migrations.CreateModel(
-            name='WorkHistory',
+            name="WorkHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('employer_name', models.CharField(max_length=128, verbose_name='工作单位')),
-                ('title', models.CharField(max_length=64, verbose_name='岗位')),
-                ('started_on', models.DateField(blank=True, null=True, verbose_name='开始')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='结束')),
-                ('occupation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='core.occupation')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='core.region')),
-                ('seeker', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='work_history', to='people.seeker')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("employer_name", models.CharField(max_length=128, verbose_name="工作单位")),
+                ("title", models.CharField(max_length=64, verbose_name="岗位")),
+                ("started_on", models.DateField(blank=True, null=True, verbose_name="开始")),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="结束")),
+                (
+                    "occupation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="core.occupation",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to="core.region"
+                    ),
+                ),
+                (
+                    "seeker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="work_history",
+                        to="people.seeker",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工作经历',
-                'verbose_name_plural': '工作经历',
-                'ordering': ['-started_on'],
+                "verbose_name": "工作经历",
+                "verbose_name_plural": "工作经历",
+                "ordering": ["-started_on"],
             },
         ),
         migrations.AddIndex(
-            model_name='seeker',
-            index=models.Index(fields=['hukou_region', 'id'], name='people_seek_hukou_r_d51d3d_idx'),
+            model_name="seeker",
+            index=models.Index(fields=["hukou_region", "id"], name="people_seek_hukou_r_d51d3d_idx"),
         ),
         migrations.AddIndex(
-            model_name='seeker',
-            index=models.Index(fields=['residence_region', 'id'], name='people_seek_residen_422c2c_idx'),
+            model_name="seeker",
+            index=models.Index(fields=["residence_region", "id"], name="people_seek_residen_422c2c_idx"),
         ),
         migrations.AddIndex(
-            model_name='seeker',
-            index=models.Index(fields=['name', 'birth_date'], name='people_seek_name_2bf99e_idx'),
+            model_name="seeker",
+            index=models.Index(fields=["name", "birth_date"], name="people_seek_name_2bf99e_idx"),
         ),
         migrations.AddIndex(
-            model_name='prioritydiagnosis',
-            index=models.Index(fields=['criterion', 'seeker'], name='people_prio_criteri_a3b8b8_idx'),
+            model_name="prioritydiagnosis",
+            index=models.Index(fields=["criterion", "seeker"], name="people_prio_criteri_a3b8b8_idx"),
         ),
         migrations.AddConstraint(
-            model_name='prioritydiagnosis',
-            constraint=models.UniqueConstraint(fields=('seeker', 'criterion', 'valid_from'), name='uniq_diagnosis_per_start'),
+            model_name="prioritydiagnosis",
+            constraint=models.UniqueConstraint(
+                fields=("seeker", "criterion", "valid_from"), name="uniq_diagnosis_per_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='certificate',
-            constraint=models.UniqueConstraint(fields=('seeker', 'name'), name='uniq_certificate_name'),
+            model_name="certificate",
+            constraint=models.UniqueConstraint(fields=("seeker", "name"), name="uniq_certificate_name"),
         ),
     ]

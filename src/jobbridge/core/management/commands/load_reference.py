@@ -6,7 +6,9 @@ from jobbridge.core.regions import clear_cache
 
 
 class Command(BaseCommand):
-    help = "Load or refresh administrative divisions, occupations (CSCO 2022) and industries (GB/T 4754-2017)."
+    help = (
+        "Load or refresh administrative divisions, occupations (CSCO 2022) and industries (GB/T 4754-2017)."
+    )
 
     def handle(self, *args, **options):
         n_regions = reference.load_regions(Region)

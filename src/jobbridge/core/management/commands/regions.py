@@ -6,7 +6,9 @@ from jobbridge.core import regions
 
 
 class Command(BaseCommand):
-    help = "Region look-ups. `regions classify ORIGIN DEST` prints nearby, within_province or out_of_province."
+    help = (
+        "Region look-ups. `regions classify ORIGIN DEST` prints nearby, within_province or out_of_province."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
