@@ -1,0 +1,26 @@
+"""The NinjaAPI instance: routers, authentication and error handling, in one place."""
+
+from ninja import NinjaAPI
+
+from jobbridge.api import errors
+from jobbridge.api.auth import AUTH
+from jobbridge.api.docs import LocalSwagger
+from jobbridge.api.routers import enterprises, industries, me, occupations, postings, regions, seekers
+
+api = NinjaAPI(
+    title="JobBridge API",
+    version="1",
+    description="公共就业服务平台接口。认证：Authorization: Bearer <令牌>，或已登录浏览器的会话（写操作须带CSRF令牌）。",
+    auth=AUTH,  # deny by default: every operation needs a token or a session
+    docs=LocalSwagger(),
+    urls_namespace="api",
+)
+errors.install(api)
+
+api.add_router("/me", me.router)
+api.add_router("/regions", regions.router)
+api.add_router("/occupations", occupations.router)
+api.add_router("/industries", industries.router)
+api.add_router("/seekers", seekers.router)
+api.add_router("/enterprises", enterprises.router)
+api.add_router("/postings", postings.router)
