@@ -51,6 +51,7 @@ class Roster:
     headers: list[str]  # the header row as written, for the error workbook
     columns: dict[int, Column]  # cell index -> column
     labels: dict[str, str]  # field key -> header as written (errors name the column the clerk sees)
+    header_row: int  # 1-based row number of the header
     total: int  # data rows below the header, empty ones included (for progress)
     rows: Iterator[RawRow]
     ignored_headers: list[str]
@@ -77,7 +78,8 @@ def _read_workbook(path: Path, kind: str) -> tuple[list[list], list]:
     try:
         with path.open("rb") as f:
             book = python_calamine.CalamineWorkbook.from_filelike(f)
-            sheets = [m.name for m in book.sheets_metadata if str(m.visible).endswith("Visible")] or book.sheet_names
+            visible = python_calamine.SheetVisibleEnum.Visible
+            sheets = [m.name for m in book.sheets_metadata if m.visible == visible] or book.sheet_names
             index = header_index(kind)
             first = None
             for name in sheets:
@@ -162,7 +164,8 @@ def _build(kind: str, grid: list[list], merged: list) -> Roster:
     if missing:
         raise FileError(_("缺少必填列：%(cols)s") % {"cols": "、".join(f"{c.header}（{c.key}）" for c in missing)})
     labels = {col.key: seen[col.key] for col in columns.values()}
-    return Roster(kind=kind, headers=headers, columns=columns, labels=labels, total=len(grid) - header_at - 1,
+    return Roster(kind=kind, headers=headers, columns=columns, labels=labels, header_row=header_at + 1,
+                  total=len(grid) - header_at - 1,
                   rows=_rows(grid, header_at, columns), ignored_headers=ignored)
 
 
