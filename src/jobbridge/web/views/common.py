@@ -33,10 +33,16 @@ def staff_required(view: Callable) -> Callable:
     return wrapped
 
 
-def add_service_errors(form, exc) -> None:
-    """Put a ServiceError's field errors next to the matching form fields (others on top)."""
+def add_service_errors(form, exc, rename: dict[str, str] | None = None, skip_known: bool = False) -> None:
+    """Put a ServiceError's field errors next to the matching form fields (others on top).
+
+    ``rename`` maps service field names to form field names where a page words a field its own
+    way; ``skip_known`` leaves alone fields the form has already complained about."""
     for err in exc.errors:
-        field = err.field if err.field in form.fields else None
+        name = (rename or {}).get(err.field, err.field)
+        field = name if name in form.fields else None
+        if skip_known and field in form.errors:
+            continue
         form.add_error(field, err.message)
 
 

@@ -11,10 +11,15 @@ from jobbridge.core.models import Role
 from jobbridge.people import services
 from jobbridge.people.models import PriorityDiagnosis, Seeker
 from jobbridge.people.services import ServiceError
-
-from .. import selectors
-from ..forms.seekers import DiagnosisForm, SeekerFilterForm, SeekerForm, seeker_initial
-from .common import add_service_errors, export_response, paginate, query_without_page, staff_required
+from jobbridge.web import selectors
+from jobbridge.web.forms.seekers import DiagnosisForm, SeekerFilterForm, SeekerForm, seeker_initial
+from jobbridge.web.views.common import (
+    add_service_errors,
+    export_response,
+    paginate,
+    query_without_page,
+    staff_required,
+)
 
 EXPORT_HEADERS = ["姓名", "性别", "出生日期", "身份证号", "手机号", "户籍地", "现居住地", "学历", "就业状态",
                   "就业困难类别", "期望月薪（元）", "登记日期"]
