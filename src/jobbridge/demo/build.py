@@ -1,0 +1,555 @@
+"""Build (and wipe) the demo world. The management command ``jobbridge demo`` is a thin shell over this.
+
+Phases, each timed: reference data, accounts, grids and parks, people (numpy), households,
+seekers (ID and phone numbers encrypted in a process pool while the main process streams rows to
+the database), priority diagnoses, intentions (M2M through tables), enterprises, postings, visits
+and hiring needs, account links, finish (sequences, ANALYZE).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import numpy as np
+from django.db import connection, transaction
+from django.db.models.functions import Substr
+from django.utils import timezone
+from tqdm import tqdm
+
+from jobbridge.core import pii
+from jobbridge.core.models import Grid, User
+from jobbridge.core.synthetic_ids import credit_code
+from jobbridge.employers.models import Enterprise, HiringNeed, IndustrialPark, Posting, Visit
+from jobbridge.people.models import Household, PriorityDiagnosis, Seeker
+
+from . import accounts, generate, world
+from .writer import Formats, next_id, sync_sequence, write
+
+SEEKER_COLUMNS = [
+    "id",
+    "name",
+    "id_cipher",
+    "id_hash",
+    "id_masked",
+    "gender",
+    "birth_date",
+    "phone_cipher",
+    "phone_hash",
+    "phone_masked",
+    "hukou_region_id",
+    "residence_region_id",
+    "grid_id",
+    "household_id",
+    "education",
+    "major",
+    "skills_text",
+    "accepts_anywhere",
+    "expected_wage",
+    "available_from",
+    "employment_status",
+    "source",
+    "created_at",
+    "updated_at",
+]
+POSTING_COLUMNS = [
+    "id",
+    "enterprise_id",
+    "title",
+    "occupation_id",
+    "description",
+    "required_skills",
+    "required_certificates",
+    "min_education",
+    "headcount",
+    "filled",
+    "wage_min",
+    "wage_max",
+    "work_region_id",
+    "board",
+    "lodging",
+    "disability_friendly",
+    "target_groups",
+    "valid_from",
+    "valid_until",
+    "status",
+    "created_at",
+    "updated_at",
+]
+ENTERPRISE_COLUMNS = [
+    "id",
+    "name",
+    "uscc",
+    "industry_id",
+    "region_id",
+    "address",
+    "size",
+    "contact_name",
+    "contact_phone",
+    "park_id",
+    "created_at",
+    "updated_at",
+]
+CHUNK = 20_000
+
+
+def demo_enterprises():
+    return Enterprise.objects.annotate(_org=Substr("uscc", 9, 2)).filter(_org=generate.DEMO_ORG_PREFIX)
+
+
+def demo_exists() -> bool:
+    return Seeker.objects.filter(source=Seeker.Source.DEMO).exists() or demo_enterprises().exists()
+
+
+def recruiter_uscc() -> str:
+    return credit_code("320214", generate.DEMO_USCC_BASE)
+
+
+class Timer:
+    def __init__(self) -> None:
+        self.phases: list[tuple[str, float, int]] = []
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[list[int]]:
+        rows = [0]
+        start = time.perf_counter()
+        yield rows
+        self.phases.append((name, time.perf_counter() - start, rows[0]))
+
+    @property
+    def total(self) -> float:
+        return sum(s for _n, s, _r in self.phases)
+
+
+# --------------------------------------------------------------------------------------------
+# Encryption in worker processes
+# --------------------------------------------------------------------------------------------
+
+
+def _seal(chunk: tuple[list[str], list[str | None]]):
+    ids, phones = chunk
+    enc, h = pii.encrypt, pii.keyed_hash
+    return (
+        [enc(v) for v in ids],
+        [h(v) for v in ids],
+        [enc(p) if p else None for p in phones],
+        [h(p) if p else "" for p in phones],
+    )
+
+
+@contextmanager
+def _sealer(n: int, workers: int | None):
+    workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+    if n < 4 * CHUNK or workers <= 1:
+        yield lambda chunks: map(_seal, chunks)
+        return
+    # fork: the children inherit configured Django settings and keys; they never touch the database.
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(workers) as pool:
+        yield lambda chunks: pool.imap(_seal, chunks)
+
+
+# --------------------------------------------------------------------------------------------
+# Reset
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reset() -> dict[str, int]:
+    """Delete the demo world (seekers with source=demo, enterprises with a demo USCC) and what hangs
+    off it. Accounts, grids and parks stay: they are upserted on the next build."""
+    qn = connection.ops.quote_name
+    deleted: dict[str, int] = {}
+    seeker_t = Seeker._meta.db_table
+    ent_t = Enterprise._meta.db_table
+    demo_seekers = f"SELECT id FROM {qn(seeker_t)} WHERE source = %s"
+    demo_ents = f"SELECT id FROM {qn(ent_t)} WHERE substr(uscc, 9, 2) = %s"
+    s_arg, e_arg = [Seeker.Source.DEMO], [generate.DEMO_ORG_PREFIX]
+    with connection.cursor() as cur:
+        cur.execute(
+            f"UPDATE {qn(User._meta.db_table)} SET enterprise_id = NULL WHERE enterprise_id IN ({demo_ents})",
+            e_arg,
+        )
+        for model in (HiringNeed, Visit, Posting):
+            cur.execute(f"DELETE FROM {qn(model._meta.db_table)} WHERE enterprise_id IN ({demo_ents})", e_arg)
+            deleted[model._meta.model_name] = cur.rowcount
+        cur.execute(f"DELETE FROM {qn(ent_t)} WHERE substr(uscc, 9, 2) = %s", e_arg)
+        deleted["enterprise"] = cur.rowcount
+        for f in ("skill_occupations", "desired_occupations", "desired_industries", "desired_regions"):
+            through = Seeker._meta.get_field(f).remote_field.through._meta.db_table
+            cur.execute(f"DELETE FROM {qn(through)} WHERE seeker_id IN ({demo_seekers})", s_arg)
+        for rel in Seeker._meta.related_objects:
+            if (
+                rel.one_to_many
+                and rel.related_model is not Seeker
+                and rel.related_model._meta.app_label == "people"
+            ):
+                cur.execute(
+                    f"DELETE FROM {qn(rel.related_model._meta.db_table)} WHERE "
+                    f"{qn(rel.field.column)} IN ({demo_seekers})",
+                    s_arg,
+                )
+        cur.execute(f"DELETE FROM {qn(seeker_t)} WHERE source = %s", s_arg)
+        deleted["seeker"] = cur.rowcount
+        hh_t = Household._meta.db_table
+        cur.execute(
+            f"DELETE FROM {qn(hh_t)} WHERE code LIKE %s AND NOT EXISTS (SELECT 1 FROM {qn(seeker_t)} s "
+            f"WHERE s.household_id = {qn(hh_t)}.id)",
+            ["_________-_______"],
+        )
+        deleted["household"] = cur.rowcount
+    return deleted
+
+
+# --------------------------------------------------------------------------------------------
+# Build
+# --------------------------------------------------------------------------------------------
+
+
+def build(
+    *,
+    seekers: int,
+    enterprises: int,
+    postings: int | None = None,
+    seed: int = 2026,
+    today: dt.date | None = None,
+    progress: bool = True,
+    workers: int | None = None,
+) -> Timer:
+    postings = enterprises * 4 if postings is None else postings
+    timer = Timer()
+    fmt = Formats()
+    now = timezone.now()
+    with transaction.atomic():
+        with timer.phase("reference") as n:
+            ref = generate.Reference.load()
+            n[0] = sum(len(t) for t in ref.origin_townships.values())
+        with timer.phase("accounts") as n:
+            users = accounts.ensure_users()
+            n[0] = len(users)
+        plan = generate.Plan(
+            seekers,
+            enterprises,
+            postings,
+            seed,
+            today or timezone.localdate(),
+            users={k: u.pk for k, u in users.items()},
+        )
+        with timer.phase("grids, parks") as n:
+            grid_rows = generate.grids(ref, seed)
+            existing = set(
+                Grid.objects.filter(township_id__in=[t for _c, _n, t in grid_rows]).values_list(
+                    "code", flat=True
+                )
+            )
+            Grid.objects.bulk_create(
+                [Grid(code=c, name=nm, township_id=t) for c, nm, t in grid_rows if c not in existing],
+                batch_size=2000,
+            )
+            grid_ids = dict(
+                Grid.objects.filter(code__in=[c for c, _n, _t in grid_rows]).values_list("code", "id")
+            )
+            have = set(IndustrialPark.objects.values_list("name", flat=True))
+            IndustrialPark.objects.bulk_create(
+                [IndustrialPark(name=nm, region_id=c) for nm, c in world.INDUSTRIAL_PARKS if nm not in have]
+            )
+            park_ids = dict(IndustrialPark.objects.values_list("name", "id"))
+            n[0] = len(grid_rows) + len(world.INDUSTRIAL_PARKS)
+        for key, model in (
+            ("seeker", Seeker),
+            ("household", Household),
+            ("enterprise", Enterprise),
+            ("posting", Posting),
+        ):
+            plan.ids[key] = next_id(model._meta.db_table)
+
+        with timer.phase("generate people") as n:
+            ppl = generate.people(plan, ref, grid_rows)
+            n[0] = ppl.n
+        with timer.phase("generate employers") as n:
+            emp = generate.employers(plan, ref)
+            n[0] = len(emp.enterprises) + len(emp.postings)
+
+        total = (
+            len(ppl.households)
+            + ppl.n
+            + len(ppl.diagnoses)
+            + len(ppl.desired_occ)
+            + len(ppl.skill_occ)
+            + len(ppl.desired_regions)
+            + len(emp.enterprises)
+            + len(emp.postings)
+        )
+        bar = tqdm(
+            total=total, unit="rows", unit_scale=True, disable=not progress, desc="demo", mininterval=0.5
+        )
+        tick = bar.update
+
+        with timer.phase("households") as n:
+            bar.set_description("households")
+            n[0] = write(
+                Household._meta.db_table,
+                ["id", "code", "region_id", "address"],
+                ppl.households,
+                progress=tick,
+            )
+        with timer.phase("seekers (encrypt + write)") as n:
+            bar.set_description("seekers")
+            n[0] = write(
+                Seeker._meta.db_table,
+                SEEKER_COLUMNS,
+                _seeker_rows(ppl, grid_ids, fmt, workers),
+                progress=tick,
+            )
+        with timer.phase("priority diagnoses") as n:
+            bar.set_description("diagnoses")
+            stamp = fmt.timestamps([int(now.timestamp())])[0]
+            d = ppl.diagnoses
+            starts = generate.iso_dates([r[3] for r in d])
+            ends = generate.iso_dates([r[4] if r[4] is not None else 0 for r in d])
+            rows = (
+                (s, c, ev, vf, (ve if e is not None else None), by, stamp)
+                for (s, c, ev, _f, e, by), vf, ve in zip(d, starts, ends, strict=True)
+            )
+            n[0] = write(
+                PriorityDiagnosis._meta.db_table,
+                [
+                    "seeker_id",
+                    "criterion",
+                    "evidence",
+                    "valid_from",
+                    "valid_until",
+                    "confirmed_by_id",
+                    "created_at",
+                ],
+                rows,
+                progress=tick,
+            )
+        with timer.phase("intentions (M2M)") as n:
+            bar.set_description("intentions")
+            for fname, pairs, col in (
+                ("desired_occupations", ppl.desired_occ, "occupation_id"),
+                ("skill_occupations", ppl.skill_occ, "occupation_id"),
+                ("desired_regions", ppl.desired_regions, "region_id"),
+            ):
+                through = Seeker._meta.get_field(fname).remote_field.through._meta.db_table
+                n[0] += write(through, ["seeker_id", col], pairs, progress=tick)
+        with timer.phase("enterprises") as n:
+            bar.set_description("enterprises")
+            created = fmt.timestamps(now.timestamp() - np.arange(len(emp.enterprises)) % 86400 * 900)
+            rows = (
+                (
+                    e["id"],
+                    e["name"],
+                    e["uscc"],
+                    e["industry_id"],
+                    e["region_id"],
+                    e["address"],
+                    e["size"],
+                    e["contact_name"],
+                    e["contact_phone"],
+                    park_ids.get(e["park"]) if e["park"] else None,
+                    c,
+                    c,
+                )
+                for e, c in zip(emp.enterprises, created, strict=True)
+            )
+            n[0] = write(Enterprise._meta.db_table, ENTERPRISE_COLUMNS, rows, progress=tick)
+        with timer.phase("postings") as n:
+            bar.set_description("postings")
+            n[0] = write(Posting._meta.db_table, POSTING_COLUMNS, _posting_rows(emp, fmt), progress=tick)
+        bar.close()
+        with timer.phase("visits, hiring needs") as n:
+            n[0] = _visits(plan, emp, ref)
+        with timer.phase("account links") as n:
+            linked = accounts.link(
+                users, commissioner_township=world.COMMISSIONER_TOWNSHIP, recruiter_uscc=recruiter_uscc()
+            )
+            n[0] = len(linked)
+        with timer.phase("finish (sequences, analyze)"):
+            for model in (Seeker, Household, Enterprise, Posting):
+                sync_sequence(model._meta.db_table)
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cur:
+                    for model in (Seeker, Household, PriorityDiagnosis, Enterprise, Posting):
+                        cur.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    timer.linked = linked
+    return timer
+
+
+def _seeker_rows(ppl: generate.People, grid_ids: dict[str, int], fmt: Formats, workers: int | None):
+    n = ppl.n
+    created = fmt.timestamps(ppl.created)
+    chunks = ((ppl.id_number[a : a + CHUNK], ppl.phone[a : a + CHUNK]) for a in range(0, n, CHUNK))
+    ids = ppl.ids.tolist()
+    gender = ["M" if m else "F" for m in ppl.male.tolist()]
+    hukou = ppl.hukou.tolist()
+    residence = ppl.residence.tolist()
+    household = ppl.household.tolist()
+    anywhere = ppl.anywhere.tolist()
+    grid = [grid_ids.get(g) if g else None for g in ppl.grid_code]
+    demo = Seeker.Source.DEMO.value
+    with _sealer(n, workers) as seal:
+        a = 0
+        for id_c, id_h, ph_c, ph_h in seal(chunks):
+            for j in range(len(id_c)):
+                i = a + j
+                idn, phone = ppl.id_number[i], ppl.phone[i]
+                yield (
+                    ids[i],
+                    ppl.name[i],
+                    id_c[j],
+                    id_h[j],
+                    idn[:4] + "**********" + idn[-4:],
+                    gender[i],
+                    ppl.birth[i],
+                    ph_c[j],
+                    ph_h[j],
+                    (phone[:3] + "****" + phone[-4:]) if phone else "",
+                    hukou[i],
+                    residence[i],
+                    grid[i],
+                    household[i],
+                    ppl.education[i],
+                    ppl.major[i],
+                    ppl.skills[i],
+                    anywhere[i],
+                    ppl.wage[i],
+                    ppl.available[i],
+                    ppl.status[i],
+                    demo,
+                    created[i],
+                    created[i],
+                )
+            a += len(id_c)
+
+
+def _posting_rows(emp: generate.Employers, fmt: Formats):
+    p = emp.postings
+    created = fmt.timestamps([x["created"] for x in p])
+    vf = generate.iso_dates([x["valid_from"] for x in p])
+    vu = generate.iso_dates([x["valid_until"] for x in p])
+    for x, c, f, u in zip(p, created, vf, vu, strict=True):
+        yield (
+            x["id"],
+            x["enterprise_id"],
+            x["title"],
+            x["occupation_id"],
+            x["description"],
+            x["required_skills"],
+            x["required_certificates"],
+            x["min_education"],
+            x["headcount"],
+            x["filled"],
+            x["wage_min"],
+            x["wage_max"],
+            x["work_region_id"],
+            x["board"],
+            x["lodging"],
+            x["disability_friendly"],
+            x["target_groups"],
+            f,
+            u,
+            x["status"],
+            c,
+            c,
+        )
+
+
+def _visits(plan: generate.Plan, emp: generate.Employers, ref: generate.Reference) -> int:
+    """Commissioners visit the workshops of their township; Haidong staff visit Wuxi/Suzhou firms
+    ("10,000 cadres into 10,000 enterprises") and write down the hiring needs they hear of."""
+    rng = np.random.default_rng([plan.seed, 3])
+    town = world.COMMISSIONER_TOWNSHIP
+    visits: list[Visit] = []
+    needs: list[tuple[int, str, str, int, int]] = []  # (visit index, title, occ code, headcount, days)
+    for e in emp.enterprises:
+        if e["region_id"] == town or (
+            e["local"] and e["region_id"].startswith(world.LEDU) and rng.random() < 0.5
+        ):
+            by = plan.users["commissioner"] if e["region_id"] == town else plan.users["county"]
+        elif e["region_id"][:4] in ("3202", "3205") and rng.random() < 0.04:
+            by = plan.users["city"]
+        else:
+            continue
+        jobs = list(e["profile"]["jobs"])
+        day = plan.today - dt.timedelta(days=int(rng.integers(1, 120)))
+        k = int(rng.integers(1, 3))
+        picked = [jobs[int(x)] for x in rng.choice(len(jobs), size=min(k, len(jobs)), replace=False)]
+        heads = [int(rng.choice([3, 5, 8, 10, 20, 30, 50, 100])) for _ in picked]
+        lines = "；".join(f"{world.OCCUPATIONS[o][1]}{h}人" for o, h in zip(picked, heads, strict=True))
+        visits.append(
+            Visit(
+                enterprise_id=e["id"],
+                visited_by_id=by,
+                visited_on=day,
+                notes=f"走访{e['name']}，了解春节后用工需求：{lines}。已推送至人岗匹配，约定一周内组织对接。",
+            )
+        )
+        for o, h in zip(picked, heads, strict=True):
+            needs.append(
+                (
+                    len(visits) - 1,
+                    world.TITLES[o][0].format(brand=e["brand"]),
+                    world.OCCUPATIONS[o][0],
+                    h,
+                    int(rng.integers(7, 60)),
+                )
+            )
+    Visit.objects.bulk_create(visits, batch_size=2000)
+    HiringNeed.objects.bulk_create(
+        [
+            HiringNeed(
+                enterprise_id=visits[v].enterprise_id,
+                visit=visits[v],
+                title=t,
+                occupation_id=o,
+                headcount=h,
+                needed_by=visits[v].visited_on + dt.timedelta(days=d),
+                notes="走访登记",
+            )
+            for v, t, o, h, d in needs
+        ],
+        batch_size=2000,
+    )
+    return len(visits) + len(needs)
+
+
+def summary() -> list[tuple[str, int]]:
+    """Counts of what the demo world holds now."""
+    demo_seekers = Seeker.objects.filter(source=Seeker.Source.DEMO)
+    ents = demo_enterprises()
+    rows = [
+        ("求职者 seekers", demo_seekers.count()),
+        (
+            "家庭户 households",
+            Household.objects.filter(members__source=Seeker.Source.DEMO).distinct().count(),
+        ),
+        ("就业困难认定 priority diagnoses", PriorityDiagnosis.objects.filter(seeker__source="demo").count()),
+    ]
+    current = PriorityDiagnosis.objects.current().filter(seeker__source="demo")
+    for value, label in PriorityDiagnosis._meta.get_field("criterion").choices:
+        rows.append((f"  当前有效 {label} ({value})", current.filter(criterion=value).count()))
+    rows += [
+        ("网格 grids", Grid.objects.filter(township_id__in=_origin_townships()).count()),
+        ("用人单位 enterprises", ents.count()),
+        ("产业园区 industrial parks", IndustrialPark.objects.count()),
+        ("招聘岗位 postings", Posting.objects.filter(enterprise__in=ents).count()),
+        ("走访 visits", Visit.objects.filter(enterprise__in=ents).count()),
+        ("用工需求 hiring needs", HiringNeed.objects.filter(enterprise__in=ents).count()),
+    ]
+    return rows
+
+
+def _origin_townships() -> list[str]:
+    from jobbridge.core.models import Region
+
+    return list(
+        Region.objects.filter(parent_id__in=list(world.ORIGIN_COUNTIES), level=4).values_list(
+            "code", flat=True
+        )
+    )

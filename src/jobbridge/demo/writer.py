@@ -1,0 +1,90 @@
+"""Bulk writes for the demo: COPY on PostgreSQL, executemany in big batches on SQLite.
+
+Both run inside the caller's transaction on Django's own connection, so a failure leaves nothing.
+Rows are tuples of plain values (str, int, bool, bytes, None); dates and timestamps arrive as
+strings already formatted for the backend (see ``Formats``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from itertools import islice
+
+from django.db import connection
+
+
+class Formats:
+    """How the current backend wants timestamps written as text."""
+
+    def __init__(self) -> None:
+        self.postgres = connection.vendor == "postgresql"
+        # SQLite: Django keeps naive UTC text; PostgreSQL: timestamptz needs the offset.
+        self.ts_suffix = "+00" if self.postgres else ""
+
+    def timestamps(self, seconds) -> list[str]:
+        import numpy as np
+
+        text = np.asarray(seconds, dtype="datetime64[s]").astype(str)
+        suffix = self.ts_suffix
+        return [t.replace("T", " ") + suffix for t in text.tolist()]
+
+
+def write(
+    table: str,
+    columns: list[str],
+    rows: Iterable[tuple],
+    *,
+    progress: Callable[[int], None] | None = None,
+    batch: int = 20_000,
+) -> int:
+    """Insert ``rows`` into ``table``; returns the number written."""
+    connection.ensure_connection()
+    qn = connection.ops.quote_name
+    cols = ", ".join(qn(c) for c in columns)
+    count = 0
+    if connection.vendor == "postgresql":
+        with connection.connection.cursor() as cur:
+            with cur.copy(f"COPY {qn(table)} ({cols}) FROM STDIN") as copy:
+                write_row = copy.write_row
+                for row in rows:
+                    write_row(row)
+                    count += 1
+                    if progress and count % batch == 0:
+                        progress(batch)
+        if progress:
+            progress(count % batch)
+        return count
+    marks = ", ".join("?" * len(columns))
+    sql = f"INSERT INTO {qn(table)} ({cols}) VALUES ({marks})"
+    raw = connection.connection
+    it = iter(rows)
+    while True:
+        chunk = list(islice(it, batch))
+        if not chunk:
+            break
+        raw.executemany(sql, chunk)
+        count += len(chunk)
+        if progress:
+            progress(len(chunk))
+    return count
+
+
+def next_id(table: str) -> int:
+    qn = connection.ops.quote_name
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT MAX(id) FROM {qn(table)}")
+        (value,) = cur.fetchone()
+    return (value or 0) + 1
+
+
+def sync_sequence(table: str) -> None:
+    """After writing explicit ids, move PostgreSQL's sequence past them (SQLite tracks it itself)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT setval(pg_get_serial_sequence(%s, 'id'), COALESCE((SELECT MAX(id) FROM "
+            + connection.ops.quote_name(table)
+            + "), 1))",
+            [table],
+        )
