@@ -87,7 +87,7 @@ def _batches(rows: Iterator[RawRow], size: int) -> Iterator[list[RawRow]]:
         yield batch
 
 
-def importer_for(kind: str, *, actor, dry_run: bool):
+def importer_for(kind: str, *, actor, dry_run: bool, expected_rows: int = 0):
     from .enterprises import EnterpriseImporter
     from .postings import PostingImporter
     from .seekers import SeekerImporter
@@ -96,7 +96,7 @@ def importer_for(kind: str, *, actor, dry_run: bool):
                ImportKind.POSTINGS: PostingImporter}
     if kind not in classes:
         raise FileError(_("未知的导入类型“%(k)s”") % {"k": kind})
-    return classes[kind](actor=actor, dry_run=dry_run)
+    return classes[kind](actor=actor, dry_run=dry_run, expected_rows=expected_rows)
 
 
 def import_roster(*, kind: str, path: str | Path, actor=None, dry_run: bool = False,
@@ -105,18 +105,52 @@ def import_roster(*, kind: str, path: str | Path, actor=None, dry_run: bool = Fa
     outcome = Outcome()
     try:
         roster: Roster = open_roster(path, kind)
-        importer = importer_for(kind, actor=actor, dry_run=dry_run)
     except FileError as e:
         outcome.file_error = e.message
         return outcome
     outcome.headers, outcome.ignored_headers = roster.headers, roster.ignored_headers
     if progress:
         progress(0, roster.total)
-    for batch in _batches(roster.rows, importer.batch_size):
-        outcome.rows += len(batch)
-        importer.process(batch, outcome, roster.labels)
-        if progress:
-            progress(batch[-1].number - roster.header_row, roster.total)
+    importer = importer_for(kind, actor=actor, dry_run=dry_run, expected_rows=roster.total)
+    try:
+        # Validation of one batch overlaps with writing the one before (when the importer can).
+        previous = None
+        for batch in _batches(roster.rows, importer.batch_size):
+            outcome.rows += len(batch)
+            prepared = importer.prepare(batch)
+            if previous:
+                _process(importer, previous, outcome, roster, progress)
+            previous = (batch, prepared)
+        if previous:
+            _process(importer, previous, outcome, roster, progress)
+    finally:
+        importer.close()
     if progress:
         progress(roster.total, roster.total)
     return outcome
+
+
+def _process(importer, previous, outcome: Outcome, roster: Roster, progress) -> None:
+    batch, prepared = previous
+    importer.process(batch, prepared, outcome, roster.labels)
+    if progress:
+        progress(batch[-1].number - roster.header_row, roster.total)
+
+
+class RowImporter:
+    """What an importer does; the small-roster importers need only ``process``."""
+
+    batch_size = 200
+
+    def __init__(self, *, actor, dry_run: bool, expected_rows: int = 0):
+        self.actor = actor if getattr(actor, "is_authenticated", False) else None
+        self.dry_run = dry_run
+
+    def prepare(self, batch: list[RawRow]):
+        return None
+
+    def process(self, batch: list[RawRow], prepared, out: Outcome, labels: dict[str, str]) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass

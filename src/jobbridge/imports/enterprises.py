@@ -12,7 +12,7 @@ from jobbridge.employers.services import enterprise_register, enterprise_update
 from jobbridge.employers.validation import clean_enterprise
 from jobbridge.people.services import ServiceError
 
-from .engine import Outcome, kind_lock
+from .engine import Outcome, RowImporter, kind_lock
 from .models import ImportKind
 from .readers import RawRow
 
@@ -36,15 +36,12 @@ def enterprise_changes(enterprise: Enterprise, data: dict) -> bool:
     return bool(park_name) and (enterprise.park is None or enterprise.park.name != park_name)
 
 
-class EnterpriseImporter:
-    batch_size = 200
-
-    def __init__(self, *, actor, dry_run: bool):
-        self.actor = actor if getattr(actor, "is_authenticated", False) else None
-        self.dry_run = dry_run
+class EnterpriseImporter(RowImporter):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
         self.first_row: dict[str, int] = {}
 
-    def process(self, batch: list[RawRow], out: Outcome, labels: dict[str, str]) -> None:
+    def process(self, batch: list[RawRow], prepared, out: Outcome, labels: dict[str, str]) -> None:
         good = []
         for row in batch:
             problems = list(row.errors)

@@ -13,7 +13,7 @@ from jobbridge.employers.services import posting_create, posting_update
 from jobbridge.employers.validation import clean_posting
 from jobbridge.people.services import ServiceError
 
-from .engine import Outcome, kind_lock
+from .engine import Outcome, RowImporter, kind_lock
 from .enterprises import present
 from .models import ImportKind
 from .readers import RawRow
@@ -38,15 +38,12 @@ def posting_changes(posting: Posting, data: dict) -> bool:
     return any(getattr(posting, k) != v for k, v in clean.items())
 
 
-class PostingImporter:
-    batch_size = 200
-
-    def __init__(self, *, actor, dry_run: bool):
-        self.actor = actor if getattr(actor, "is_authenticated", False) else None
-        self.dry_run = dry_run
+class PostingImporter(RowImporter):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
         self.first_row: dict[tuple, int] = {}
 
-    def process(self, batch: list[RawRow], out: Outcome, labels: dict[str, str]) -> None:
+    def process(self, batch: list[RawRow], prepared, out: Outcome, labels: dict[str, str]) -> None:
         good = []
         for row in batch:
             problems = list(row.errors)

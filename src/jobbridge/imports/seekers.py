@@ -12,6 +12,7 @@ handful of queries instead of dozens per row. Differences, on purpose:
 * one AuditEvent per import (written by the job service) instead of one per person.
 """
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,40 +21,51 @@ from jobbridge.core import pii
 from jobbridge.core.identity import parse_resident_id
 from jobbridge.core.models import Grid, Role
 from jobbridge.people.models import Certificate, Household, PriorityDiagnosis, Seeker
-from jobbridge.people.validation import CleanSeeker, clean_seeker
+from jobbridge.people.validation import CleanSeeker
 
-from .engine import Outcome, kind_lock
+from .engine import Outcome, RowImporter, kind_lock
+from .fastsql import insert_objects, insert_rows
 from .models import ImportKind
+from .parallel import RowCleaner
 from .readers import RawRow
 
 # Fields compared to tell "updated" from "unchanged", and written by bulk_update.
 TRACKED = ["name", "id_masked", "gender", "birth_date", "phone_hash", "hukou_region_id", "residence_region_id",
            "education", "major", "skills_text", "accepts_anywhere", "expected_wage", "available_from",
            "employment_status", "grid_id", "household_id"]
+# Every column of a new seeker row (the importer sets each of them).
+SEEKER_INSERT = [*TRACKED, "id_cipher", "id_hash", "phone_cipher", "phone_masked", "source", "created_by_id",
+                 "user_id", "merged_into_id", "created_at", "updated_at"]
 # An update writes only what the row filled in: model attribute -> the raw column that carries it.
 _OPTIONAL = {"residence_region_id": "residence_region", "education": "education", "major": "major",
              "skills_text": "skills", "accepts_anywhere": "accepts_anywhere", "expected_wage": "expected_wage",
              "available_from": "available_from", "employment_status": "employment_status"}
 
 
-class SeekerImporter:
+class SeekerImporter(RowImporter):
     batch_size = 1000
 
-    def __init__(self, *, actor, dry_run: bool):
-        self.actor = actor if getattr(actor, "is_authenticated", False) else None
-        self.dry_run = dry_run
+    def __init__(self, *, actor, dry_run: bool, expected_rows: int = 0):
+        super().__init__(actor=actor, dry_run=dry_run)
         self.first_row: dict[str, int] = {}  # id_hash -> the row that first named this person
+        self.ciphers: dict[str, tuple] = {}  # id_hash -> (id, phone) ciphertexts made by the cleaner, per batch
         self.grids = dict(Grid.objects.values_list("code", "id"))
         role = getattr(self.actor, "role", None)
         self.own_grids = set(self.actor.grids.values_list("id", flat=True)) if role == Role.COMMISSIONER else None
         self.staff = bool(self.actor and self.actor.is_staff_role)
         self.today = timezone.localdate()
+        # Worker processes only outside a transaction: forking needs the connections closed.
+        self.cleaner = RowCleaner(rows_expected=0 if connection.in_atomic_block else expected_rows)
+
+    def prepare(self, batch: list[RawRow]):
+        return self.cleaner.submit([row.values for row in batch])
+
+    def close(self) -> None:
+        self.cleaner.close()
 
     # -- validation (no queries) --------------------------------------------------------------
-    def _validate(self, row: RawRow) -> tuple[CleanSeeker | None, int | None, list[tuple[str, str]]]:
-        problems = list(row.errors)
-        clean, errors = clean_seeker(row.values)
-        problems += [(e.field, e.message) for e in errors]
+    def _validate(self, row: RawRow, clean: CleanSeeker | None, errors) -> tuple[CleanSeeker | None, int | None, list]:
+        problems = list(row.errors) + errors
         id_hash = clean.id_hash if clean else self._id_hash_of(row, problems)
         if id_hash:
             first = self.first_row.setdefault(id_hash, row.number)
@@ -78,21 +90,25 @@ class SeekerImporter:
             return ""
 
     # -- one batch ----------------------------------------------------------------------------
-    def process(self, batch: list[RawRow], out: Outcome, labels: dict[str, str]) -> None:
+    def process(self, batch: list[RawRow], prepared, out: Outcome, labels: dict[str, str]) -> None:
         good = []
-        for row in batch:
-            clean, grid_id, problems = self._validate(row)
+        for row, (clean, errors, id_cipher, phone_cipher) in zip(batch, prepared.result(), strict=True):
+            clean, grid_id, problems = self._validate(row, clean, errors)
             if problems:
                 out.reject(row, problems, labels)
             else:
+                self.ciphers[clean.id_hash] = (id_cipher, phone_cipher)
                 good.append((row, clean, grid_id))
         if not good:
             return
-        if self.dry_run:
-            self._write(good, out, labels)
-        else:
-            with kind_lock(ImportKind.SEEKERS):
+        try:
+            if self.dry_run:
                 self._write(good, out, labels)
+            else:
+                with kind_lock(ImportKind.SEEKERS):
+                    self._write(good, out, labels)
+        finally:
+            self.ciphers.clear()
 
     def _write(self, good, out: Outcome, labels) -> None:
         existing = {s.id_hash: s for s in Seeker.objects.filter(id_hash__in=[c.id_hash for _r, c, _g in good])}
@@ -115,7 +131,8 @@ class SeekerImporter:
         for _row, clean, grid_id in good:
             seeker = existing.get(clean.id_hash)
             if seeker is None:
-                seeker = Seeker(source=Seeker.Source.IMPORT, created_by=self.actor, id_cipher=pii.encrypt(clean.id_number))
+                seeker = Seeker(source=Seeker.Source.IMPORT, created_by=self.actor,
+                                id_cipher=self.ciphers[clean.id_hash][0])
                 self._assign(seeker, clean, grid_id, households, update=False)
                 creates.append(seeker)
                 pending.append((seeker, clean, True))
@@ -134,7 +151,13 @@ class SeekerImporter:
                 out.unchanged += 1
         if self.dry_run:
             return
-        Seeker.objects.bulk_create(creates, batch_size=500)
+        if creates:
+            for seeker in creates:
+                seeker.created_at = seeker.updated_at = now
+            insert_objects(creates, SEEKER_INSERT)
+            ids = dict(Seeker.objects.filter(id_hash__in=[s.id_hash for s in creates]).values_list("id_hash", "id"))
+            for seeker in creates:
+                seeker.pk = ids[seeker.id_hash]
         if updates:
             Seeker.objects.bulk_update(updates, [*TRACKED, "phone_cipher", "phone_masked", "updated_at"], batch_size=500)
         rel.write(pending, actor=self.actor if self.staff else None, today=self.today)
@@ -155,7 +178,7 @@ class SeekerImporter:
         seeker.id_hash, seeker.id_masked = data.id_hash, data.id_masked
         seeker.gender, seeker.birth_date = data.gender, data.birth_date
         if data.phone and data.phone_hash != seeker.phone_hash:
-            seeker.phone_cipher = pii.encrypt(data.phone)
+            seeker.phone_cipher = self.ciphers[data.id_hash][1]
             seeker.phone_hash, seeker.phone_masked = data.phone_hash, data.phone_masked
         seeker.hukou_region_id = data.hukou_region_id
         for attr, key in _OPTIONAL.items():
@@ -217,14 +240,14 @@ class _Relations:
         occ, reg, certs, diags = [], [], [], []
         for seeker, clean, new in pending:
             if new or "desired_occupations" in clean.present:
-                occ += [occ_model(seeker_id=seeker.pk, occupation_id=code) for code in dict.fromkeys(clean.desired_occupations)]
+                occ += [(seeker.pk, code) for code in dict.fromkeys(clean.desired_occupations)]
             if new or "desired_regions" in clean.present:
-                reg += [reg_model(seeker_id=seeker.pk, region_id=code) for code in dict.fromkeys(clean.desired_regions)]
+                reg += [(seeker.pk, code) for code in dict.fromkeys(clean.desired_regions)]
             certs += [Certificate(seeker_id=seeker.pk, name=name) for name in self._new_certificates(seeker.pk, clean)]
             if clean.priority and clean.priority not in self.diagnoses.get(seeker.pk, set()):
                 diags.append(PriorityDiagnosis(seeker_id=seeker.pk, criterion=clean.priority, valid_from=today,
                                                evidence=clean.priority_evidence[:128], confirmed_by=actor))
-        occ_model.objects.bulk_create(occ, batch_size=1000)
-        reg_model.objects.bulk_create(reg, batch_size=1000)
+        insert_rows(occ_model, ["seeker_id", "occupation_id"], occ)
+        insert_rows(reg_model, ["seeker_id", "region_id"], reg)
         Certificate.objects.bulk_create(certs, batch_size=1000, ignore_conflicts=True)
         PriorityDiagnosis.objects.bulk_create(diags, batch_size=1000, ignore_conflicts=True)
