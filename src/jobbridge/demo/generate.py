@@ -290,8 +290,21 @@ def people(plan: Plan, ref: Reference, grid_rows: list[tuple[str, str, str]]) ->
     lo = np.array([_days(dt.date(1965, 1, 1)), _days(dt.date(1975, 1, 1)), _days(dt.date(1998, 1, 1))])
     hi = np.array([_days(dt.date(1975, 1, 1)), _days(dt.date(1998, 1, 1)), _days(dt.date(2007, 1, 1))])
     birth_days = lo[cohort] + (rng.random(n) * (hi - lo)[cohort]).astype(np.int64)
+    birth_year = np.asarray(birth_days, dtype="datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
+    earliest = {c: min(y for _code, y, _e in h) for c, h in world.BIRTHPLACE_CODES.items()}
+    for c, first_year in earliest.items():
+        late = (county == c) & (birth_year < first_year)
+        if late.any():
+            lo_c, hi_c = _days(dt.date(first_year, 1, 1)), _days(dt.date(2007, 1, 1))
+            birth_days[late] = lo_c + (rng.random(int(late.sum())) * (hi_c - lo_c)).astype(np.int64)
+    birth_year = np.asarray(birth_days, dtype="datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
+    birthplace = np.empty(n, dtype=object)
+    for c, history in world.BIRTHPLACE_CODES.items():
+        in_c = county == c
+        for code, y0, y1 in history:
+            birthplace[in_c & (birth_year >= y0) & (birth_year <= y1)] = code
     ids = plan.ids["seeker"] + np.arange(n)
-    id_numbers = resident_ids(rng, county, birth_days, male)
+    id_numbers = resident_ids(rng, birthplace, birth_days, male)
     phone_nums = mobiles(rng, n)
     has_phone = rng.random(n) < 0.93
     phones = [str(p) if h else None for p, h in zip(phone_nums.tolist(), has_phone.tolist(), strict=True)]
