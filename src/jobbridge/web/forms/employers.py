@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from jobbridge.employers.models import Enterprise, Posting
 from jobbridge.people.models import Education, PriorityCriterion
 
-from .seekers import BLANK, DATE_INPUT
+from .seekers import BLANK, DATE_INPUT, ServiceValidatedForm
 
 
 class EnterpriseFilterForm(forms.Form):
@@ -14,7 +14,7 @@ class EnterpriseFilterForm(forms.Form):
     region = forms.CharField(label=_("地区"), required=False, max_length=32)
 
 
-class EnterpriseForm(forms.Form):
+class EnterpriseForm(ServiceValidatedForm):
     name = forms.CharField(label=_("单位名称"), max_length=128)
     uscc = forms.CharField(label=_("统一社会信用代码"), max_length=18)
     industry = forms.CharField(label=_("行业"), required=False, max_length=64,
@@ -40,7 +40,7 @@ class PostingFilterForm(forms.Form):
     region = forms.CharField(label=_("工作地"), required=False, max_length=32)
 
 
-class PostingForm(forms.Form):
+class PostingForm(ServiceValidatedForm):
     title = forms.CharField(label=_("岗位名称"), max_length=64)
     occupation = forms.CharField(label=_("职业"), required=False, max_length=64,
                                  help_text=_("职业名称或代码，如“6-25-04-08”"))

@@ -10,6 +10,20 @@ BLANK = [("", "---------")]
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 
+class ServiceValidatedForm(forms.Form):
+    """The service checks required fields too, so the form lets empty values through: then a
+    page shows every problem in one round trip instead of the form's first and the service's
+    later. Fields keep their "required" marking for people and screen readers."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if field.required:
+                field.required = False
+                field.service_required = True
+                field.widget.attrs["aria-required"] = "true"
+
+
 def _choices(enum):
     return BLANK + list(enum.choices)
 
@@ -27,7 +41,7 @@ class SeekerFilterForm(forms.Form):
     sort = forms.ChoiceField(label=_("排序"), required=False, choices=SORTS)
 
 
-class SeekerForm(forms.Form):
+class SeekerForm(ServiceValidatedForm):
     """Staff registration and edit; ``for_update`` drops what may not change after registration."""
 
     name = forms.CharField(label=_("姓名"), max_length=64)

@@ -14,3 +14,8 @@ def nav_current(context, prefix: str) -> str:
 @register.filter
 def field_type(bound_field) -> str:
     return bound_field.field.widget.__class__.__name__.lower()
+
+
+@register.filter
+def is_required(bound_field) -> bool:
+    return bound_field.field.required or getattr(bound_field.field, "service_required", False)
