@@ -1,9 +1,15 @@
 """Small reference shapes shared by several routers."""
 
+from typing import Annotated
+
 from ninja import Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from jobbridge.core import regions
+
+# A row id as a client may send it: bounded to the database's bigint, so an absurd number is a
+# validation error rather than an overflow inside the database driver.
+DbId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class InputSchema(Schema):

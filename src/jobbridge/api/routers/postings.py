@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 
 from jobbridge.api.access import Page, is_staff, scoped_get
 from jobbridge.api.errors import ERRORS
-from jobbridge.api.schemas import InputSchema, OccupationRef, RegionRef, join_list
+from jobbridge.api.schemas import DbId, InputSchema, OccupationRef, RegionRef, join_list
 from jobbridge.core import regions
 from jobbridge.core.models import Role
 from jobbridge.core.models.regions import in_subtree
@@ -79,13 +79,13 @@ class PostingUpdateIn(InputSchema):
 
 
 class PostingCreateIn(PostingUpdateIn):
-    enterprise_id: int | None = None  # a recruiter's own enterprise when left out
+    enterprise_id: DbId | None = None  # a recruiter's own enterprise when left out
     title: str
     headcount: int
 
 
 class PostingFilter(Schema):
-    enterprise_id: int | None = None
+    enterprise_id: DbId | None = None
     status: Posting.Status | None = None
     region: str | None = None
     occupation: str | None = None
