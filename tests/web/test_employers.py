@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from jobbridge.employers.models import Enterprise, HiringNeed, Posting, Visit
 from jobbridge.core.synthetic_ids import credit_code
+from jobbridge.employers.models import Enterprise, HiringNeed, Posting, Visit
 
 pytestmark = pytest.mark.django_db
 
