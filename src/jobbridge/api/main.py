@@ -1,11 +1,18 @@
 """The NinjaAPI instance: routers, authentication and error handling, in one place."""
 
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 
 from jobbridge.api import errors
 from jobbridge.api.auth import AUTH
 from jobbridge.api.docs import LocalSwagger
 from jobbridge.api.routers import enterprises, industries, me, occupations, postings, regions, seekers
+
+
+class Utf8JSON(JSONRenderer):
+    # Names and messages are Chinese: send them as UTF-8, not as \uXXXX escapes.
+    json_dumps_params = {"ensure_ascii": False}
+
 
 api = NinjaAPI(
     title="JobBridge API",
@@ -13,6 +20,7 @@ api = NinjaAPI(
     description="公共就业服务平台接口。认证：Authorization: Bearer <令牌>，或已登录浏览器的会话（写操作须带CSRF令牌）。",
     auth=AUTH,  # deny by default: every operation needs a token or a session
     docs=LocalSwagger(),
+    renderer=Utf8JSON(),
     urls_namespace="api",
 )
 errors.install(api)
