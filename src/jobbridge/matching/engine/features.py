@@ -1,0 +1,415 @@
+"""Structure-of-arrays containers for a batch of seekers and a batch of postings.
+
+The Django glue fills these in bulk from plain records (dicts whose keys mirror the model fields,
+see ``SEEKER_KEYS`` / ``POSTING_KEYS``); benchmarks and tests build them from synthetic records.
+Everything the scorer touches is a numpy array or a scipy CSR matrix so that scoring a block of
+seekers against a block of postings is a handful of vectorised operations.
+
+Bad input never raises here: unknown occupation codes, missing regions and absurd wages become
+"unknown" values (and a note in ``batch.notes``); the scorer then treats unknowns neutrally or
+excludes the record with a stated reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+from .codes import (
+    NO_OCCUPATION,
+    UNKNOWN,
+    OccupationTable,
+    RegionTable,
+    canonical_occupation,
+    county_code,
+    destination_range,
+    occupation_ids,
+)
+from .text import hash_sets, hash_texts
+from .weights import DEFAULT_WEIGHTS, Weights
+
+EDUCATION_LEVELS = (
+    "none",
+    "primary",
+    "junior",
+    "senior",
+    "vocational",
+    "college",
+    "bachelor",
+    "postgraduate",
+)
+EDUCATION_NAMES = ("未上学", "小学", "初中", "高中", "中专/技校", "大专", "本科", "研究生")
+_EDU_RANK = {v: i for i, v in enumerate(EDUCATION_LEVELS)} | {v: i for i, v in enumerate(EDUCATION_NAMES)}
+
+PRIORITY_GROUPS = ("disability", "zero_employment", "registered_unemployed", "poverty", "lifted_out")
+PRIORITY_NAMES = ("残疾人", "零就业家庭成员", "登记失业人员", "脱贫攻坚建档立卡户", "脱贫人口")
+DISABILITY_BIT = 1
+
+MAX_SEEKER_OCCUPATIONS = 4
+NO_DATE_PAST = -1_000_000  # "available now" / "valid since ever"
+NO_DATE_FUTURE = 1_000_000  # "valid for ever"
+POSTING_UNKNOWN_OCC = -2  # never equal to a seeker's UNKNOWN (-1) padding
+
+SEEKER_KEYS = (
+    "id occupations text major skills certificates education hukou_region residence_region destinations "
+    "accepts_anywhere expected_wage available_from priority_groups"
+).split()
+POSTING_KEYS = (
+    "id occupation title description required_skills required_certificates min_education headcount filled "
+    "wage_min wage_max work_region board lodging disability_friendly target_groups valid_from valid_until status"
+).split()
+
+
+def to_day(value, default: int) -> int:
+    """Days since 1970-01-01 of a date, datetime, ISO string or day number; ``default`` if none/bad."""
+    if value is None or value == "":
+        return default
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return default
+    if isinstance(value, dt.date):
+        return (value - dt.date(1970, 1, 1)).days
+    return default
+
+
+def from_day(day: int) -> dt.date:
+    return dt.date(1970, 1, 1) + dt.timedelta(days=int(day))
+
+
+def education_rank(value) -> int:
+    if value is None or value == "":
+        return -1
+    if isinstance(value, (int, np.integer)):
+        return int(value) if 0 <= int(value) < len(EDUCATION_LEVELS) else -1
+    return _EDU_RANK.get(str(value).strip(), -1)
+
+
+def group_mask(groups: Iterable[str] | None) -> int:
+    mask = 0
+    for g in groups or ():
+        if g in PRIORITY_GROUPS:
+            mask |= 1 << PRIORITY_GROUPS.index(g)
+        elif g in PRIORITY_NAMES:
+            mask |= 1 << PRIORITY_NAMES.index(g)
+    return mask
+
+
+def group_names(mask: int) -> list[str]:
+    return [PRIORITY_NAMES[i] for i in range(len(PRIORITY_GROUPS)) if mask >> i & 1]
+
+
+def _wage(value, weights: Weights) -> float:
+    try:
+        w = float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+    if not (weights.wage_sane_min <= w <= weights.wage_sane_max):
+        return float("nan") if w == 0 else float("inf")  # inf marks "absurd" (0 is just "not given")
+    return w
+
+
+def _split(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [p for p in (x.strip() for x in value.replace("，", ",").replace("、", ",").split(",")) if p]
+    return [str(x) for x in value if str(x).strip()]
+
+
+def _centroids(codes: np.ndarray, regions: RegionTable | None) -> tuple[np.ndarray, np.ndarray]:
+    lat = np.full(len(codes), np.nan, dtype=np.float32)
+    lon = np.full(len(codes), np.nan, dtype=np.float32)
+    if regions is None:
+        return lat, lon
+    cache: dict[int, tuple[float, float]] = {}
+    for i, c in enumerate(codes.tolist()):
+        if c:
+            if c not in cache:
+                cache[c] = regions.centroid(c)
+            lat[i], lon[i] = cache[c]
+    return lat, lon
+
+
+@dataclass
+class SeekerBatch:
+    ids: np.ndarray  # int64 (n,)
+    occ: np.ndarray  # int32 (n, K, 4): detailed, minor, medium, major ids; UNKNOWN-padded
+    occ_codes: list[tuple[str, ...]]
+    text: sp.csr_matrix  # (n, TEXT_DIM) L2-normalised
+    certs: sp.csr_matrix  # (n, CERT_DIM) binary
+    cert_names: list[tuple[str, ...]]
+    education: np.ndarray  # int8, -1 unknown
+    residence: np.ndarray  # int32 county code (hukou if no residence), 0 unknown
+    hukou: np.ndarray  # int32
+    lat: np.ndarray  # float32 residence centroid, NaN unknown
+    lon: np.ndarray
+    anywhere: np.ndarray  # bool: accepts any work region
+    dest_ptr: np.ndarray  # int64 (n+1,) CSR pointers into dest_lo/dest_hi
+    dest_lo: np.ndarray  # int32 accepted work-region code ranges
+    dest_hi: np.ndarray
+    dest_codes: list[tuple[int, ...]]
+    wage: np.ndarray  # float32 expected monthly wage, NaN unknown
+    available: np.ndarray  # int32 day number
+    groups: np.ndarray  # uint8 priority-group bitmask
+    notes: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @property
+    def majors(self) -> np.ndarray:
+        return self.occ[:, :, 3]
+
+    @property
+    def priority(self) -> np.ndarray:
+        return self.groups != 0
+
+    @classmethod
+    def from_records(
+        cls,
+        records: Sequence[Mapping],
+        regions: RegionTable | None = None,
+        occupations: OccupationTable | None = None,
+        weights: Weights = DEFAULT_WEIGHTS,
+    ) -> SeekerBatch:
+        n = len(records)
+        notes: list[str] = []
+        occ = np.full((n, MAX_SEEKER_OCCUPATIONS, 4), UNKNOWN, dtype=np.int32)
+        occ_codes: list[tuple[str, ...]] = []
+        ids = np.empty(n, dtype=np.int64)
+        education = np.empty(n, dtype=np.int8)
+        residence = np.zeros(n, dtype=np.int32)
+        hukou = np.zeros(n, dtype=np.int32)
+        anywhere = np.zeros(n, dtype=bool)
+        wage = np.empty(n, dtype=np.float32)
+        available = np.empty(n, dtype=np.int32)
+        groups = np.zeros(n, dtype=np.uint8)
+        dest_ptr = np.zeros(n + 1, dtype=np.int64)
+        lo: list[int] = []
+        hi: list[int] = []
+        dest_codes: list[tuple[int, ...]] = []
+        texts: list[str] = []
+        certs: list[list[str]] = []
+        id_cache: dict[str, tuple] = {}
+        for i, r in enumerate(records):
+            ids[i] = int(r.get("id", i))
+            kept: list[str] = []
+            for code in _split(r.get("occupations")):
+                if code not in id_cache:
+                    id_cache[code] = occupation_ids(code, occupations)
+                o = id_cache[code]
+                if o == NO_OCCUPATION:
+                    notes.append(f"seeker {ids[i]}: unknown occupation code {code!r} ignored")
+                    continue
+                canon = canonical_occupation(code)
+                if canon in kept or len(kept) == MAX_SEEKER_OCCUPATIONS:
+                    continue
+                occ[i, len(kept)] = (o.detailed, o.minor, o.medium, o.major)
+                kept.append(canon)
+            occ_codes.append(tuple(kept))
+            texts.append(" ".join(str(r.get(k) or "") for k in ("skills", "text", "major")))
+            cert_list = _split(r.get("certificates"))
+            certs.append(cert_list)
+            education[i] = education_rank(r.get("education"))
+            hukou[i] = county_code(r.get("hukou_region"))
+            residence[i] = county_code(r.get("residence_region")) or hukou[i]
+            w = _wage(r.get("expected_wage"), weights)
+            if w == float("inf"):
+                notes.append(f"seeker {ids[i]}: expected wage {r.get('expected_wage')!r} is absurd, ignored")
+                w = float("nan")
+            wage[i] = w
+            available[i] = to_day(r.get("available_from"), NO_DATE_PAST)
+            groups[i] = group_mask(r.get("priority_groups"))
+            ranges = [rg for rg in map(destination_range, _split(r.get("destinations"))) if rg]
+            anywhere[i] = bool(r.get("accepts_anywhere"))
+            if not ranges and not anywhere[i]:
+                if residence[i]:
+                    # No stated destination: stay near home (the residence prefecture).
+                    ranges = [destination_range(residence[i] // 100 * 100)]
+                else:
+                    notes.append(
+                        f"seeker {ids[i]}: no region and no destination; treated as accepting anywhere"
+                    )
+                    anywhere[i] = True
+            ranges = sorted(set(ranges))
+            lo.extend(a for a, _ in ranges)
+            hi.extend(b for _, b in ranges)
+            dest_codes.append(tuple(a for a, _ in ranges))
+            dest_ptr[i + 1] = len(lo)
+        k = max(1, max((len(c) for c in occ_codes), default=1))
+        lat, lon = _centroids(residence, regions)
+        return cls(
+            ids=ids,
+            occ=np.ascontiguousarray(occ[:, :k]),
+            occ_codes=occ_codes,
+            text=hash_texts(texts),
+            certs=hash_sets(certs),
+            cert_names=[tuple(c) for c in certs],
+            education=education,
+            residence=residence,
+            hukou=hukou,
+            lat=lat,
+            lon=lon,
+            anywhere=anywhere,
+            dest_ptr=dest_ptr,
+            dest_lo=np.asarray(lo, dtype=np.int32),
+            dest_hi=np.asarray(hi, dtype=np.int32),
+            dest_codes=dest_codes,
+            wage=wage,
+            available=available,
+            groups=groups,
+            notes=notes,
+        )
+
+    def subset(self, idx) -> SeekerBatch:
+        idx = np.asarray(idx, dtype=np.int64)
+        counts = self.dest_ptr[idx + 1] - self.dest_ptr[idx]
+        ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        take = (
+            np.concatenate([np.arange(self.dest_ptr[i], self.dest_ptr[i + 1]) for i in idx])
+            if len(idx)
+            else []
+        )
+        take = np.asarray(take, dtype=np.int64)
+        lst = idx.tolist()
+        return SeekerBatch(
+            ids=self.ids[idx], occ=self.occ[idx], occ_codes=[self.occ_codes[i] for i in lst],
+            text=self.text[idx], certs=self.certs[idx], cert_names=[self.cert_names[i] for i in lst],
+            education=self.education[idx], residence=self.residence[idx], hukou=self.hukou[idx],
+            lat=self.lat[idx], lon=self.lon[idx], anywhere=self.anywhere[idx], dest_ptr=ptr,
+            dest_lo=self.dest_lo[take], dest_hi=self.dest_hi[take],
+            dest_codes=[self.dest_codes[i] for i in lst], wage=self.wage[idx],
+            available=self.available[idx], groups=self.groups[idx],
+        )  # fmt: skip
+
+
+@dataclass
+class PostingBatch:
+    ids: np.ndarray  # int64
+    occ: np.ndarray  # int32 (n, 4); POSTING_UNKNOWN_OCC where unknown
+    occ_codes: list[str]
+    titles: list[str]
+    text: sp.csr_matrix
+    req_certs: sp.csr_matrix  # binary
+    req_count: np.ndarray  # int32 number of distinct required certificates
+    cert_names: list[tuple[str, ...]]
+    min_education: np.ndarray  # int8, -1 none
+    wage_min: np.ndarray  # float32 NaN unknown, inf absurd
+    wage_max: np.ndarray
+    work: np.ndarray  # int32 county code, 0 unknown
+    lat: np.ndarray
+    lon: np.ndarray
+    board: np.ndarray  # bool
+    lodging: np.ndarray
+    disability_friendly: np.ndarray
+    targets: np.ndarray  # uint8 bitmask
+    is_open: np.ndarray  # bool: status open
+    vacancies: np.ndarray  # int32 headcount - filled, >= 0
+    valid_from: np.ndarray  # int32 day
+    valid_until: np.ndarray
+    notes: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @property
+    def offer(self) -> np.ndarray:
+        """The wage a seeker compares with: the top of the range, or the floor if no top."""
+        return np.where(np.isnan(self.wage_max), self.wage_min, self.wage_max).astype(np.float32)
+
+    @classmethod
+    def from_records(
+        cls,
+        records: Sequence[Mapping],
+        regions: RegionTable | None = None,
+        occupations: OccupationTable | None = None,
+        weights: Weights = DEFAULT_WEIGHTS,
+    ) -> PostingBatch:
+        n = len(records)
+        notes: list[str] = []
+        arr = {
+            "ids": np.empty(n, np.int64), "occ": np.full((n, 4), POSTING_UNKNOWN_OCC, np.int32),
+            "min_education": np.empty(n, np.int8), "wage_min": np.empty(n, np.float32),
+            "wage_max": np.empty(n, np.float32), "work": np.zeros(n, np.int32),
+            "board": np.zeros(n, bool), "lodging": np.zeros(n, bool), "disability_friendly": np.zeros(n, bool),
+            "targets": np.zeros(n, np.uint8), "is_open": np.zeros(n, bool), "vacancies": np.zeros(n, np.int32),
+            "valid_from": np.empty(n, np.int32), "valid_until": np.empty(n, np.int32),
+        }  # fmt: skip
+        occ_codes: list[str] = []
+        titles: list[str] = []
+        texts: list[str] = []
+        certs: list[list[str]] = []
+        id_cache: dict[str, tuple] = {}
+        for i, r in enumerate(records):
+            pid = arr["ids"][i] = int(r.get("id", i))
+            code = str(r.get("occupation") or "")
+            if code not in id_cache:
+                id_cache[code] = occupation_ids(code, occupations)
+            o = id_cache[code]
+            if o == NO_OCCUPATION:
+                if code:
+                    notes.append(f"posting {pid}: unknown occupation code {code!r} ignored")
+                occ_codes.append("")
+            else:
+                arr["occ"][i] = [
+                    v if v != UNKNOWN else POSTING_UNKNOWN_OCC
+                    for v in (o.detailed, o.minor, o.medium, o.major)
+                ]
+                occ_codes.append(canonical_occupation(code))
+            title = str(r.get("title") or "")
+            titles.append(title)
+            texts.append(" ".join(str(r.get(k) or "") for k in ("title", "required_skills", "description")))
+            cert_list = sorted(set(_split(r.get("required_certificates"))))
+            certs.append(cert_list)
+            arr["min_education"][i] = education_rank(r.get("min_education"))
+            for key in ("wage_min", "wage_max"):
+                arr[key][i] = _wage(r.get(key), weights)
+            if (
+                not np.isnan(arr["wage_min"][i])
+                and not np.isnan(arr["wage_max"][i])
+                and arr["wage_min"][i] > arr["wage_max"][i]
+            ):
+                arr["wage_min"][i], arr["wage_max"][i] = arr["wage_max"][i], arr["wage_min"][i]
+            arr["work"][i] = county_code(r.get("work_region"))
+            for key in ("board", "lodging", "disability_friendly"):
+                arr[key][i] = bool(r.get(key))
+            arr["targets"][i] = group_mask(r.get("target_groups"))
+            arr["is_open"][i] = str(r.get("status") or "open") == "open"
+            try:
+                headcount, filled = int(r.get("headcount") or 0), int(r.get("filled") or 0)
+            except (TypeError, ValueError):
+                headcount, filled = 0, 0
+                notes.append(f"posting {pid}: headcount/filled not numbers, treated as 0")
+            arr["vacancies"][i] = max(headcount - filled, 0)
+            arr["valid_from"][i] = to_day(r.get("valid_from"), NO_DATE_PAST)
+            arr["valid_until"][i] = to_day(r.get("valid_until"), NO_DATE_FUTURE)
+        lat, lon = _centroids(arr["work"], regions)
+        req = hash_sets(certs)
+        return cls(
+            occ_codes=occ_codes, titles=titles, text=hash_texts(texts), req_certs=req,
+            req_count=np.diff(req.indptr).astype(np.int32), cert_names=[tuple(c) for c in certs],
+            lat=lat, lon=lon, notes=notes, **arr,
+        )  # fmt: skip
+
+    def subset(self, idx) -> PostingBatch:
+        idx = np.asarray(idx, dtype=np.int64)
+        lst = idx.tolist()
+        out = {}
+        for name, value in self.__dict__.items():
+            if name == "notes":
+                continue
+            if isinstance(value, list):
+                out[name] = [value[i] for i in lst]
+            else:
+                out[name] = value[idx]
+        return PostingBatch(**out)

@@ -1,0 +1,327 @@
+"""The match score of seekers x postings, computed a block at a time, with hard filters as masks.
+
+``Scorer`` precomputes per-posting and per-seeker arrays once, then ``Scorer.block`` returns a
+dense float32 (B x C) score block where excluded pairs are ``-inf``.  Components that depend on a
+small posting-side category (occupation code, work county, minimum education x target groups)
+are evaluated on a (B x categories) table and gathered, which is much cheaper than evaluating
+them on every pair.  ``explain.py`` turns one pair's components into sentences.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from .features import DISABILITY_BIT, NO_DATE_FUTURE, NO_DATE_PAST, PostingBatch, SeekerBatch, to_day
+from .geo import haversine_km
+from .weights import DEFAULT_WEIGHTS, Weights
+
+NEG_INF = np.float32(-np.inf)
+
+# Why a posting takes no part in matching at all (0 = it does).
+POSTING_OK, POSTING_CLOSED, POSTING_FULL, POSTING_EXPIRED, POSTING_WAGE_ABSURD, POSTING_NO_REGION = range(6)
+POSTING_EXCLUSION_TEXT = {
+    POSTING_CLOSED: "岗位未在招聘中",
+    POSTING_FULL: "岗位已招满（无空缺）",
+    POSTING_EXPIRED: "岗位已过有效期",
+    POSTING_WAGE_ABSURD: "岗位薪资数据异常",
+    POSTING_NO_REGION: "岗位缺少工作地",
+}
+
+
+def posting_exclusions(p: PostingBatch, today: int) -> np.ndarray:
+    """Per posting, the first reason it is excluded from matching (POSTING_OK if none)."""
+    out = np.zeros(len(p), dtype=np.int8)
+    absurd = np.isinf(p.wage_min) | np.isinf(p.wage_max)
+    # Later assignments win, so list the reasons from least to most fundamental.
+    out[p.work == 0] = POSTING_NO_REGION
+    out[absurd] = POSTING_WAGE_ABSURD
+    out[p.valid_until < today] = POSTING_EXPIRED
+    out[p.vacancies <= 0] = POSTING_FULL
+    out[~p.is_open] = POSTING_CLOSED
+    return out
+
+
+def as_day(today: dt.date | int | None) -> int:
+    return to_day(today if today is not None else dt.date.today(), 0)
+
+
+@dataclass
+class Components:
+    """Weighted component blocks (B x C each) and the hard-filter masks, for explanations and tests."""
+
+    values: dict[str, np.ndarray]
+    destination_ok: np.ndarray
+    certificates_ok: np.ndarray
+    timing_ok: np.ndarray
+    relevance_ok: np.ndarray
+    distance_km: np.ndarray
+
+
+class Scorer:
+    def __init__(
+        self,
+        seekers: SeekerBatch,
+        postings: PostingBatch,
+        weights: Weights = DEFAULT_WEIGHTS,
+        today: dt.date | int | None = None,
+    ) -> None:
+        self.s, self.p, self.w = seekers, postings, weights
+        self.today = as_day(today)
+        w = weights
+        # ---- seeker side ------------------------------------------------------------
+        e = seekers.wage.astype(np.float64)
+        known = ~np.isnan(e)
+        # wage fit = clip(offer * a + b, 0, 1): 1 at offer = e, 0 at offer = floor * e.
+        span = np.where(known, e * (1 - w.wage_floor_ratio), 1.0)
+        self.s_wage_a = np.where(known, w.wage / span, 0.0).astype(np.float32)
+        self.s_wage_b = np.where(
+            known, -w.wage * w.wage_floor_ratio / (1 - w.wage_floor_ratio), 0.5 * w.wage
+        ).astype(np.float32)
+        late = np.clip(seekers.available.astype(np.float64) - self.today, -1, 10_000)
+        self.s_avail = (w.availability * (1 - late / w.availability_grace_days)).astype(np.float32)
+        self.s_named = np.where(seekers.anywhere, 0.0, 0.5 * w.place).astype(np.float32)
+        self.s_disabled = (seekers.groups & DISABILITY_BIT) != 0
+        self.s_no_occ = (seekers.occ[:, :, 3] < 0).all(axis=1)
+        # ---- posting side -----------------------------------------------------------
+        offer = postings.offer
+        self.p_offer_known = ~np.isnan(offer) & ~np.isinf(offer)
+        self.p_offer = np.where(self.p_offer_known, offer, 0).astype(np.float32)
+        start = np.maximum(postings.valid_from.astype(np.int64), self.today)
+        self.p_avail = (w.availability * (start - self.today) / w.availability_grace_days).astype(np.float32)
+        self.p_board = (
+            w.board_lodging * 0.5 * (postings.board.astype(np.float32) + postings.lodging)
+        ).astype(np.float32)
+        self.p_has_certs = postings.req_count > 0
+        # Category keys for table-and-gather components.
+        occ_keys = postings.occ[:, :3].astype(np.int64)
+        self.occ_u, self.p_occ_inv = np.unique(occ_keys, axis=0, return_inverse=True)
+        self.p_occ_inv = self.p_occ_inv.ravel().astype(np.int32)
+        self.work_u, self.p_work_inv = np.unique(postings.work, return_inverse=True)
+        self.p_work_inv = self.p_work_inv.ravel().astype(np.int32)
+        first = np.zeros(len(self.work_u), dtype=np.int64)
+        first[self.p_work_inv[::-1]] = np.arange(len(postings))[::-1]
+        self.work_lat, self.work_lon = postings.lat[first], postings.lon[first]
+        # minimum education (-1..7 -> 0..8) x target mask (32) x disability friendly (2)
+        self.p_cat = (
+            (postings.min_education.astype(np.int32) + 1) * 64 + postings.targets.astype(np.int32) * 2
+        ) + postings.disability_friendly
+        self.p_major = postings.occ[:, 3]
+        self.exclusion = posting_exclusions(postings, self.today)
+        self.s_text_weighted = (seekers.text * np.float32(w.text)).tocsr()
+        self.s_cat = (seekers.education.astype(np.int32) + 1) * 32 + (seekers.groups.astype(np.int32) & 31)
+        self.seeker_category_table = self._build_category_table()
+        # distinct certificate-requirement sets (row 0 of req_sets is the empty set)
+        req = postings.req_certs
+        keys = [tuple(req.indices[req.indptr[j] : req.indptr[j + 1]].tolist()) for j in range(len(postings))]
+        uniq = {(): 0}
+        self.p_req_inv = np.array([uniq.setdefault(k, len(uniq)) for k in keys], dtype=np.int64)
+        sets = sorted(uniq, key=uniq.get)
+        rows = np.repeat(np.arange(len(sets)), [len(k) for k in sets])
+        cols = np.fromiter((c for k in sets for c in k), dtype=np.int64, count=len(rows))
+        self.req_sets_t = sp.csr_matrix(
+            (np.ones(len(rows), dtype=np.float32), (cols, rows)), shape=(req.shape[1], len(sets))
+        )
+        self.req_set_count = np.array([len(k) for k in sets], dtype=np.float32)
+
+    # ---- small tables (rows: seekers of the block) ------------------------------------------
+    def occupation_table(self, si) -> np.ndarray:
+        """Weighted occupation fit of each block seeker against each distinct posting occupation."""
+        w = self.w
+        s = self.s.occ[si]  # (B, K, 4)
+        u = self.occ_u  # (U, 3): detailed, minor, medium
+        out = np.zeros((s.shape[0], len(u)), dtype=np.float32)
+        for k in range(s.shape[1]):
+            med = s[:, k, 2, None] == u[None, :, 2]
+            mnr = s[:, k, 1, None] == u[None, :, 1]
+            det = s[:, k, 0, None] == u[None, :, 0]
+            v = w.occ_medium * med + (w.occ_minor - w.occ_medium) * mnr + (w.occ_detailed - w.occ_minor) * det
+            np.maximum(out, v.astype(np.float32), out=out)
+        return out * np.float32(w.occupation)
+
+    def distance_table(self, si) -> np.ndarray:
+        return haversine_km(
+            self.s.lat[si, None], self.s.lon[si, None], self.work_lat[None, :], self.work_lon[None, :]
+        )
+
+    def place_table(self, si, dist: np.ndarray | None = None) -> np.ndarray:
+        d = self.distance_table(si) if dist is None else dist
+        prox = np.where(np.isnan(d), 0.5, 1.0 / (1.0 + d / self.w.distance_half_km))
+        return (0.5 * self.w.place * prox + self.s_named[si, None]).astype(np.float32)
+
+    def category_table(self, si) -> np.ndarray:
+        """Education fit + priority bonus for every (min education, targets, disability-friendly) key."""
+        return self.seeker_category_table[self.s_cat[si]]
+
+    def _build_category_table(self) -> np.ndarray:
+        # rows: seeker education (-1..7) x priority groups (32); columns: posting categories (576)
+        w = self.w
+        cat = np.arange(9 * 64)
+        min_edu = cat // 64 - 1
+        targets = (cat // 2) % 32
+        friendly = (cat % 2).astype(bool)
+        rows = np.arange(9 * 32)
+        edu = (rows // 32 - 1)[:, None]
+        groups = (rows % 32)[:, None]
+        gap = np.maximum(min_edu[None, :] - edu, 0)
+        edu_fit = np.where(
+            min_edu[None, :] < 0,
+            1.0,
+            np.where(edu < 0, 0.5, np.maximum(0.0, 1 - w.education_step_penalty * gap)),
+        )
+        prio = ((groups & targets[None, :]) != 0) | (((groups & DISABILITY_BIT) != 0) & friendly[None, :])
+        return (w.education * edu_fit + w.priority * prio).astype(np.float32)
+
+    # ---- masks --------------------------------------------------------------------------------
+    def destination_mask(self, si, pj) -> np.ndarray:
+        s = self.s
+        si = np.atleast_1d(np.arange(len(s))[si])
+        work = self.p.work[pj]
+        ok = np.repeat(s.anywhere[si, None], len(work), axis=1)
+        counts = s.dest_ptr[si + 1] - s.dest_ptr[si]
+        for r in range(int(counts.max(initial=0))):
+            has = counts > r
+            pos = np.where(has, s.dest_ptr[si] + r, 0)
+            lo = np.where(has, s.dest_lo[pos] if len(s.dest_lo) else 0, 1)
+            hi = np.where(has, s.dest_hi[pos] if len(s.dest_hi) else 0, 0)
+            ok |= (lo[:, None] <= work[None, :]) & (work[None, :] <= hi[:, None])
+        return ok
+
+    def relevance_mask(self, si, pj) -> np.ndarray:
+        """Same CSCO major group (or either side uncoded), when the weights ask for that gate."""
+        major = self.p_major[pj]
+        b = len(self.s_no_occ[si])
+        if not self.w.require_same_major_group:
+            return np.ones((b, len(major)), dtype=bool)
+        s_major = self.s.occ[si, :, 3]
+        ok = self.s_no_occ[si, None] | (major[None, :] < 0)
+        for k in range(s_major.shape[1]):
+            ok |= s_major[:, k, None] == major[None, :]
+        return ok
+
+    def certificate_table(self, si) -> np.ndarray:
+        """(B x distinct requirement sets): True where the seeker holds every required certificate."""
+        have = (self.s.certs[si] @ self.req_sets_t).toarray()
+        return have >= self.req_set_count[None, :] - 0.5
+
+    # ---- the block -------------------------------------------------------------------------------
+    def columns(self, pj) -> Columns:
+        return Columns(self, np.asarray(pj, dtype=np.int64))
+
+    def block(self, si, pj, *, filters_checked: bool = False, components: bool = False):
+        """Scores of seekers ``si`` (slice or index array) x postings ``pj`` (index array or ``Columns``).
+
+        ``filters_checked`` says the caller already restricted ``pj`` to open postings inside the
+        block seekers' destinations and relevance gate (top-k does so by construction), so those
+        masks are skipped.  Pass a ``Columns`` to reuse its per-column preparation across blocks.
+        """
+        cols = pj if isinstance(pj, Columns) else self.columns(pj)
+        pj = cols.pj
+        w = self.w
+        si_idx = np.arange(len(self.s))[si] if isinstance(si, slice) else np.asarray(si)
+        total = cols.text_scores(si_idx)  # already weighted: seeker text rows carry w.text
+        if components:
+            parts = {"text": total.copy()}
+        # occupation + place + education/priority + board via one gather of per-profile sums
+        prof = self.occupation_table(si_idx)[:, cols.key_occ]
+        dist_tab = self.distance_table(si_idx)
+        prof += self.place_table(si_idx, dist_tab)[:, cols.key_work]
+        prof += self.category_table(si_idx)[:, cols.key_cat]
+        prof += cols.key_board[None, :]
+        total += np.take(prof, cols.key_inv, axis=1)
+        wage = np.multiply.outer(self.s_wage_a[si_idx], cols.offer)
+        wage += self.s_wage_b[si_idx, None]
+        np.clip(wage, 0, w.wage, out=wage)
+        if cols.unknown_offer is not None:
+            wage[:, cols.unknown_offer] = 0.5 * w.wage
+        total += wage
+        avail = np.add.outer(self.s_avail[si_idx], cols.p_avail)
+        np.clip(avail, 0, w.availability, out=avail)
+        total += avail
+
+        dest = relevance = timing = None
+        need_timing = bool(len(pj)) and self.s.available[si_idx].max(initial=NO_DATE_PAST) > cols.until_min
+        keep = None
+        if need_timing or components:
+            timing = self.s.available[si_idx, None] <= self.p.valid_until[pj][None, :]
+            keep = timing
+        if cols.cert_cols is not None:
+            ok = self.certificate_table(si_idx)[:, cols.cert_req]
+            if keep is None:
+                keep = np.ones(total.shape, dtype=bool)
+            keep[:, cols.cert_cols] &= ok
+        if not filters_checked:
+            dest = self.destination_mask(si_idx, pj)
+            relevance = self.relevance_mask(si_idx, pj)
+            base = dest & relevance & (self.exclusion[pj] == 0)[None, :]
+            keep = base if keep is None else keep & base
+        if keep is not None:
+            np.copyto(total, NEG_INF, where=~keep)
+        if not components:
+            return total
+        occ = np.take(self.occupation_table(si_idx), self.p_occ_inv[pj], axis=1)
+        place = np.take(self.place_table(si_idx, dist_tab), self.p_work_inv[pj], axis=1)
+        cat = np.take(self.category_table(si_idx), self.p_cat[pj], axis=1)
+        board = np.broadcast_to(self.p_board[pj], total.shape).copy()
+        parts.update(
+            occupation=occ,
+            place=place,
+            wage=wage,
+            availability=avail,
+            board_lodging=board,
+            education_priority=cat,
+        )
+        certs = np.ones(total.shape, dtype=bool)
+        if cols.cert_cols is not None:
+            certs[:, cols.cert_cols] = self.certificate_table(si_idx)[:, cols.cert_req]
+        dist = np.take(dist_tab, self.p_work_inv[pj], axis=1)
+        return total, Components(parts, dest, certs, timing, relevance, dist)
+
+
+class Columns:
+    """Per-column preparation for scoring many seeker blocks against the same postings ``pj``."""
+
+    def __init__(self, scorer: Scorer, pj: np.ndarray) -> None:
+        self.scorer, self.pj = scorer, pj
+        self.x = scorer.p.text[pj]
+        self._text_t = None
+        self.offer = scorer.p_offer[pj]
+        unknown = ~scorer.p_offer_known[pj]
+        self.unknown_offer = unknown if unknown.any() else None
+        self.p_avail = scorer.p_avail[pj]
+        self.until_min = int(scorer.p.valid_until[pj].min(initial=NO_DATE_FUTURE))
+        # Postings with the same (occupation, work county, category, board) share all table components.
+        occ, work, cat = scorer.p_occ_inv[pj].astype(np.int64), scorer.p_work_inv[pj], scorer.p_cat[pj]
+        board_code = scorer.p.board[pj].astype(np.int64) * 2 + scorer.p.lodging[pj]
+        key = ((occ * (len(scorer.work_u) + 1) + work) * 576 + cat) * 4 + board_code
+        ukey, inv = np.unique(key, return_inverse=True)
+        first = np.zeros(len(ukey), dtype=np.int64)
+        first[inv[::-1]] = np.arange(len(pj))[::-1]
+        self.key_inv = inv.ravel()
+        self.key_occ, self.key_work, self.key_cat = occ[first], work[first], cat[first]
+        self.key_board = scorer.p_board[pj][first]
+        needs = scorer.p_has_certs[pj]
+        self.cert_cols = np.flatnonzero(needs) if needs.any() else None
+        self.cert_req = scorer.p_req_inv[pj][self.cert_cols] if needs.any() else None
+
+    def text_scores(self, si: np.ndarray) -> np.ndarray:
+        """Dense (B x C) weighted text cosine; transposes the posting side once if reused."""
+        s_text = self.scorer.s_text_weighted[si]
+        if self._text_t is None and len(si) < 64:
+            out = (self.x @ s_text.T).toarray().T
+            return np.ascontiguousarray(out, dtype=np.float32)
+        if self._text_t is None:
+            self._text_t = self.x.T.tocsr()
+        out = (s_text @ self._text_t).toarray()
+        return out if out.dtype == np.float32 else out.astype(np.float32)
+
+
+def brute_force_scores(scorer: Scorer) -> np.ndarray:
+    """All pairs, every filter checked; for tests and small batches only."""
+    return scorer.block(slice(None), np.arange(len(scorer.p)))
+
+
+__all__ = ["Scorer", "posting_exclusions", "brute_force_scores", "NO_DATE_FUTURE", "NO_DATE_PAST"]
