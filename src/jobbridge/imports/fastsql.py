@@ -12,10 +12,11 @@ from django.db import connection, models
 
 def _adapter(field: models.Field):
     ops = connection.ops
+    # Values already adapted (a string, e.g. one timestamp for a whole batch) pass through.
     if isinstance(field, models.DateTimeField):
-        return ops.adapt_datetimefield_value
+        return lambda v: v if v is None or isinstance(v, str) else ops.adapt_datetimefield_value(v)
     if isinstance(field, models.DateField):
-        return ops.adapt_datefield_value
+        return lambda v: v if v is None or isinstance(v, str) else ops.adapt_datefield_value(v)
     if isinstance(field, models.BinaryField):
         return lambda v: None if v is None else bytes(v)
     return None
@@ -29,7 +30,6 @@ def insert_rows(model: type[models.Model], attnames: list[str], rows: list[tuple
     fields = [next(f for f in meta.concrete_fields if f.attname == name) for name in attnames]
     adapters = [(i, a) for i, f in enumerate(fields) if (a := _adapter(f))]
     if adapters:
-        rows = [tuple(row) for row in rows]
         converted = []
         for row in rows:
             row = list(row)
