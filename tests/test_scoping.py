@@ -84,3 +84,15 @@ def test_anonymous_sees_nothing(world):
     assert not Seeker.objects.visible_to(anon).exists()
     assert not Enterprise.objects.visible_to(anon).exists()
     assert not Posting.objects.visible_to(anon).exists()
+
+
+def test_seekers_do_not_see_expired_or_future_postings(world):
+    import datetime as dt
+
+    today = dt.date.today()
+    expired = PostingFactory(enterprise=world["wuxi_ent"], valid_until=today - dt.timedelta(days=1))
+    future = PostingFactory(enterprise=world["wuxi_ent"], valid_from=today + dt.timedelta(days=1))
+    current = PostingFactory(enterprise=world["wuxi_ent"], valid_from=today, valid_until=today)
+    seen = set(Posting.objects.visible_to(UserFactory(seeker=True)).values_list("pk", flat=True))
+    assert current.pk in seen and world["wuxi_post"].pk in seen
+    assert expired.pk not in seen and future.pk not in seen

@@ -149,3 +149,11 @@ def test_probable_duplicates_and_merge_keep_every_linked_record():
     assert AuditEvent.objects.filter(action="merge", object_id=str(a.pk)).exists()
     with pytest.raises(ServiceError):
         seeker_merge(actor=clerk, keep=a, drop=b)
+
+
+def test_the_same_diagnosis_twice_is_a_clear_error():
+    seeker = SeekerFactory()
+    kw = {"criterion": "disability", "evidence": "D-1", "valid_from": dt.date(2022, 1, 1)}
+    diagnosis_add(actor=UserFactory(), seeker=seeker, **kw)
+    with pytest.raises(ServiceError, match="已有认定"):
+        diagnosis_add(actor=UserFactory(), seeker=seeker, **kw)

@@ -69,7 +69,9 @@ def parse_bool(value: object) -> bool:
 
 
 def parse_list(value: object) -> list[str]:
-    """Items separated by any of ,，;；、/ or new lines."""
+    """A list as given (API bodies), or text with items separated by any of ,，;；、/ or new lines."""
+    if isinstance(value, list | tuple | set):
+        return [t for t in (clean_text(v) for v in value) if t]
     text = clean_text(value)
     return [p.strip() for p in re.split(r"[,，;；、/\n]+", text) if p.strip()]
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jobbridge.core.models import Industry, Occupation, Region, Role
@@ -114,11 +115,20 @@ class HiringNeed(models.Model):
 
 
 class PostingQuerySet(models.QuerySet):
+    def open_on(self, day=None) -> "PostingQuerySet":
+        """Postings a job seeker can apply to on ``day``: open and within their validity dates."""
+        day = day or timezone.localdate()
+        return self.filter(
+            Q(status=Posting.Status.OPEN),
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_until__isnull=True) | Q(valid_until__gte=day),
+        )
+
     def visible_to(self, user) -> "PostingQuerySet":
         if not user.is_authenticated:
             return self.none()
         if user.role == Role.SEEKER:
-            return self.filter(status=Posting.Status.OPEN)
+            return self.open_on()
         return self.filter(enterprise__in=Enterprise.objects.visible_to(user))
 
 

@@ -129,6 +129,8 @@ def diagnosis_add(
         raise ServiceError([FieldError("evidence", _("须填写证明材料"))])
     if valid_until and valid_until < valid_from:
         raise ServiceError([FieldError("valid_until", _("有效期止不能早于有效期起"))])
+    if PriorityDiagnosis.objects.filter(seeker=seeker, criterion=criterion, valid_from=valid_from).exists():
+        raise ServiceError([FieldError("valid_from", _("该类别在此日期已有认定记录"))])
     diagnosis = PriorityDiagnosis.objects.create(
         seeker=seeker,
         criterion=criterion,
