@@ -234,3 +234,21 @@ def test_refuses_with_debug_off_unless_forced(settings):
     with pytest.raises(CommandError):
         call_command("demo", seekers=10, enterprises=2, no_progress=True, stdout=io.StringIO())
     assert not Seeker.objects.exists()
+
+
+def test_fast_generators_agree_with_reference_implementations():
+    from jobbridge.core.synthetic_ids import credit_code as reference_credit_code
+    from jobbridge.demo import generate, sealing
+
+    for region, seq in [
+        ("320214", generate.DEMO_USCC_BASE),
+        ("441900", generate.DEMO_USCC_BASE + 49_999),
+        ("630202", 7),
+    ]:
+        assert generate.credit_code(region, seq) == reference_credit_code(region, seq)
+    values = ["632123199001011234", "13812345678", "", "张三", "x" * 40]
+    tokens = sealing.encrypt_many(values)
+    assert [pii.decrypt(t) for t in tokens] == values
+    assert sealing.hash_many(values) == [pii.keyed_hash(v) for v in values]
+    with pytest.raises(RuntimeError):
+        sealing.check(values[:1], tokens[1:2], sealing.hash_many(values[:1]))

@@ -21,14 +21,13 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from tqdm import tqdm
 
-from jobbridge.core import pii
 from jobbridge.core.models import Grid, User
 from jobbridge.core.synthetic_ids import credit_code
 from jobbridge.employers.models import Enterprise, HiringNeed, IndustrialPark, Posting, Visit
 from jobbridge.people.models import Household, PriorityDiagnosis, Seeker
 
-from . import accounts, generate, world
-from .writer import Formats, next_id, sync_sequence, write
+from . import accounts, generate, sealing, world
+from .writer import Formats, drop_indexes, next_id, restore_indexes, sync_sequence, write
 
 SEEKER_COLUMNS = [
     "id",
@@ -95,6 +94,8 @@ ENTERPRISE_COLUMNS = [
     "updated_at",
 ]
 CHUNK = 20_000
+# Above this many rows, PostgreSQL loads into bare tables and builds indexes afterwards.
+BULK_THRESHOLD = 200_000
 
 
 def demo_enterprises():
@@ -132,12 +133,15 @@ class Timer:
 
 def _seal(chunk: tuple[list[str], list[str | None]]):
     ids, phones = chunk
-    enc, h = pii.encrypt, pii.keyed_hash
+    id_cipher, id_hash = sealing.encrypt_many(ids), sealing.hash_many(ids)
+    sealing.check(ids, id_cipher, id_hash)
+    present = [p for p in phones if p]
+    p_cipher, p_hash = iter(sealing.encrypt_many(present)), iter(sealing.hash_many(present))
     return (
-        [enc(v) for v in ids],
-        [h(v) for v in ids],
-        [enc(p) if p else None for p in phones],
-        [h(p) if p else "" for p in phones],
+        id_cipher,
+        id_hash,
+        [next(p_cipher) if p else None for p in phones],
+        [next(p_hash) if p else "" for p in phones],
     )
 
 
@@ -289,6 +293,20 @@ def build(
         )
         tick = bar.update
 
+        big_tables = [
+            Seeker._meta.db_table,
+            Household._meta.db_table,
+            PriorityDiagnosis._meta.db_table,
+            Enterprise._meta.db_table,
+            Posting._meta.db_table,
+        ] + [
+            Seeker._meta.get_field(f).remote_field.through._meta.db_table
+            for f in ("desired_occupations", "skill_occupations", "desired_regions")
+        ]
+        dropped = []
+        if total >= BULK_THRESHOLD:
+            with timer.phase("drop indexes (PostgreSQL)"):
+                dropped = drop_indexes(big_tables)
         with timer.phase("households") as n:
             bar.set_description("households")
             n[0] = write(
@@ -363,6 +381,10 @@ def build(
             bar.set_description("postings")
             n[0] = write(Posting._meta.db_table, POSTING_COLUMNS, _posting_rows(emp, fmt), progress=tick)
         bar.close()
+        if dropped:
+            with timer.phase("rebuild indexes, constraints") as n:
+                restore_indexes(dropped)
+                n[0] = len(dropped)
         with timer.phase("visits, hiring needs") as n:
             n[0] = _visits(plan, emp, ref)
         with timer.phase("account links") as n:

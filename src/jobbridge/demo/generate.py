@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from jobbridge.core.models import Region
-from jobbridge.core.synthetic_ids import credit_code
 
 from . import world
 
@@ -75,6 +74,29 @@ EPOCH = dt.date(1970, 1, 1)
 
 def _days(d: dt.date) -> int:
     return (d - EPOCH).days
+
+
+_INDEX = {c: i for i, c in enumerate(_USCC_ALPHABET)}
+_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def credit_code(region: str, sequence: int) -> str:
+    """Same result as core.synthetic_ids.credit_code (tests compare them), without stdnum's
+    per-call overhead: the demo makes 50,000 of these."""
+    n, org = sequence, []
+    for _ in range(8):
+        n, r = divmod(n, 31)
+        org.append(r)
+    org.reverse()
+    check = 11 - sum(v * w for v, w in zip(org, _ORG_WEIGHTS, strict=True)) % 11
+    body = "91" + region + "".join(_USCC_ALPHABET[v] for v in org) + {10: "X", 11: "0"}.get(check, str(check))
+    total = sum(_INDEX[c] * w for c, w in zip(body, _USCC_WEIGHTS, strict=True))
+    return body + _USCC_ALPHABET[(31 - total) % 31]
+
+
+def _year(day: int) -> int:
+    return (EPOCH + dt.timedelta(days=int(day))).year
 
 
 def iso_dates(days: np.ndarray) -> list[str]:
@@ -406,7 +428,7 @@ def people(plan: Plan, ref: Reference, grid_rows: list[tuple[str, str, str]]) ->
     reg = np.where(unemployed & (rng.random(n) < 0.18))[0]
     reg_start = (today - rng.integers(15, 1000, size=len(reg))).tolist()
     for i, s in zip(reg.tolist(), reg_start, strict=True):
-        year = (EPOCH + dt.timedelta(days=s)).year
+        year = _year(s)
         evidence = f"就业失业登记证 {county[i]}{year}{int(ids[i]) % 1000000:06d}"
         diag.append((int(ids[i]), "registered_unemployed", evidence, s, None, confirmed(i)))
 
@@ -419,7 +441,7 @@ def people(plan: Plan, ref: Reference, grid_rows: list[tuple[str, str, str]]) ->
     for i in np.where(poor_hh[member_hh])[0].tolist():
         h = member_hh[i]
         c = county[i]
-        book = f"{c}{(EPOCH + dt.timedelta(days=int(reg_day[h]))).year}{int(hh_ids[h]) % 100000:05d}"
+        book = f"{c}{_year(reg_day[h])}{int(hh_ids[h]) % 100000:05d}"
         if still_poor[h]:
             diag.append(
                 (
@@ -442,7 +464,7 @@ def people(plan: Plan, ref: Reference, grid_rows: list[tuple[str, str, str]]) ->
                     confirmed(i),
                 )
             )
-            year = (EPOCH + dt.timedelta(days=int(out_day[h]))).year
+            year = _year(out_day[h])
             diag.append(
                 (
                     int(ids[i]),
@@ -716,6 +738,7 @@ def employers(plan: Plan, ref: Reference) -> Employers:
     created = v_from * 86400 + rng.integers(0, 10 * 3600, size=n)
     posts = []
     job_cache: dict[int, tuple[list[str], np.ndarray]] = {}
+    json_cache: dict[tuple, str] = {}
     for j, (e_i, row, pk) in enumerate(zip(owner.tolist(), u.tolist(), pick.tolist(), strict=True)):
         e = ents[e_i]
         key = id(e["profile"])
@@ -806,7 +829,8 @@ def employers(plan: Plan, ref: Reference) -> Employers:
                 "board": board,
                 "lodging": lodging,
                 "disability_friendly": disability,
-                "target_groups": json.dumps(groups),
+                "target_groups": json_cache.get(tuple(groups))
+                or json_cache.setdefault(tuple(groups), json.dumps(groups)),
                 "valid_from": int(v_from[j]),
                 "valid_until": int(v_until[j]),
                 "status": status,
