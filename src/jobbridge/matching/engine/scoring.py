@@ -9,6 +9,7 @@ them on every pair.  ``explain.py`` turns one pair's components into sentences.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass
 
@@ -71,8 +72,24 @@ class Scorer:
     ) -> None:
         self.s, self.p, self.w = seekers, postings, weights
         self.today = as_day(today)
-        w = weights
-        # ---- seeker side ------------------------------------------------------------
+        self._prepare_seekers()
+        self._prepare_postings()
+
+    def with_postings(self, postings: PostingBatch) -> Scorer:
+        """The same seekers against other postings, reusing the seeker-side preparation."""
+        new = copy.copy(self)
+        new.p = postings
+        new._prepare_postings()
+        return new
+
+    def with_seekers(self, seekers: SeekerBatch) -> Scorer:
+        new = copy.copy(self)
+        new.s = seekers
+        new._prepare_seekers()
+        return new
+
+    def _prepare_seekers(self) -> None:
+        seekers, w = self.s, self.w
         e = seekers.wage.astype(np.float64)
         known = ~np.isnan(e)
         # wage fit = clip(offer * a + b, 0, 1): 1 at offer = e, 0 at offer = floor * e.
@@ -86,7 +103,12 @@ class Scorer:
         self.s_named = np.where(seekers.anywhere, 0.0, 0.5 * w.place).astype(np.float32)
         self.s_disabled = (seekers.groups & DISABILITY_BIT) != 0
         self.s_no_occ = (seekers.occ[:, :, 3] < 0).all(axis=1)
-        # ---- posting side -----------------------------------------------------------
+        self.s_text_weighted = (seekers.text * np.float32(w.text)).tocsr()
+        self.s_cat = (seekers.education.astype(np.int32) + 1) * 32 + (seekers.groups.astype(np.int32) & 31)
+        self.seeker_category_table = self._build_category_table()
+
+    def _prepare_postings(self) -> None:
+        postings, w = self.p, self.w
         offer = postings.offer
         self.p_offer_known = ~np.isnan(offer) & ~np.isinf(offer)
         self.p_offer = np.where(self.p_offer_known, offer, 0).astype(np.float32)
@@ -111,9 +133,6 @@ class Scorer:
         ) + postings.disability_friendly
         self.p_major = postings.occ[:, 3]
         self.exclusion = posting_exclusions(postings, self.today)
-        self.s_text_weighted = (seekers.text * np.float32(w.text)).tocsr()
-        self.s_cat = (seekers.education.astype(np.int32) + 1) * 32 + (seekers.groups.astype(np.int32) & 31)
-        self.seeker_category_table = self._build_category_table()
         # distinct certificate-requirement sets (row 0 of req_sets is the empty set)
         req = postings.req_certs
         keys = [tuple(req.indices[req.indptr[j] : req.indptr[j + 1]].tolist()) for j in range(len(postings))]
@@ -279,6 +298,62 @@ class Scorer:
             certs[:, cols.cert_cols] = self.certificate_table(si_idx)[:, cols.cert_req]
         dist = np.take(dist_tab, self.p_work_inv[pj], axis=1)
         return total, Components(parts, dest, certs, timing, relevance, dist)
+
+    # ---- aligned pairs (incremental scoring) ------------------------------------------------------
+    def pairs(self, si: np.ndarray, pj: np.ndarray, text: np.ndarray | None = None) -> np.ndarray:
+        """Scores of the aligned pairs (si[n], pj[n]); same numbers as ``block``, -inf if excluded.
+
+        ``text`` may carry the pairs' weighted text similarity when the caller computed it through an
+        inverted index (incremental scoring does); otherwise it is computed row by row here.
+        """
+        si = np.asarray(si, dtype=np.int64)
+        pj = np.asarray(pj, dtype=np.int64)
+        s, p, w = self.s, self.p, self.w
+        if text is None:
+            text = np.asarray(self.s_text_weighted[si].multiply(p.text[pj]).sum(axis=1)).ravel()
+        total = text.astype(np.float32)
+        occ = np.zeros(len(si), dtype=np.float32)
+        for k in range(s.occ.shape[1]):
+            so = s.occ[si, k]
+            med = so[:, 2] == p.occ[pj, 2]
+            mnr = so[:, 1] == p.occ[pj, 1]
+            det = so[:, 0] == p.occ[pj, 0]
+            v = w.occ_medium * med + (w.occ_minor - w.occ_medium) * mnr + (w.occ_detailed - w.occ_minor) * det
+            np.maximum(occ, v.astype(np.float32), out=occ)
+        total += occ * np.float32(w.occupation)
+        d = haversine_km(s.lat[si], s.lon[si], p.lat[pj], p.lon[pj])
+        prox = np.where(np.isnan(d), 0.5, 1.0 / (1.0 + d / w.distance_half_km))
+        total += (0.5 * w.place * prox + self.s_named[si]).astype(np.float32)
+        total += self.seeker_category_table[self.s_cat[si], self.p_cat[pj]]
+        total += self.p_board[pj]
+        wage = np.clip(self.s_wage_a[si] * self.p_offer[pj] + self.s_wage_b[si], 0, w.wage)
+        wage = np.where(self.p_offer_known[pj], wage, 0.5 * w.wage)
+        total += wage.astype(np.float32)
+        total += np.clip(self.s_avail[si] + self.p_avail[pj], 0, w.availability)
+        keep = (s.available[si] <= p.valid_until[pj]) & (self.exclusion[pj] == 0)
+        need = self.p_has_certs[pj]
+        if need.any():
+            idx = np.flatnonzero(need)
+            req = self.req_sets_t.T.tocsr()[self.p_req_inv[pj[idx]]]
+            have = np.asarray(s.certs[si[idx]].multiply(req).sum(axis=1)).ravel()
+            keep[idx] &= have >= self.req_set_count[self.p_req_inv[pj[idx]]] - 0.5
+        # destination: anywhere, or one of the seeker's ranges covers the work region
+        ok = s.anywhere[si].copy()
+        counts = s.dest_ptr[si + 1] - s.dest_ptr[si]
+        work = p.work[pj]
+        for r in range(int(counts.max(initial=0))):
+            has = counts > r
+            pos = np.where(has, s.dest_ptr[si] + r, 0)
+            ok |= has & (s.dest_lo[pos] <= work) & (work <= s.dest_hi[pos])
+        keep &= ok
+        if w.require_same_major_group:
+            major = self.p_major[pj]
+            rel = self.s_no_occ[si] | (major < 0)
+            for k in range(s.occ.shape[1]):
+                rel |= s.occ[si, k, 3] == major
+            keep &= rel
+        total[~keep] = NEG_INF
+        return total
 
 
 class Columns:
