@@ -150,7 +150,7 @@ def allocate(
     if priority == "tier" and prio_node.any():
         forced = _max_priority_placements(s_local, p_local, prio_node, cap[up])
     used = _min_cost_flow(
-        s_local, p_local, quality, cap[up], prio_node if priority == "tier" else None, forced
+        s_local, p_local, quality, cap[up], prio_node if priority == "tier" else None, forced, len(us)
     )
     alloc_s, alloc_p, alloc_v = a.seeker[used], a.posting[used], a.score[used]
     return Allocation(alloc_s, alloc_p, alloc_v, placement_report(n_s, groups, arcs, alloc_s))

@@ -75,7 +75,7 @@ class Weights:
     def validate(self) -> None:
         for f in fields(self):
             v = getattr(self, f.name)
-            if isinstance(v, float) and v < 0:
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and v < 0:
                 raise ValueError(f"weight {f.name} must be >= 0, got {v}")
         if not (self.occ_detailed >= self.occ_minor >= self.occ_medium >= 0):
             raise ValueError("occupation levels must satisfy detailed >= minor >= medium >= 0")
