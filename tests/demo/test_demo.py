@@ -252,3 +252,56 @@ def test_fast_generators_agree_with_reference_implementations():
     assert sealing.hash_many(values) == [pii.keyed_hash(v) for v in values]
     with pytest.raises(RuntimeError):
         sealing.check(values[:1], tokens[1:2], sealing.hash_many(values[:1]))
+
+
+def test_bulk_load_path_restores_indexes_and_constraints(monkeypatch):
+    """The PostgreSQL fast path (drop secondary indexes and constraints, COPY, rebuild) leaves the
+    schema exactly as it found it; forced on here at small scale. On SQLite it is a no-op."""
+    from django.db import connection
+
+    def schema():
+        if connection.vendor != "postgresql":
+            return None
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT tablename, indexdef FROM pg_indexes WHERE tablename LIKE 'people_%%' "
+                "OR tablename LIKE 'employers_%%' ORDER BY 1, 2"
+            )
+            indexes = cur.fetchall()
+            cur.execute(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid::regclass::text LIKE 'people_%%' OR conrelid::regclass::text LIKE "
+                "'employers_%%' ORDER BY 1, 2"
+            )
+            return indexes, cur.fetchall()
+
+    before = schema()
+    monkeypatch.setattr(build, "BULK_THRESHOLD", 0)
+    run(seekers=200, enterprises=10)
+    assert schema() == before
+    assert Seeker.objects.count() == 200
+
+
+def test_worker_copy_text_path(monkeypatch):
+    """Large PostgreSQL builds seal and format COPY text in forked workers; forced on at small scale
+    (on SQLite the tuple path runs instead). The stored values must read back exactly."""
+    monkeypatch.setattr(build, "POOL_THRESHOLD", 0)
+    monkeypatch.setattr(build, "CHUNK", 64)
+    run(seekers=300, enterprises=5, workers=2)
+    seekers = list(Seeker.objects.all())
+    assert len(seekers) == 300
+    for s in seekers:
+        number = pii.decrypt(s.id_cipher)
+        ric.validate(number)
+        assert s.id_hash == pii.keyed_hash(number) and s.id_masked == pii.mask_id_number(number)
+        if s.phone_cipher:
+            assert s.phone_masked == pii.mask_phone(pii.decrypt(s.phone_cipher))
+        else:
+            assert s.phone_hash == "" and s.phone_masked == ""
+    assert (
+        Seeker.objects.filter(grid__isnull=True).exists()
+        and Seeker.objects.filter(grid__isnull=False).exists()
+    )
+    assert Seeker.objects.filter(expected_wage__isnull=True).exists()
+    assert Seeker.objects.filter(accepts_anywhere=True).exists()
+    assert Seeker.objects.exclude(skills_text="").exists()

@@ -27,7 +27,7 @@ from jobbridge.employers.models import Enterprise, HiringNeed, IndustrialPark, P
 from jobbridge.people.models import Household, PriorityDiagnosis, Seeker
 
 from . import accounts, generate, sealing, world
-from .writer import Formats, drop_indexes, next_id, restore_indexes, sync_sequence, write
+from .writer import Formats, drop_indexes, next_id, restore_indexes, sync_sequence, write, write_text
 
 SEEKER_COLUMNS = [
     "id",
@@ -94,6 +94,8 @@ ENTERPRISE_COLUMNS = [
     "updated_at",
 ]
 CHUNK = 20_000
+# From this many seekers on, PostgreSQL builds seal and format rows in worker processes.
+POOL_THRESHOLD = 4 * CHUNK
 # Above this many rows, PostgreSQL loads into bare tables and builds indexes afterwards.
 BULK_THRESHOLD = 200_000
 
@@ -143,18 +145,6 @@ def _seal(chunk: tuple[list[str], list[str | None]]):
         [next(p_cipher) if p else None for p in phones],
         [next(p_hash) if p else "" for p in phones],
     )
-
-
-@contextmanager
-def _sealer(n: int, workers: int | None):
-    workers = workers if workers is not None else min(2, os.cpu_count() or 1)
-    if n < 4 * CHUNK or workers <= 1:
-        yield lambda chunks: map(_seal, chunks)
-        return
-    # fork: the children inherit configured Django settings and keys; they never touch the database.
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(workers) as pool:
-        yield lambda chunks: pool.imap(_seal, chunks)
 
 
 # --------------------------------------------------------------------------------------------
@@ -317,12 +307,7 @@ def build(
             )
         with timer.phase("seekers (encrypt + write)") as n:
             bar.set_description("seekers")
-            n[0] = write(
-                Seeker._meta.db_table,
-                SEEKER_COLUMNS,
-                _seeker_rows(ppl, grid_ids, fmt, workers),
-                progress=tick,
-            )
+            n[0] = _write_seekers(ppl, grid_ids, fmt, workers, tick)
         with timer.phase("priority diagnoses") as n:
             bar.set_description("diagnoses")
             stamp = fmt.timestamps([int(now.timestamp())])[0]
@@ -403,51 +388,168 @@ def build(
     return timer
 
 
-def _seeker_rows(ppl: generate.People, grid_ids: dict[str, int], fmt: Formats, workers: int | None):
-    n = ppl.n
-    created = fmt.timestamps(ppl.created)
-    chunks = ((ppl.id_number[a : a + CHUNK], ppl.phone[a : a + CHUNK]) for a in range(0, n, CHUNK))
-    ids = ppl.ids.tolist()
-    gender = ["M" if m else "F" for m in ppl.male.tolist()]
-    hukou = ppl.hukou.tolist()
-    residence = ppl.residence.tolist()
-    household = ppl.household.tolist()
-    anywhere = ppl.anywhere.tolist()
-    grid = [grid_ids.get(g) if g else None for g in ppl.grid_code]
+# The seeker columns of one build, set before the worker processes fork so they inherit them.
+_JOB: dict = {}
+_ESCAPE = str.maketrans({"\\": "\\\\", "\t": " ", "\n": " ", "\r": " "})
+
+
+def _prepare_seekers(ppl: generate.People, grid_ids: dict[str, int], fmt: Formats) -> None:
+    _JOB.clear()
+    _JOB.update(
+        ids=ppl.ids.tolist(),
+        name=ppl.name,
+        id_number=ppl.id_number,
+        phone=ppl.phone,
+        gender=["M" if m else "F" for m in ppl.male.tolist()],
+        birth=ppl.birth,
+        hukou=ppl.hukou.tolist(),
+        residence=ppl.residence.tolist(),
+        grid=[grid_ids.get(g) if g else None for g in ppl.grid_code],
+        household=ppl.household.tolist(),
+        education=ppl.education,
+        major=ppl.major,
+        skills=ppl.skills,
+        anywhere=ppl.anywhere.tolist(),
+        wage=ppl.wage,
+        available=ppl.available,
+        status=ppl.status,
+        created=fmt.timestamps(ppl.created),
+    )
+
+
+def _seeker_chunk(bounds: tuple[int, int, bool]):
+    """Rows a..b of the prepared seekers, sealed: tuples, or (as_text) PostgreSQL COPY text."""
+    a, b, as_text = bounds
+    j_ = _JOB
+    id_c, id_h, ph_c, ph_h = _seal((j_["id_number"][a:b], j_["phone"][a:b]))
     demo = Seeker.Source.DEMO.value
-    with _sealer(n, workers) as seal:
-        a = 0
-        for id_c, id_h, ph_c, ph_h in seal(chunks):
-            for j in range(len(id_c)):
-                i = a + j
-                idn, phone = ppl.id_number[i], ppl.phone[i]
-                yield (
-                    ids[i],
-                    ppl.name[i],
-                    id_c[j],
-                    id_h[j],
-                    idn[:4] + "**********" + idn[-4:],
-                    gender[i],
-                    ppl.birth[i],
-                    ph_c[j],
-                    ph_h[j],
-                    (phone[:3] + "****" + phone[-4:]) if phone else "",
-                    hukou[i],
-                    residence[i],
-                    grid[i],
-                    household[i],
-                    ppl.education[i],
-                    ppl.major[i],
-                    ppl.skills[i],
-                    anywhere[i],
-                    ppl.wage[i],
-                    ppl.available[i],
-                    ppl.status[i],
-                    demo,
-                    created[i],
-                    created[i],
-                )
-            a += len(id_c)
+    cols = [
+        j_[k][a:b]
+        for k in (
+            "ids",
+            "name",
+            "id_number",
+            "gender",
+            "birth",
+            "phone",
+            "hukou",
+            "residence",
+            "grid",
+            "household",
+            "education",
+            "major",
+            "skills",
+            "anywhere",
+            "wage",
+            "available",
+            "status",
+            "created",
+        )
+    ]
+    if not as_text:
+        return [
+            (
+                pk,
+                name,
+                ic,
+                ih,
+                idn[:4] + "**********" + idn[-4:],
+                g,
+                birth,
+                pc,
+                ph,
+                (phone[:3] + "****" + phone[-4:]) if phone else "",
+                hk,
+                res,
+                grid,
+                hh,
+                edu,
+                major,
+                skills,
+                anyw,
+                wage,
+                avail,
+                status,
+                demo,
+                created,
+                created,
+            )
+            for (
+                pk,
+                name,
+                idn,
+                g,
+                birth,
+                phone,
+                hk,
+                res,
+                grid,
+                hh,
+                edu,
+                major,
+                skills,
+                anyw,
+                wage,
+                avail,
+                status,
+                created,
+            ), ic, ih, pc, ph in zip(zip(*cols, strict=True), id_c, id_h, ph_c, ph_h, strict=True)
+        ]
+    esc, null = _ESCAPE, "\\N"
+    lines = [
+        f"{pk}\t{name.translate(esc)}\t\\\\x{ic.hex()}\t{ih}\t{idn[:4]}**********{idn[-4:]}\t{g}\t{birth}\t"
+        + (f"\\\\x{pc.hex()}\t{ph}\t{phone[:3]}****{phone[-4:]}" if phone else "\\N\t\t")
+        + f"\t{hk}\t{res}\t{null if grid is None else grid}\t{hh}\t{edu}\t{major.translate(esc)}\t"
+        f"{skills.translate(esc)}\t{'t' if anyw else 'f'}\t{null if wage is None else wage}\t"
+        f"{null if avail is None else avail}\t{status}\t{demo}\t{created}\t{created}\n"
+        for (
+            pk,
+            name,
+            idn,
+            g,
+            birth,
+            phone,
+            hk,
+            res,
+            grid,
+            hh,
+            edu,
+            major,
+            skills,
+            anyw,
+            wage,
+            avail,
+            status,
+            created,
+        ), ic, ih, pc, ph in zip(zip(*cols, strict=True), id_c, id_h, ph_c, ph_h, strict=True)
+    ]
+    return "".join(lines).encode("utf-8")
+
+
+def _write_seekers(
+    ppl: generate.People, grid_ids: dict[str, int], fmt: Formats, workers: int | None, tick
+) -> int:
+    """Seal and write the seekers. Large builds seal and format in worker processes (fork, so they
+    inherit the prepared columns and Django's settings; they never touch the database) while the
+    main process streams their output into COPY."""
+    _prepare_seekers(ppl, grid_ids, fmt)
+    n = ppl.n
+    workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+    postgres = connection.vendor == "postgresql"
+    try:
+        if n < POOL_THRESHOLD or workers <= 1 or not postgres:
+            rows = (row for a in range(0, n, CHUNK) for row in _seeker_chunk((a, min(n, a + CHUNK), False)))
+            return write(Seeker._meta.db_table, SEEKER_COLUMNS, rows, progress=tick)
+        bounds = [(a, min(n, a + CHUNK), True) for a in range(0, n, CHUNK)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return write_text(
+                Seeker._meta.db_table,
+                SEEKER_COLUMNS,
+                pool.imap(_seeker_chunk, bounds),
+                progress=lambda: tick(CHUNK),
+            )
+    finally:
+        _JOB.clear()
 
 
 def _posting_rows(emp: generate.Employers, fmt: Formats):

@@ -69,6 +69,23 @@ def write(
     return count
 
 
+def write_text(
+    table: str, columns: list[str], blocks: Iterable[bytes], *, progress: Callable[[], None] | None = None
+) -> int:
+    """PostgreSQL only: stream ready-made COPY text blocks (one row per line); returns the row count."""
+    cols = ", ".join(qn(c) for c in columns)
+    count = 0
+    connection.ensure_connection()
+    with connection.connection.cursor() as cur:
+        with cur.copy(f"COPY {qn(table)} ({cols}) FROM STDIN") as copy:
+            for block in blocks:
+                copy.write(block)
+                count += block.count(b"\n")
+                if progress:
+                    progress()
+    return count
+
+
 def next_id(table: str) -> int:
     qn = connection.ops.quote_name
     with connection.cursor() as cur:
@@ -105,6 +122,10 @@ def drop_indexes(tables: list[str]) -> list[tuple[str, str, str]]:
     saved: list[tuple[str, str, str]] = []  # (table, kind, definition)
     with connection.cursor() as cur:
         cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        # Fire the deferred foreign-key checks queued so far (e.g. the accounts just created): a
+        # table with pending trigger events cannot be altered.
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cur.execute("SET CONSTRAINTS ALL DEFERRED")
         for table in tables:
             cur.execute(
                 "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
