@@ -71,5 +71,10 @@ def reference_data(transactional_db):
 def _leave_reference_data_behind(django_db_blocker):
     """Tests that run after these expect the migration-loaded reference data; put it back."""
     yield
+    from django.db import connections
+
     with django_db_blocker.unblock():
         _ensure_reference_data()
+        # Playwright's greenlet may hold its own connection; close it so the test database can
+        # be dropped at the end of the session (PostgreSQL refuses while a session is open).
+        connections.close_all()
