@@ -83,3 +83,22 @@ def test_pii_round_trip_and_mask(settings):
     assert pii.mask_id_number("632123198001011234") == "6321**********1234"
     assert pii.mask_phone("13800138000") == "138****8000"
     assert pii.keyed_hash("x") == pii.keyed_hash("x") != pii.keyed_hash("y")
+
+
+def test_mobile_fast_path_agrees_with_libphonenumber():
+    import phonenumbers
+
+    for prefix in range(100, 200):
+        for tail in ("00000000", "12345678", "99999999"):
+            number = f"{prefix}{tail}"
+            parsed = phonenumbers.parse(number, "CN")
+            expected = phonenumbers.is_valid_number(parsed) and phonenumbers.number_type(parsed) in (
+                phonenumbers.PhoneNumberType.MOBILE,
+                phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+            )
+            try:
+                got = normalize_mobile(number) == number
+            except ValueError:
+                got = False
+            assert got == expected, number
+    assert normalize_mobile("008613800138000") == "13800138000"

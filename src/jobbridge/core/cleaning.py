@@ -3,6 +3,7 @@ message a clerk can act on; the caller adds the row and column."""
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
@@ -76,19 +77,30 @@ def parse_list(value: object) -> list[str]:
     return [p.strip() for p in re.split(r"[,，;；、/\n]+", text) if p.strip()]
 
 
+@lru_cache(maxsize=64)
+def _choice_map(choices, language: str) -> dict[str, str]:
+    """Every accepted spelling of each choice (value, Chinese label, label in the active
+    language, each part of a "中专/技校" label), lower-cased; built once per class and language."""
+    from django.utils import translation
+
+    accepted: dict[str, str] = {}
+    with translation.override("zh-hans"):
+        source_labels = [(v, str(label)) for v, label in choices.choices]
+    for value, label in [*source_labels, *((v, str(label)) for v, label in choices.choices)]:
+        for spelling in (str(value), label, *label.split("/")):
+            accepted.setdefault(spelling.lower(), value)
+    return accepted
+
+
 def parse_choice(value: object, choices) -> str:
     """A TextChoices value from its value or its Chinese or English label."""
     text = clean_text(value)
     if not text:
         return ""
-    for choice_value, label in choices.choices:
-        if text.lower() in (str(choice_value).lower(), str(label).lower()):
-            return choice_value
     from django.utils import translation
 
-    with translation.override("zh-hans"):
-        for choice_value, label in choices.choices:
-            if text == str(label) or text in str(label).split("/"):
-                return choice_value
+    found = _choice_map(choices, translation.get_language() or "")
+    if text.lower() in found:
+        return found[text.lower()]
     allowed = "、".join(str(label) for _v, label in choices.choices)
     raise ValueError(_("“%(v)s”不是可选值（%(a)s）") % {"v": text, "a": allowed})

@@ -26,8 +26,16 @@ def decrypt(token: bytes | memoryview) -> str:
     return _fernet().decrypt(bytes(token)).decode("utf-8")
 
 
+@lru_cache(maxsize=1)
+def _hmac_base() -> "hmac.HMAC":
+    return hmac.new(settings.PII_HASH_KEY.encode(), digestmod=hashlib.sha256)
+
+
 def keyed_hash(value: str) -> str:
-    return hmac.new(settings.PII_HASH_KEY.encode(), value.encode("utf-8"), hashlib.sha256).hexdigest()
+    # Copying a keyed HMAC skips re-deriving the key pads: it matters at 100,000 rows.
+    mac = _hmac_base().copy()
+    mac.update(value.encode("utf-8"))
+    return mac.hexdigest()
 
 
 def mask_id_number(value: str) -> str:

@@ -56,6 +56,7 @@ def _index() -> dict:
 
 def clear_cache() -> None:
     _index.cache_clear()
+    _resolve_text.cache_clear()
 
 
 def _short(name: str) -> str:
@@ -77,7 +78,13 @@ def ancestors(code: str) -> list[str]:
 
 def resolve(value: object) -> str:
     """A region code from a code or a name; raises UnknownRegion naming what was not found."""
-    text = clean_text(value).replace(" ", "")
+    return _resolve_text(clean_text(value).replace(" ", ""))
+
+
+@lru_cache(maxsize=50_000)
+def _resolve_text(text: str) -> str:
+    # Cached by the text as typed: a roster repeats a few dozen place names thousands of times.
+    # Failures are not cached (lru_cache does not cache exceptions), which is fine: they are rare.
     if not text:
         raise UnknownRegion(_("地区不能为空"))
     idx = _index()
