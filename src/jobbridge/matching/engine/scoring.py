@@ -22,6 +22,7 @@ from .weights import DEFAULT_WEIGHTS, Weights
 
 NEG_INF = np.float32(-np.inf)
 
+
 # Why a posting takes no part in matching at all (0 = it does).
 POSTING_OK, POSTING_CLOSED, POSTING_FULL, POSTING_EXPIRED, POSTING_WAGE_ABSURD, POSTING_NO_REGION = range(6)
 POSTING_EXCLUSION_TEXT = {
@@ -254,7 +255,7 @@ class Scorer:
         wage = np.multiply.outer(self.s_wage_a[si_idx], cols.offer)
         wage += self.s_wage_b[si_idx, None]
         np.clip(wage, 0, w.wage, out=wage)
-        if cols.unknown_offer is not None:
+        if cols.any_unknown_offer:
             wage[:, cols.unknown_offer] = 0.5 * w.wage
         total += wage
         avail = np.add.outer(self.s_avail[si_idx], cols.p_avail)
@@ -364,8 +365,8 @@ class Columns:
         self.x = scorer.p.text[pj]
         self._text_t = None
         self.offer = scorer.p_offer[pj]
-        unknown = ~scorer.p_offer_known[pj]
-        self.unknown_offer = unknown if unknown.any() else None
+        self.unknown_offer = ~scorer.p_offer_known[pj]
+        self.any_unknown_offer = bool(self.unknown_offer.any())
         self.p_avail = scorer.p_avail[pj]
         self.until_min = int(scorer.p.valid_until[pj].min(initial=NO_DATE_FUTURE))
         # Postings with the same (occupation, work county, category, board) share all table components.

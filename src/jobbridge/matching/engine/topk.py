@@ -68,6 +68,9 @@ def best_per_row(scores: np.ndarray, k: int, group: int = 64) -> tuple[np.ndarra
         rows = np.repeat(np.arange(r), c)
         cols = np.tile(np.arange(c), r)
         return rows, cols, scores.ravel()
+    if c // group <= 2 * k:  # too few groups for the bound to prune: plain argpartition
+        pos = np.argpartition(scores, c - k, axis=1)[:, -k:]
+        return np.repeat(np.arange(r), k), pos.ravel(), np.take_along_axis(scores, pos, axis=1).ravel()
     n_full = c // group
     head = scores[:, : n_full * group].reshape(r, n_full, group)
     maxima = head.max(axis=2)
@@ -78,7 +81,11 @@ def best_per_row(scores: np.ndarray, k: int, group: int = 64) -> tuple[np.ndarra
         thr = np.partition(maxima, n_groups - k, axis=1)[:, n_groups - k]
     else:
         thr = np.full(r, -np.inf, dtype=scores.dtype)
-    hit_r, hit_g = np.nonzero((maxima >= thr[:, None]) & np.isfinite(maxima))
+    # Groups above the bound, plus (for ties at the bound) only the first k groups that reach it.
+    above = maxima > thr[:, None]
+    at = (maxima == thr[:, None]) & np.isfinite(maxima)
+    at &= np.cumsum(at, axis=1) <= k
+    hit_r, hit_g = np.nonzero(above | at)
     full = hit_g < n_full
     fr, fg = hit_r[full], hit_g[full]
     vals = head[fr, fg].ravel()
@@ -90,30 +97,76 @@ def best_per_row(scores: np.ndarray, k: int, group: int = 64) -> tuple[np.ndarra
         rows = np.concatenate([rows, np.repeat(tail_r, len(tail_cols))])
         cols = np.concatenate([cols, np.tile(tail_cols, len(tail_r))])
         vals = np.concatenate([vals, scores[tail_r][:, tail_cols].ravel()])
-    keep = vals >= thr[rows]  # the rest of a hit group can still be below the bound
+    keep = vals > thr[rows]  # the rest of a hit group can still be below the bound
+    # Entries equal to the bound are ties: at most k per row are needed.
+    tie = np.flatnonzero(vals == thr[rows])
+    if len(tie):
+        order = np.argsort(rows[tie], kind="stable")
+        tie = tie[order]
+        tr = rows[tie]
+        starts = np.flatnonzero(np.r_[True, tr[1:] != tr[:-1]])
+        rank = np.arange(len(tie)) - np.repeat(starts, np.diff(np.r_[starts, len(tie)]))
+        keep[tie[rank < k]] = True
     return rows[keep], cols[keep], vals[keep]
 
 
 def merge_candidates(run_s, run_i, row_map, local, ids, vals, k: int) -> None:
-    """Merge candidates (local row, id, value) into the running top-k lists of rows ``row_map[local]``."""
+    """Merge candidates (local row, id, value) into the running top-k lists of rows ``row_map[local]``.
+
+    Candidates are sorted best-first per row and inserted in rounds: round r offers every row its
+    r-th best candidate, which replaces the row's current minimum if it beats it.  Each round is a
+    few vectorised gathers and scatters, cheaper than re-partitioning every touched row.
+    """
     floor = run_s[row_map].min(axis=1)
     keep = np.isfinite(vals) & (vals > floor[local])
-    rows, ids, vals = row_map[local[keep]], ids[keep], vals[keep]
-    if not len(rows):
+    if not keep.any():
         return
+    rows, ids, vals = row_map[local[keep]], ids[keep], vals[keep]
     order = np.lexsort((-vals, rows))
     rows, ids, vals = rows[order], ids[order], vals[order]
     starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
     rank = np.arange(len(rows)) - np.repeat(starts, np.diff(np.r_[starts, len(rows)]))
-    keep = rank < k
-    rows, ids, vals, rank = rows[keep], ids[keep], vals[keep], rank[keep]
-    urows = np.unique(rows)
-    pad_s = np.full((len(urows), k), -np.inf, dtype=run_s.dtype)
-    pad_i = np.full((len(urows), k), -1, dtype=run_i.dtype)
-    slot = np.searchsorted(urows, rows)
-    pad_s[slot, rank] = vals
-    pad_i[slot, rank] = ids
-    merge_into(run_s, run_i, urows, pad_s, pad_i, k)
+    by_round = np.argsort(rank, kind="stable")
+    bounds = np.searchsorted(rank[by_round], np.arange(min(int(rank.max()) + 1, k) + 1))
+    for r in range(len(bounds) - 1):
+        sel = by_round[bounds[r] : bounds[r + 1]]
+        rr = rows[sel]
+        cur = run_s[rr]
+        slot = cur.argmin(axis=1)
+        better = vals[sel] > cur[np.arange(len(rr)), slot]
+        if not better.any():
+            continue
+        rr, slot, sel = rr[better], slot[better], sel[better]
+        run_s[rr, slot] = vals[sel]
+        run_i[rr, slot] = ids[sel]
+
+
+def _update_columns(sc: np.ndarray, blk: np.ndarray, pj: np.ndarray, ps, pi, k: int) -> None:
+    """Posting side of a block: only columns where some seeker beats the posting's current k-th best."""
+    thr = ps[pj].min(axis=1)
+    colmax = sc.max(axis=0)
+    full = ~np.isneginf(thr)
+    fresh = np.flatnonzero(~full & ~np.isneginf(colmax))  # list not full yet: take the block's best k
+    if len(fresh):
+        sub = np.ascontiguousarray(sc[:, fresh].T)
+        if sub.shape[1] <= 16 * k:  # a short block: merge it whole (one argpartition per row)
+            merge_into(ps, pi, pj[fresh], sub, np.broadcast_to(blk, sub.shape), k)
+        else:
+            r, c, v = best_per_row(sub, k, group=16)
+            merge_candidates(ps, pi, pj[fresh], r, blk[c], v, k)
+    warm = full & (colmax > thr)  # full lists: only entries above the bar matter (few, once warmed up)
+    n_warm = int(warm.sum())
+    if n_warm == 0:
+        return
+    if n_warm * 3 < len(pj):
+        cols = np.flatnonzero(warm)
+        sub = sc[:, cols]
+        r, c = np.nonzero(sub > thr[cols][None, :])
+        merge_candidates(ps, pi, pj[cols], c, blk[r], sub[r, c], k)
+    else:
+        bar = np.where(full, thr, np.inf).astype(sc.dtype)
+        r, c = np.nonzero(sc > bar[None, :])
+        merge_candidates(ps, pi, pj, c, blk[r], sc[r, c], k)
 
 
 def finish(run_s: np.ndarray, run_i: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -199,13 +252,7 @@ def topk_both_ways(
                 sc = scorer.block(blk, cols, filters_checked=True)
                 r, c, v = best_per_row(sc, k)
                 merge_candidates(ss, si, blk, r, pj[c], v, k)
-                # Posting side: only columns where some seeker beats the posting's current k-th best.
-                thr = ps[pj].min(axis=1)
-                hit = np.flatnonzero((sc > thr[None, :]).any(axis=0))
-                if len(hit):
-                    sub = np.ascontiguousarray(sc[:, hit].T)
-                    r, c, v = best_per_row(sub, k, group=16)
-                    merge_candidates(ps, pi, pj[hit], r, blk[c], v, k)
+                _update_columns(sc, blk, pj, ps, pi, k)
                 done += sc.size
                 if progress:
                     progress(sc.size, total_pairs)
