@@ -30,6 +30,16 @@ def _fresh_reference_caches():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _chinese():
+    # A request in English leaves English active in the thread; each test starts in Chinese.
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+    yield
+    translation.activate("zh-hans")
+
+
 @pytest.fixture
 def ci() -> bool:
     return os.environ.get("CI") == "true"

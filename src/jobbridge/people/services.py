@@ -109,10 +109,33 @@ def seeker_update(*, actor, seeker: Seeker, data: dict) -> Seeker:
         raise ServiceError(errors)
     seeker = Seeker.objects.select_for_update().get(pk=seeker.pk)
     _apply(seeker, clean, update=True)
+    # A field given empty is cleared (an edit form emptying "major"); a field not given is kept.
+    cleared = {k for k, v in data.items() if k in _CLEARABLE and v in ("", None, [])}
+    for key in cleared:
+        attr, empty = _CLEARABLE[key]
+        if attr.startswith("m2m:"):
+            getattr(seeker, attr[4:]).clear()
+        else:
+            setattr(seeker, attr, seeker.hukou_region_id if key == "residence_region" else empty)
     seeker.save()
     _apply_relations(seeker, clean, actor=actor, update=True)
     audit(actor=actor, action=AuditEvent.Action.UPDATE, obj=seeker, fields=sorted(data))
     return seeker
+
+
+# Fields an update may empty, with the attribute and its empty value. Residence falls back to hukou.
+_CLEARABLE = {
+    "residence_region": ("residence_region_id", None),
+    "education": ("education", ""),
+    "major": ("major", ""),
+    "skills": ("skills_text", ""),
+    "expected_wage": ("expected_wage", None),
+    "available_from": ("available_from", None),
+    "grid": ("grid_id", None),
+    "household": ("household_id", None),
+    "desired_occupations": ("m2m:desired_occupations", None),
+    "desired_regions": ("m2m:desired_regions", None),
+}
 
 
 @transaction.atomic
