@@ -51,7 +51,7 @@ def _ours(q, n_s, n_p, per, priority):
     arcs, vac, groups = make_instance(n_s, n_p, per)
     base = rss_gib()
     t = time.perf_counter()
-    a = allocate(arcs, vac, groups, priority=priority)
+    a = allocate(arcs, vac, groups, priority=priority, workers=2)
     dt = time.perf_counter() - t
     q.put((dt, a.objective, len(a), rss_gib(), base, len(arcs), a.report))
 

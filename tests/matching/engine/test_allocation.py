@@ -168,3 +168,25 @@ def test_bad_and_empty_input():
         allocate(Arcs([0], [5], [0.5]), [1], np.zeros(1, dtype=int))
     with pytest.raises(ValueError):
         allocate(Arcs([0], [0], [0.5]), [1], np.zeros(1, dtype=int), priority="maybe")
+
+
+def test_split_into_components_gives_the_same_optimum():
+    rng = np.random.default_rng(5)
+    # three disconnected regions plus one region with a single seeker
+    parts = [random_instance(rng, 12, 4) for _ in range(3)]
+    s, p, v, vac, groups = [], [], [], [], []
+    off_s = off_p = 0
+    for arcs, vc, g in parts:
+        s.append(arcs.seeker + off_s)
+        p.append(arcs.posting + off_p)
+        v.append(arcs.score)
+        vac.append(vc)
+        groups.append(g)
+        off_s += len(g)
+        off_p += len(vc)
+    arcs = Arcs(np.concatenate(s), np.concatenate(p), np.concatenate(v))
+    vac, groups = np.concatenate(vac), np.concatenate(groups)
+    whole = allocate(arcs, vac, groups, min_arcs_per_part=10**9)
+    split = allocate(arcs, vac, groups, min_arcs_per_part=5, workers=2)
+    assert split.objective == pytest.approx(whole.objective)
+    assert (groups[split.seeker] != 0).sum() == (groups[whole.seeker] != 0).sum()

@@ -21,9 +21,12 @@ each other than what they got.
 from __future__ import annotations
 
 import heapq
+import multiprocessing as mp
 from dataclasses import dataclass, field
 
 import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
 from .features import PRIORITY_GROUPS, PRIORITY_NAMES
 
@@ -124,8 +127,14 @@ def allocate(
     priority: str = "tier",
     priority_bonus: float = 0.0,
     scale: int = 10_000,
+    workers: int = 1,
+    min_arcs_per_part: int = 50_000,
 ) -> Allocation:
-    """Optimal allocation; ``groups`` is the seekers' priority-group bitmask (0 = none)."""
+    """Optimal allocation; ``groups`` is the seekers' priority-group bitmask (0 = none).
+
+    Independent sub-problems (connected components of the arc graph) are solved separately,
+    in ``workers`` forked processes if more than one.
+    """
 
     if priority not in ("tier", "bonus", "none"):
         raise ValueError("priority must be 'tier', 'bonus' or 'none'")
@@ -142,18 +151,63 @@ def allocate(
     is_prio = groups[a.seeker] != 0
     if priority == "bonus":
         quality = quality + np.where(is_prio, int(round(priority_bonus * scale)), 0)
-    # Compact node ids: only seekers and postings that appear in arcs.
-    us, s_local = np.unique(a.seeker, return_inverse=True)
-    up, p_local = np.unique(a.posting, return_inverse=True)
-    prio_node = groups[us] != 0
-    forced = 0
-    if priority == "tier" and prio_node.any():
-        forced = _max_priority_placements(s_local, p_local, prio_node, cap[up])
-    used = _min_cost_flow(
-        s_local, p_local, quality, cap[up], prio_node if priority == "tier" else None, forced, len(us)
-    )
+    used = np.zeros(len(a), dtype=bool)
+    tier = priority == "tier"
+    parts = _components(a.seeker, a.posting, min_arcs=min_arcs_per_part)
+    if workers > 1 and len(parts) > 1:
+        ctx = mp.get_context("fork")
+        with ctx.Pool(min(workers, len(parts))) as pool:
+            results = pool.starmap(
+                _solve_part, [(a.seeker[m], a.posting[m], quality[m], cap, groups, tier) for m in parts]
+            )
+    else:
+        results = [_solve_part(a.seeker[m], a.posting[m], quality[m], cap, groups, tier) for m in parts]
+    for m, u in zip(parts, results, strict=True):
+        used[m] = u
     alloc_s, alloc_p, alloc_v = a.seeker[used], a.posting[used], a.score[used]
     return Allocation(alloc_s, alloc_p, alloc_v, placement_report(n_s, groups, arcs, alloc_s))
+
+
+def _components(seeker: np.ndarray, posting: np.ndarray, min_arcs: int) -> list[np.ndarray]:
+    """Arc index sets of independent sub-problems: connected components, packed to >= min_arcs each.
+
+    Both objectives (priority placements and quality) are sums over components, so solving each
+    component lexicographically optimally is globally optimal; in practice components follow the
+    destination regions, and small ones are packed together to keep per-solve overhead low.
+    """
+    if len(seeker) <= min_arcs:
+        return [np.arange(len(seeker))]
+    us, s_local = np.unique(seeker, return_inverse=True)
+    up, p_local = np.unique(posting, return_inverse=True)
+    n = len(us) + len(up)
+    g = sp.coo_matrix((np.ones(len(seeker)), (s_local, len(us) + p_local)), shape=(n, n))
+    _, label = connected_components(g, directed=False)
+    arc_label = label[s_local]
+    order = np.argsort(arc_label, kind="stable")
+    cuts = np.flatnonzero(np.diff(arc_label[order])) + 1
+    groups = np.split(order, cuts)
+    parts: list[np.ndarray] = []
+    current: list[np.ndarray] = []
+    size = 0
+    for grp in groups:
+        current.append(grp)
+        size += len(grp)
+        if size >= min_arcs:
+            parts.append(np.concatenate(current))
+            current, size = [], 0
+    if current:
+        parts.append(np.concatenate(current))
+    return parts
+
+
+def _solve_part(seeker, posting, quality, cap, groups, tier: bool) -> np.ndarray:
+    us, s_local = np.unique(seeker, return_inverse=True)
+    up, p_local = np.unique(posting, return_inverse=True)
+    prio_node = groups[us] != 0
+    forced = 0
+    if tier and prio_node.any():
+        forced = _max_priority_placements(s_local, p_local, prio_node, cap[up])
+    return _min_cost_flow(s_local, p_local, quality, cap[up], prio_node if tier else None, forced, len(us))
 
 
 def _max_priority_placements(s_local, p_local, prio_node, cap) -> int:
