@@ -242,25 +242,31 @@ class Scorer:
         pj = cols.pj
         w = self.w
         si_idx = np.arange(len(self.s))[si] if isinstance(si, slice) else np.asarray(si)
-        total = cols.text_scores(si_idx)  # already weighted: seeker text rows carry w.text
-        if components:
-            parts = {"text": total.copy()}
         # occupation + place + education/priority + board via one gather of per-profile sums
         prof = self.occupation_table(si_idx)[:, cols.key_occ]
         dist_tab = self.distance_table(si_idx)
         prof += self.place_table(si_idx, dist_tab)[:, cols.key_work]
         prof += self.category_table(si_idx)[:, cols.key_cat]
         prof += cols.key_board[None, :]
-        total += np.take(prof, cols.key_inv, axis=1)
+        fold_avail = cols.start_today and not components
+        if fold_avail:  # every posting here starts by today: availability is a per-seeker constant
+            prof += np.clip(self.s_avail[si_idx], 0, w.availability)[:, None]
+        total = cols.text_product(si_idx).toarray()  # weighted: seeker text rows carry w.text
+        if total.dtype != np.float32:
+            total = total.astype(np.float32)
+        if components:
+            parts = {"text": total.copy()}
         wage = np.multiply.outer(self.s_wage_a[si_idx], cols.offer)
         wage += self.s_wage_b[si_idx, None]
         np.clip(wage, 0, w.wage, out=wage)
         if cols.any_unknown_offer:
             wage[:, cols.unknown_offer] = 0.5 * w.wage
         total += wage
-        avail = np.add.outer(self.s_avail[si_idx], cols.p_avail)
-        np.clip(avail, 0, w.availability, out=avail)
-        total += avail
+        total += np.take(prof, cols.key_inv, axis=1)
+        if not fold_avail:
+            avail = np.add.outer(self.s_avail[si_idx], cols.p_avail)
+            np.clip(avail, 0, w.availability, out=avail)
+            total += avail
 
         dest = relevance = timing = None
         need_timing = bool(len(pj)) and self.s.available[si_idx].max(initial=NO_DATE_PAST) > cols.until_min
@@ -368,6 +374,7 @@ class Columns:
         self.unknown_offer = ~scorer.p_offer_known[pj]
         self.any_unknown_offer = bool(self.unknown_offer.any())
         self.p_avail = scorer.p_avail[pj]
+        self.start_today = bool(len(pj)) and not self.p_avail.any()
         self.until_min = int(scorer.p.valid_until[pj].min(initial=NO_DATE_FUTURE))
         # Postings with the same (occupation, work county, category, board) share all table components.
         occ, work, cat = scorer.p_occ_inv[pj].astype(np.int64), scorer.p_work_inv[pj], scorer.p_cat[pj]
@@ -383,16 +390,14 @@ class Columns:
         self.cert_cols = np.flatnonzero(needs) if needs.any() else None
         self.cert_req = scorer.p_req_inv[pj][self.cert_cols] if needs.any() else None
 
-    def text_scores(self, si: np.ndarray) -> np.ndarray:
-        """Dense (B x C) weighted text cosine; transposes the posting side once if reused."""
+    def text_product(self, si: np.ndarray):
+        """Sparse CSR (B x C) weighted text cosine; transposes the posting side once if reused."""
         s_text = self.scorer.s_text_weighted[si]
         if self._text_t is None and len(si) < 64:
-            out = (self.x @ s_text.T).toarray().T
-            return np.ascontiguousarray(out, dtype=np.float32)
+            return (self.x @ s_text.T).T.tocsr()
         if self._text_t is None:
             self._text_t = self.x.T.tocsr()
-        out = (s_text @ self._text_t).toarray()
-        return out if out.dtype == np.float32 else out.astype(np.float32)
+        return s_text @ self._text_t
 
 
 def brute_force_scores(scorer: Scorer) -> np.ndarray:
