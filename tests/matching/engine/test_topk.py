@@ -18,13 +18,14 @@ def assert_same_topk(a, b):
 
 
 @pytest.mark.parametrize(
-    ("seed", "k", "block_pairs", "threads"), [(1, 10, 5_000, 2), (2, 3, 50_000, 1), (3, 25, 2_000, 2)]
+    ("seed", "k", "block_pairs", "threads", "processes"),
+    [(1, 10, 5_000, 2, False), (2, 3, 50_000, 1, False), (3, 25, 2_000, 2, True)],
 )
-def test_topk_equals_brute_force(regions, seed, k, block_pairs, threads):
+def test_topk_equals_brute_force(regions, seed, k, block_pairs, threads, processes):
     s = SeekerBatch.from_records(syn.seekers(300, seed=seed), regions)
     p = PostingBatch.from_records(syn.postings(450, seed=seed + 100), regions)
     sc = Scorer(s, p, today=syn.DAY0)
-    fast = topk_both_ways(sc, k, block_pairs=block_pairs, threads=threads)
+    fast = topk_both_ways(sc, k, block_pairs=block_pairs, threads=threads, processes=processes)
     assert_same_topk(fast, brute_force_topk(sc, k))
     # every listed pair's score is the pair's true score
     full = sc.block(slice(None), np.arange(len(p)))

@@ -17,6 +17,7 @@ keeps private running lists that are merged at the end.
 
 from __future__ import annotations
 
+import multiprocessing as mp
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -203,8 +204,11 @@ def topk_both_ways(
     *,
     block_pairs: int = 2_000_000,
     threads: int = 2,
+    processes: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> TopK:
+    """``threads`` workers take alternate cells; with ``processes`` they are forked processes
+    (no GIL contention; the batches are shared copy-on-write) instead of threads."""
     s, p = scorer.s, scorer.p
     n_s, n_p = len(s), len(p)
     if k <= 0:
@@ -263,8 +267,7 @@ def topk_both_ways(
     if threads == 1:
         results = [run(shards[0])] if shards else [run([])]
     else:
-        with ThreadPoolExecutor(threads) as pool:
-            results = list(pool.map(run, shards))
+        results = _run_parallel(run, shards, processes)
     ss, si, ps, pi, done = results[0]
     every_s, every_p = np.arange(n_s), np.arange(n_p)
     for ss2, si2, ps2, pi2, d2 in results[1:]:
@@ -274,6 +277,26 @@ def topk_both_ways(
     sp_i, sp_s = finish(ss, si, k)
     ps_i, ps_s = finish(ps, pi, k)
     return TopK(sp_i, sp_s, ps_i, ps_s, pairs_scored=done)
+
+
+_FORK_JOB = None
+
+
+def _call_fork_job(shard):
+    return _FORK_JOB(shard)
+
+
+def _run_parallel(run, shards, processes: bool) -> list:
+    global _FORK_JOB
+    if processes and "fork" in mp.get_all_start_methods():
+        _FORK_JOB = run
+        try:
+            with mp.get_context("fork").Pool(len(shards)) as pool:
+                return pool.map(_call_fork_job, shards)
+        finally:
+            _FORK_JOB = None
+    with ThreadPoolExecutor(len(shards)) as pool:
+        return list(pool.map(run, shards))
 
 
 def _segments(sorted_keys: np.ndarray):
