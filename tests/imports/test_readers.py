@@ -9,6 +9,7 @@ import xlsxwriter
 from jobbridge.imports.engine import import_roster
 from jobbridge.imports.readers import FileError, open_roster
 from jobbridge.people.models import Seeker
+from tests.factories import new_id_number
 
 from .conftest import DATA, SEEKER_HEADER, seeker_row, write_xlsx
 
@@ -119,8 +120,8 @@ def test_numbers_dates_and_serials_from_excel(roster):
 
 
 def test_an_id_number_stored_as_a_number_is_explained(roster):
-    row = seeker_row()
-    path = roster([[row[0], float(row[1]), "13800138000", "乐都区"]], as_text=False)
+    number = next(n for n in iter(new_id_number, None) if not n.endswith("X"))  # a number Excel can hold
+    path = roster([["张三", float(number), "13800138000", "乐都区"]], as_text=False)
     outcome = import_roster(kind="seekers", path=path)
     assert outcome.rejected == 1 and "设为文本格式" in outcome.errors[0].message
 

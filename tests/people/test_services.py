@@ -166,3 +166,13 @@ def test_update_clears_a_field_given_empty():
     assert seeker.major == "" and seeker.expected_wage is None
     assert seeker.desired_regions.count() == 0
     assert seeker.available_from == dt.date(2023, 2, 3)  # not given: kept
+
+
+def test_staff_cannot_register_someone_outside_their_scope():
+    xining_clerk = UserFactory(region_id="630100")
+    with pytest.raises(ServiceError) as e:
+        seeker_register(actor=xining_clerk, data=_data())  # hukou in Ledu, Haidong
+    assert e.value.errors[0].field == "hukou_region"
+    assert not Seeker.objects.exists() and not AuditEvent.objects.filter(action="create").exists()
+    seeker_register(actor=UserFactory(region_id="630200"), data=_data())
+    assert Seeker.objects.count() == 1

@@ -39,14 +39,3 @@ def require_staff(user) -> None:
 def scoped_get(queryset, **lookup):
     """One record from an already scoped queryset; 404 whether it is missing or out of scope."""
     return get_object_or_404(queryset, **lookup)
-
-
-def keep_in_scope(visible_queryset, obj, field: str) -> None:
-    """Refuse a write that would leave the record outside the writer's own scope (a Xining
-    clerk registering a Ledu resident, a commissioner leaving the grid empty). Call it inside
-    the write's transaction: the ServiceError rolls the write and its audit entry back."""
-    from jobbridge.people.services import ServiceError
-    from jobbridge.people.validation import FieldError
-
-    if not visible_queryset.filter(pk=obj.pk).exists():
-        raise ServiceError([FieldError(field, _("不在您的管辖范围内，保存后您将无法查看此记录"))])

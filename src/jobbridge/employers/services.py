@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from jobbridge.core.audit import audit
 from jobbridge.core.models import AuditEvent
-from jobbridge.people.services import ServiceError
+from jobbridge.people.services import ServiceError, keep_in_scope
 from jobbridge.people.validation import FieldError
 
 from .models import Enterprise, HiringNeed, IndustrialPark, Posting, Visit
@@ -26,6 +26,7 @@ def enterprise_register(*, actor, data: dict) -> Enterprise:
             name=park_name, defaults={"region_id": clean["region_id"]}
         )
     enterprise.save()
+    keep_in_scope(actor=actor, obj=enterprise, field="region")
     audit(actor=actor, action=AuditEvent.Action.CREATE, obj=enterprise)
     return enterprise
 
@@ -53,6 +54,7 @@ def enterprise_update(*, actor, enterprise: Enterprise, data: dict) -> Enterpris
             name=park_name, defaults={"region_id": clean["region_id"]}
         )
     enterprise.save()
+    keep_in_scope(actor=actor, obj=enterprise, field="region")
     audit(actor=actor, action=AuditEvent.Action.UPDATE, obj=enterprise, fields=sorted(data))
     return enterprise
 

@@ -77,6 +77,21 @@ def _is_staff(actor) -> bool:
     return bool(actor and getattr(actor, "is_staff_role", False))
 
 
+def keep_in_scope(*, actor, obj, field: str) -> None:
+    """Refuse a staff write that would leave the record outside the writer's own scope (a Xining
+    clerk registering a Ledu resident, a commissioner leaving the grid empty): they could not
+    see what they just saved. Called inside the write's transaction, so the write is undone."""
+    if not _is_staff(actor):
+        return
+    if not type(obj).objects.visible_to(actor).filter(pk=obj.pk).exists():
+        raise ServiceError([FieldError(field, _("不在您的管辖范围内，保存后您将无法查看此记录"))])
+
+
+def _keep_seeker_in_scope(actor, seeker: Seeker) -> None:
+    field = "grid" if getattr(actor, "role", None) == "commissioner" else "hukou_region"
+    keep_in_scope(actor=actor, obj=seeker, field=field)
+
+
 @transaction.atomic
 def seeker_register(*, actor, data: dict, source: str = Seeker.Source.STAFF, user=None) -> Seeker:
     """Register a new job seeker. Refuses a person already registered (same ID number)."""
@@ -91,6 +106,7 @@ def seeker_register(*, actor, data: dict, source: str = Seeker.Source.STAFF, use
     _apply(seeker, clean, update=False)
     seeker.save()
     _apply_relations(seeker, clean, actor=actor, update=False)
+    _keep_seeker_in_scope(actor, seeker)
     audit(actor=actor, action=AuditEvent.Action.CREATE, obj=seeker)
     return seeker
 
@@ -119,6 +135,7 @@ def seeker_update(*, actor, seeker: Seeker, data: dict) -> Seeker:
             setattr(seeker, attr, seeker.hukou_region_id if key == "residence_region" else empty)
     seeker.save()
     _apply_relations(seeker, clean, actor=actor, update=True)
+    _keep_seeker_in_scope(actor, seeker)
     audit(actor=actor, action=AuditEvent.Action.UPDATE, obj=seeker, fields=sorted(data))
     return seeker
 

@@ -2,12 +2,11 @@
 
 import datetime as dt
 
-from django.db import transaction
 from django.db.models import Count, Q
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from jobbridge.api.access import Page, keep_in_scope, require_staff, scoped_get
+from jobbridge.api.access import Page, require_staff, scoped_get
 from jobbridge.api.errors import ERRORS
 from jobbridge.api.schemas import IndustryRef, InputSchema, RegionRef
 from jobbridge.core import regions
@@ -68,12 +67,16 @@ class EnterpriseFilter(Schema):
 
 
 def _visible(user):
-    return (Enterprise.objects.visible_to(user)
-            .select_related("industry", "region", "park")
-            .annotate(open_postings=Count("postings", filter=Q(postings__status=Posting.Status.OPEN))))
+    return (
+        Enterprise.objects.visible_to(user)
+        .select_related("industry", "region", "park")
+        .annotate(open_postings=Count("postings", filter=Q(postings__status=Posting.Status.OPEN)))
+    )
 
 
-@router.get("", response={200: list[EnterpriseOut], **ERRORS}, summary="List enterprises visible to the caller")
+@router.get(
+    "", response={200: list[EnterpriseOut], **ERRORS}, summary="List enterprises visible to the caller"
+)
 @paginate(Page)
 def enterprise_list(request, filters: Query[EnterpriseFilter]):
     qs = _visible(request.auth)
@@ -98,18 +101,18 @@ def enterprise_detail(request, enterprise_id: int):
 def enterprise_create(request, payload: EnterpriseCreateIn):
     user = request.auth
     require_staff(user)
-    with transaction.atomic():
-        enterprise = enterprise_register(actor=user, data=payload.model_dump(exclude_unset=True, mode="json"))
-        keep_in_scope(Enterprise.objects.visible_to(user), enterprise, "region")
+    enterprise = enterprise_register(actor=user, data=payload.model_dump(exclude_unset=True, mode="json"))
     return Status(201, scoped_get(_visible(user), pk=enterprise.pk))
 
 
-@router.patch("/{enterprise_id}", response={200: EnterpriseDetailOut, **ERRORS}, summary="Update an enterprise (staff)")
+@router.patch(
+    "/{enterprise_id}", response={200: EnterpriseDetailOut, **ERRORS}, summary="Update an enterprise (staff)"
+)
 def enterprise_patch(request, enterprise_id: int, payload: EnterpriseUpdateIn):
     user = request.auth
     enterprise = scoped_get(Enterprise.objects.visible_to(user), pk=enterprise_id)
     require_staff(user)
-    with transaction.atomic():
-        enterprise_update(actor=user, enterprise=enterprise, data=payload.model_dump(exclude_unset=True, mode="json"))
-        keep_in_scope(Enterprise.objects.visible_to(user), enterprise, "region")
+    enterprise_update(
+        actor=user, enterprise=enterprise, data=payload.model_dump(exclude_unset=True, mode="json")
+    )
     return scoped_get(_visible(user), pk=enterprise_id)

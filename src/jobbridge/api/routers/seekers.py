@@ -1,14 +1,14 @@
 """Job seekers: the register as the caller's role may see it, and writes through the people
 services. Staff register and correct; job seekers read and update their own record only."""
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from jobbridge.api.access import Page, is_staff, keep_in_scope, require_staff, scoped_get
+from jobbridge.api.access import Page, is_staff, require_staff, scoped_get
 from jobbridge.api.errors import ERRORS, ApiError
 from jobbridge.api.schemas import join_list
 from jobbridge.api.seeker_schemas import (
@@ -40,14 +40,19 @@ router = Router(tags=["seekers"])
 def _visible(user):
     """The caller's seekers with what the list shape needs in a fixed number of queries."""
     current = Prefetch("diagnoses", queryset=PriorityDiagnosis.objects.current(), to_attr="current_diagnoses")
-    return (Seeker.objects.visible_to(user)
-            .select_related("hukou_region", "residence_region", "grid")
-            .prefetch_related(current))
+    return (
+        Seeker.objects.visible_to(user)
+        .select_related("hukou_region", "residence_region", "grid")
+        .prefetch_related(current)
+    )
 
 
 def _detail(user, seeker_id: int) -> Seeker:
-    qs = _visible(user).select_related("household").prefetch_related(
-        "desired_occupations", "desired_regions", "certificates", "diagnoses")
+    qs = (
+        _visible(user)
+        .select_related("household")
+        .prefetch_related("desired_occupations", "desired_regions", "certificates", "diagnoses")
+    )
     return scoped_get(qs, pk=seeker_id)
 
 
@@ -69,10 +74,6 @@ def _service_data(payload) -> dict:
         if key in data:
             data[key] = join_list(data[key])
     return data
-
-
-def _scope_field(user) -> str:
-    return "grid" if user.role == Role.COMMISSIONER else "hukou_region"
 
 
 class SeekerFilter(Schema):
@@ -117,9 +118,7 @@ def seeker_detail(request, seeker_id: int):
 def seeker_create(request, payload: SeekerCreateIn):
     user = request.auth
     require_staff(user)
-    with transaction.atomic():
-        seeker = seeker_register(actor=user, data=_service_data(payload), source=Seeker.Source.STAFF)
-        keep_in_scope(Seeker.objects.visible_to(user), seeker, _scope_field(user))
+    seeker = seeker_register(actor=user, data=_service_data(payload), source=Seeker.Source.STAFF)
     return Status(201, _detail(user, seeker.pk))
 
 
@@ -131,15 +130,18 @@ def seeker_patch(request, seeker_id: int, payload: SeekerUpdateIn):
         # Only a job seeker reaches here (visible_to shows recruiters nobody): own record, some fields.
         refused = sorted(payload.model_fields_set - SELF_EDITABLE)
         if user.role != Role.SEEKER or refused:
-            raise ApiError(403, _("求职者本人不能修改这些字段"), [(f, _("须由工作人员修改")) for f in refused])
-    with transaction.atomic():
-        seeker_update(actor=user, seeker=seeker, data=_service_data(payload))
-        keep_in_scope(Seeker.objects.visible_to(user), seeker, _scope_field(user))
+            raise ApiError(
+                403, _("求职者本人不能修改这些字段"), [(f, _("须由工作人员修改")) for f in refused]
+            )
+    seeker_update(actor=user, seeker=seeker, data=_service_data(payload))
     return _detail(user, seeker_id)
 
 
-@router.post("/{seeker_id}/reveal", response={200: RevealOut, **ERRORS},
-             summary="Clear ID and phone numbers (needs people.view_id_number; audited)")
+@router.post(
+    "/{seeker_id}/reveal",
+    response={200: RevealOut, **ERRORS},
+    summary="Clear ID and phone numbers (needs people.view_id_number; audited)",
+)
 def seeker_reveal_pii(request, seeker_id: int, response: HttpResponse):
     user = request.auth
     seeker = scoped_get(Seeker.objects.visible_to(user), pk=seeker_id)
@@ -147,16 +149,24 @@ def seeker_reveal_pii(request, seeker_id: int, response: HttpResponse):
     return seeker_reveal(actor=user, seeker=seeker, request=request)
 
 
-@router.post("/{seeker_id}/diagnoses", response={201: DiagnosisOut, **ERRORS},
-             summary="Record a priority-group finding (staff)")
+@router.post(
+    "/{seeker_id}/diagnoses",
+    response={201: DiagnosisOut, **ERRORS},
+    summary="Record a priority-group finding (staff)",
+)
 def seeker_diagnosis_add(request, seeker_id: int, payload: DiagnosisIn):
     user = request.auth
     seeker = scoped_get(Seeker.objects.visible_to(user), pk=seeker_id)
     require_staff(user)
     try:
-        diagnosis = diagnosis_add(actor=user, seeker=seeker, criterion=payload.criterion.value,
-                                  evidence=payload.evidence, valid_from=payload.valid_from,
-                                  valid_until=payload.valid_until)
+        diagnosis = diagnosis_add(
+            actor=user,
+            seeker=seeker,
+            criterion=payload.criterion.value,
+            evidence=payload.evidence,
+            valid_from=payload.valid_from,
+            valid_until=payload.valid_until,
+        )
     except IntegrityError:
         # diagnosis_add does not check the one-finding-per-start-date constraint itself.
         raise ServiceError([FieldError("valid_from", _("该类别在此日期已有认定"))]) from None
