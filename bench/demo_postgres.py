@@ -201,7 +201,7 @@ def main() -> None:
     peer_total = peer_s * scale
     print(f"{'':<58}{'seconds':>10}{'rows/s':>12}")
     print(
-        f"{'figure: jobbridge demo (COPY, numpy, 2 encrypt workers)':<58}{total:>10.1f}{rows / total:>12,.0f}"
+        f"{'figure: jobbridge demo (numpy, COPY, 2 sealing workers)':<58}{total:>10.1f}{rows / total:>12,.0f}"
     )
     print(f"{'target':<58}{'<= ' + str(TARGET_SECONDS):>10}")
     print(
