@@ -629,6 +629,10 @@ class Employers:
     parks: list[tuple[str, str]]
 
 
+# Industries that hire in bulk (factories, construction sites, warehouses).
+FACTORY_INDUSTRIES = {"39", "38", "18", "34", "33", "36", "29", "47", "50", "59", "60"}
+
+
 def _profile_pick(rng, profiles: list[dict], n: int) -> np.ndarray:
     w = np.array([p["weight"] for p in profiles])
     return rng.choice(len(profiles), size=n, p=w / w.sum())
@@ -750,8 +754,13 @@ def employers(plan: Plan, ref: Reference) -> Employers:
         occ = keys[int(np.searchsorted(cum, row[0], side="right"))] if j != 0 else "assembly"
         titles = world.TITLES[occ]
         title = titles[pk[0] % len(titles)].format(brand=e["brand"])
-        if e["workshop"]:
-            headcount = int(head_small[pk[1] % 9])
+        industry = e["profile"]["industry"]
+        factory = industry in FACTORY_INDUSTRIES
+        if e["workshop"] or not factory:
+            # Workshops, restaurants, hotels, households, shops: a handful to a few dozen.
+            headcount = (
+                int(head_small[pk[1] % 9]) if row[1] < 0.9 else int(head_small[pk[1] % len(head_small)])
+            )
         elif row[1] < 0.72:
             headcount = int(head_small[pk[1] % len(head_small)])
         elif row[1] < 0.95:
@@ -767,8 +776,6 @@ def employers(plan: Plan, ref: Reference) -> Employers:
         wmax = int(max(wmin, min(9000, round((mid + width / 2) / 100) * 100)))
         if row[4] < 0.04:
             wmin = wmax = None  # 面议
-        industry = e["profile"]["industry"]
-        factory = industry in {"39", "38", "18", "34", "33", "36", "29", "47", "50", "59"}
         if e["workshop"]:
             board, lodging = row[5] < 0.3, False
         elif industry in {"62", "61"}:
