@@ -63,9 +63,24 @@ GROUPS = ["disability", "zero_employment", "registered_unemployed", "poverty", "
 DAY0 = 20_480  # 2026-01-27, a day in the Spring Breeze Action
 
 
+def _combos(k: int) -> list[list[str]]:
+    out = []
+    for _, phrase, _ in OCCUPATIONS:
+        words = phrase.split()
+        if k == 1:
+            out.append(words)
+        else:
+            out.append([f"{a} {b}" for a in words for b in words if a != b])
+    return out
+
+
+_COMBOS = {1: _combos(1), 2: _combos(2)}
+
+
 def _phrases(rng, occ_idx: int, k: int) -> str:
-    words = OCCUPATIONS[occ_idx][1].split()
-    return " ".join(rng.choice(words, size=min(k, len(words)), replace=False))
+    """k distinct skill words of the occupation, in random order (precomputed combinations: fast)."""
+    options = _COMBOS[k][occ_idx]
+    return options[int(rng.integers(len(options)))]
 
 
 def seekers(n: int, seed: int = 1) -> list[dict]:
