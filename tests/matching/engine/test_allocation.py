@@ -190,3 +190,18 @@ def test_split_into_components_gives_the_same_optimum():
     split = allocate(arcs, vac, groups, min_arcs_per_part=5, workers=2)
     assert split.objective == pytest.approx(whole.objective)
     assert (groups[split.seeker] != 0).sum() == (groups[whole.seeker] != 0).sum()
+
+
+def test_allocation_from_topk_of_a_synthetic_world(small_world):
+    from jobbridge.matching.engine.topk import topk_both_ways
+
+    sc = small_world
+    arcs = Arcs.from_topk(topk_both_ways(sc, 5))
+    assert len(np.unique(arcs.seeker * len(sc.p) + arcs.posting)) == len(arcs)  # each pair once
+    full = sc.block(slice(None), np.arange(len(sc.p)))
+    np.testing.assert_allclose(full[arcs.seeker, arcs.posting], arcs.score, atol=1e-5)
+    a = allocate(arcs, sc.p.vacancies, sc.s.groups)
+    assert (np.bincount(a.posting, minlength=len(sc.p)) <= sc.p.vacancies).all()
+    report = {g.group: g for g in a.report}
+    assert report["全部"].seekers == len(sc.s)
+    assert report["就业困难人员"].rate >= report["其他"].rate

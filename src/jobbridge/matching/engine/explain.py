@@ -135,7 +135,8 @@ def explain(
 
     # ---- components ---------------------------------------------------------------------------
     def add(code: str, weight: float, points: float, text: str) -> None:
-        out.reasons.append(Reason(code, weight, points / weight if weight else 0.0, text))
+        value = min(max(points / weight, 0.0), 1.0) if weight else 0.0
+        out.reasons.append(Reason(code, weight, round(value, 6), text))
 
     add("occupation", w.occupation, v["occupation"], _occupation_sentence(scorer, i, j, occupations))
     add("text", w.text, v["text"], f"技能描述相似度{v['text'] / w.text if w.text else 0:.2f}")
