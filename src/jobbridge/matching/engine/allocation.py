@@ -154,14 +154,17 @@ def allocate(
     used = np.zeros(len(a), dtype=bool)
     tier = priority == "tier"
     parts = _components(a.seeker, a.posting, min_arcs=min_arcs_per_part)
-    if workers > 1 and len(parts) > 1:
-        ctx = mp.get_context("fork")
-        with ctx.Pool(min(workers, len(parts))) as pool:
-            results = pool.starmap(
-                _solve_part, [(a.seeker[m], a.posting[m], quality[m], cap, groups, tier) for m in parts]
-            )
-    else:
-        results = [_solve_part(a.seeker[m], a.posting[m], quality[m], cap, groups, tier) for m in parts]
+    global _PARTS_CTX
+    _PARTS_CTX = (a.seeker, a.posting, quality, cap, groups, tier, parts)
+    try:
+        if workers > 1 and len(parts) > 1 and "fork" in mp.get_all_start_methods():
+            # Forked workers inherit the arrays; only part numbers and results cross the pipe.
+            with mp.get_context("fork").Pool(min(workers, len(parts))) as pool:
+                results = pool.map(_solve_part_by_index, range(len(parts)), chunksize=1)
+        else:
+            results = [_solve_part_by_index(i) for i in range(len(parts))]
+    finally:
+        _PARTS_CTX = None
     for m, u in zip(parts, results, strict=True):
         used[m] = u
     alloc_s, alloc_p, alloc_v = a.seeker[used], a.posting[used], a.score[used]
@@ -198,6 +201,15 @@ def _components(seeker: np.ndarray, posting: np.ndarray, min_arcs: int) -> list[
     if current:
         parts.append(np.concatenate(current))
     return parts
+
+
+_PARTS_CTX = None
+
+
+def _solve_part_by_index(i: int) -> np.ndarray:
+    seeker, posting, quality, cap, groups, tier, parts = _PARTS_CTX
+    m = parts[i]
+    return _solve_part(seeker[m], posting[m], quality[m], cap, groups, tier)
 
 
 def _solve_part(seeker, posting, quality, cap, groups, tier: bool) -> np.ndarray:

@@ -282,17 +282,18 @@ def topk_both_ways(
 _FORK_JOB = None
 
 
-def _call_fork_job(shard):
-    return _FORK_JOB(shard)
+def _call_fork_job(i: int):
+    run, shards = _FORK_JOB
+    return run(shards[i])
 
 
 def _run_parallel(run, shards, processes: bool) -> list:
     global _FORK_JOB
     if processes and "fork" in mp.get_all_start_methods():
-        _FORK_JOB = run
+        _FORK_JOB = (run, shards)  # inherited by the forked workers: only indices cross the pipe
         try:
             with mp.get_context("fork").Pool(len(shards)) as pool:
-                return pool.map(_call_fork_job, shards)
+                return pool.map(_call_fork_job, range(len(shards)), chunksize=1)
         finally:
             _FORK_JOB = None
     with ThreadPoolExecutor(len(shards)) as pool:
