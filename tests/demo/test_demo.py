@@ -305,3 +305,12 @@ def test_worker_copy_text_path(monkeypatch):
     assert Seeker.objects.filter(expected_wage__isnull=True).exists()
     assert Seeker.objects.filter(accepts_anywhere=True).exists()
     assert Seeker.objects.exclude(skills_text="").exists()
+
+
+@pytest.mark.parametrize(("seekers", "enterprises"), [(0, 0), (3, 0), (0, 2)])
+def test_tiny_and_empty_worlds(seekers, enterprises):
+    out = run(seekers=seekers, enterprises=enterprises)
+    assert Seeker.objects.count() == seekers and Enterprise.objects.count() == enterprises
+    assert Posting.objects.count() == 4 * enterprises
+    assert "demo_admin" in out
+    assert Client().login(username="demo_county", password=accounts.DEMO_PASSWORD)

@@ -281,6 +281,34 @@ class People:
 def people(plan: Plan, ref: Reference, grid_rows: list[tuple[str, str, str]]) -> People:
     rng = np.random.default_rng([plan.seed, 1])
     n = plan.seekers
+    if n == 0:
+        e = np.zeros(0, dtype=np.int64)
+        return People(
+            0,
+            e,
+            [],
+            [],
+            [],
+            e.astype(bool),
+            [],
+            e.astype(object),
+            e.astype(object),
+            [],
+            e,
+            [],
+            [],
+            [],
+            e.astype(bool),
+            [],
+            [],
+            [],
+            e,
+            [],
+            [],
+            [],
+            [],
+            [],
+        )
     today = _days(plan.today)
 
     # Households first: members share the hukou township; sizes 1-5.
@@ -424,7 +452,7 @@ def people(plan: Plan, ref: Reference, grid_rows: list[tuple[str, str, str]]) ->
         evidence = f"{county_names.get(c, c)}零就业家庭认定 第{2024 + (h % 3)}{h % 10000:04d}号（全户{sizes[h]}人均未就业）"
         diag.append((int(ids[i]), "zero_employment", evidence, int(ze_start[h]), None, confirmed(i)))
 
-    unemployed = np.array([s == "unemployed" for s in status])
+    unemployed = np.array([s == "unemployed" for s in status], dtype=bool)
     reg = np.where(unemployed & (rng.random(n) < 0.18))[0]
     reg_start = (today - rng.integers(15, 1000, size=len(reg))).tolist()
     for i, s in zip(reg.tolist(), reg_start, strict=True):
@@ -641,6 +669,8 @@ def _profile_pick(rng, profiles: list[dict], n: int) -> np.ndarray:
 def employers(plan: Plan, ref: Reference) -> Employers:
     rng = np.random.default_rng([plan.seed, 2])
     m, p_total = plan.enterprises, plan.postings
+    if m == 0:
+        return Employers([], [], list(world.INDUSTRIAL_PARKS))
     today = _days(plan.today)
     local = rng.random(m) < world.LOCAL_SHARE
     dnames, dtown_idx, _dc = _pick_townships(rng, ref.dest_counties, ref.dest_weights, ref.dest_townships, m)
