@@ -314,3 +314,17 @@ def test_tiny_and_empty_worlds(seekers, enterprises):
     assert Posting.objects.count() == 4 * enterprises
     assert "demo_admin" in out
     assert Client().login(username="demo_county", password=accounts.DEMO_PASSWORD)
+
+
+@pytest.mark.django_db
+def test_demo_diagnoses_carry_their_seekers_regions():
+    from django.db.models import F, Q
+
+    from jobbridge.people.models import PriorityDiagnosis
+
+    run(seed=3)
+    diagnoses = PriorityDiagnosis.objects.all()
+    assert diagnoses.exists()
+    assert not diagnoses.filter(
+        ~Q(hukou_region_id=F("seeker__hukou_region_id")) | ~Q(residence_region_id=F("seeker__residence_region_id"))
+    ).exists()

@@ -167,3 +167,12 @@ def test_the_error_workbook_can_be_fixed_and_uploaded_again(roster, clerk, tmp_p
     again = run(job.error_file.path, actor=clerk)
     assert again.rejected == 1 and again.errors[0].row == 2  # the same row, now on line 2 of the error workbook
     assert set(again.ignored_headers) == {"行号", "错误列", "错误原因"}
+
+
+def test_imported_diagnoses_carry_the_regions_the_list_filters_on(roster):
+    header = [*SEEKER_HEADER, "就业困难类别", "证明材料"]
+    path = roster([[*seeker_row(), "残疾人", "63212319900101001211"]], header=header)
+    assert import_roster(kind="seekers", path=path).created == 1
+    diagnosis = PriorityDiagnosis.objects.get()
+    assert diagnosis.hukou_region_id == diagnosis.seeker.hukou_region_id
+    assert Seeker.objects.with_priority("disability", region="630202").count() == 1

@@ -30,3 +30,39 @@ def test_zero_employment_households():
     assert [h.code for h in zero_employment_households(Seeker.objects.visible_to(ledu_clerk), on=on)] == [
         "H-ZERO"
     ]
+
+
+def test_priority_in_region_from_diagnosis_copies_equals_the_join():
+    from jobbridge.people.services import diagnosis_add, seeker_merge, seeker_update
+    from tests.factories import DiagnosisFactory
+
+    clerk = UserFactory(region_id="630200")
+    people = [
+        SeekerFactory(hukou_region_id="630202001", residence_region_id="630202001"),
+        SeekerFactory(hukou_region_id="630202001", residence_region_id="320205001"),  # in Wuxi now
+        SeekerFactory(hukou_region_id="630203001", residence_region_id="630202002"),  # lives in Ledu
+        SeekerFactory(hukou_region_id="630203001", residence_region_id="630203001"),
+    ]
+    for p in people:
+        diagnosis_add(actor=clerk, seeker=p, criterion="disability", evidence="D", valid_from=dt.date(2020, 1, 1))
+    DiagnosisFactory(seeker=people[3], criterion="poverty")  # created without the service
+    from jobbridge.people.services import diagnosis_regions_sync
+
+    diagnosis_regions_sync(seeker_ids=[people[3].pk])
+
+    def both_ways(region, criterion="disability"):
+        joined = set(Seeker.objects.in_region(region).with_priority(criterion).values_list("pk", flat=True))
+        copied = set(Seeker.objects.with_priority(criterion, region=region).values_list("pk", flat=True))
+        assert joined == copied
+        return copied
+
+    assert both_ways("630202") == {people[0].pk, people[1].pk, people[2].pk}
+    assert both_ways("320200") == {people[1].pk}
+    assert both_ways("630203", "poverty") == {people[3].pk}
+    # Moving house moves the copies.
+    seeker_update(actor=clerk, seeker=people[0], data={"residence_region": "630203001", "hukou_region": "630203001"})
+    assert both_ways("630202") == {people[1].pk, people[2].pk}
+    # Merging moves the dropped record's diagnoses to the kept one, with its regions.
+    seeker_merge(actor=clerk, keep=people[3], drop=people[2])
+    assert both_ways("630202") == {people[1].pk}
+    assert both_ways("630203") == {people[0].pk, people[3].pk}

@@ -368,8 +368,12 @@ def build(
             d = ppl.diagnoses
             starts = generate.iso_dates([r[3] for r in d])
             ends = generate.iso_dates([r[4] if r[4] is not None else 0 for r in d])
+            # Each diagnosis carries its seeker's regions (see PriorityDiagnosis); seeker ids are
+            # consecutive from ppl.ids[0], so the position of a seeker is its id minus that.
+            first = int(ppl.ids[0]) if len(ppl.ids) else 0
             rows = (
-                (s, c, ev, vf, (ve if e is not None else None), by, stamp)
+                (s, c, ev, vf, (ve if e is not None else None), by, stamp,
+                 ppl.hukou[s - first], ppl.residence[s - first])
                 for (s, c, ev, _f, e, by), vf, ve in zip(d, starts, ends, strict=True)
             )
             n[0] = write(
@@ -382,6 +386,8 @@ def build(
                     "valid_until",
                     "confirmed_by_id",
                     "created_at",
+                    "hukou_region_id",
+                    "residence_region_id",
                 ],
                 rows,
                 progress=tick,

@@ -21,6 +21,7 @@ from jobbridge.core import pii
 from jobbridge.core.identity import parse_resident_id
 from jobbridge.core.models import Grid, Role
 from jobbridge.people.models import Certificate, Household, PriorityDiagnosis, Seeker
+from jobbridge.people.services import diagnosis_regions_sync
 from jobbridge.people.validation import CleanSeeker
 
 from .engine import Outcome, RowImporter, kind_lock
@@ -260,3 +261,5 @@ class _Relations:
         insert_rows(reg_model, ["seeker_id", "region_id"], reg)
         Certificate.objects.bulk_create(certs, batch_size=1000, ignore_conflicts=True)
         PriorityDiagnosis.objects.bulk_create(diags, batch_size=1000, ignore_conflicts=True)
+        # New diagnoses, and people whose regions the row changed: their diagnoses carry the regions.
+        diagnosis_regions_sync(seeker_ids=[pk for pk, _clean, _new in pending])

@@ -79,10 +79,15 @@ class SeekerQuerySet(models.QuerySet):
         # Recruiters see applicants through the placement pipeline, not the seeker register.
         return qs.none()
 
-    def with_priority(self, criterion: str, on=None) -> "SeekerQuerySet":
-        return self.filter(
-            Exists(PriorityDiagnosis.objects.current(on).filter(seeker=OuterRef("pk"), criterion=criterion))
-        )
+    def with_priority(self, criterion: str, on=None, region: str | None = None) -> "SeekerQuerySet":
+        """Seekers with a current diagnosis of ``criterion``; with ``region``, also living or
+        holding hukou in that subtree (the same as ``.in_region(region)``), answered from the
+        narrow diagnosis table, whose copies of the seeker's regions are indexed for this."""
+        diagnoses = PriorityDiagnosis.objects.current(on).filter(criterion=criterion)
+        if region is None:
+            return self.filter(Exists(diagnoses.filter(seeker=OuterRef("pk"))))
+        diagnoses = diagnoses.filter(in_subtree("hukou_region_id", region) | in_subtree("residence_region_id", region))
+        return self.filter(pk__in=diagnoses.values("seeker_id"))
 
     def in_region(self, code: str) -> "SeekerQuerySet":
         return self.filter(in_subtree("hukou_region_id", code) | in_subtree("residence_region_id", code))
@@ -99,7 +104,8 @@ class Seeker(models.Model):
         IMPORT = "import", _("花名册导入")
         DEMO = "demo", _("演示数据")
 
-    name = models.CharField(_("姓名"), max_length=64, db_index=True)
+    # Indexed through (name, birth_date) below; a separate name index would only slow imports.
+    name = models.CharField(_("姓名"), max_length=64)
     # The ID number is never stored in clear: ciphertext, keyed hash for look-up, masked form for lists.
     id_cipher = models.BinaryField(_("身份证号（密文）"))
     id_hash = models.CharField(max_length=64, unique=True)
@@ -110,11 +116,19 @@ class Seeker(models.Model):
     phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
     phone_masked = models.CharField(_("手机号"), max_length=11, blank=True)
 
+    # The region FKs are indexed by the composite (region, id) indexes in Meta, which also serve
+    # "newest first within a region"; Django's single-column FK indexes would be redundant.
     hukou_region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("户籍地")
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("户籍地"), db_index=False
     )
     residence_region = models.ForeignKey(
-        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("现居住地")
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("现居住地"),
+        db_index=False,
     )
     grid = models.ForeignKey(Grid, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("网格"))
     household = models.ForeignKey(
@@ -195,13 +209,29 @@ class PriorityDiagnosis(models.Model):
     valid_from = models.DateField(_("有效期起"))
     valid_until = models.DateField(_("有效期止"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Copies of the seeker's regions, kept in step by people.services.diagnosis_regions_sync on
+    # every write that creates a diagnosis or moves a seeker. They let "priority group X in
+    # county Y" be counted from this narrow table alone (the seeker list's slowest filter).
+    hukou_region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    residence_region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
 
     objects = PriorityDiagnosisQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("就业困难认定")
         verbose_name_plural = _("就业困难认定")
-        indexes = [models.Index(fields=["criterion", "seeker"])]
+        indexes = [
+            models.Index(fields=["criterion", "seeker"], include=["valid_from", "valid_until"],
+                         name="diagnosis_criterion_seeker"),
+            models.Index(fields=["criterion", "hukou_region", "seeker"], include=["valid_from", "valid_until"],
+                         name="diagnosis_criterion_hukou"),
+            models.Index(fields=["criterion", "residence_region", "seeker"], include=["valid_from", "valid_until"],
+                         name="diagnosis_criterion_residence"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["seeker", "criterion", "valid_from"], name="uniq_diagnosis_per_start"

@@ -1,9 +1,12 @@
 """Reads over the seeker register that more than one page, API or report needs."""
 
 import datetime as dt
+import re
 
 from django.db.models import Count, Q
 from django.utils import timezone
+
+from jobbridge.core import pii, regions
 
 from .models import EmploymentStatus, Household, Seeker
 
@@ -52,3 +55,45 @@ def zero_employment_households(seekers=None, on: dt.date | None = None):
         .filter(in_labor_force__gt=0, employed=0)
         .order_by("code")
     )
+
+
+_ID_RE = re.compile(r"^\d{17}[\dX]$")
+_TAIL_RE = re.compile(r"^\d{3}[\dX]$")
+_PHONE_RE = re.compile(r"^1\d{10}$")
+
+
+def seeker_search(qs, text: str):
+    """Name (contains), full ID number or mobile (exact, via the keyed hash), or the last four of
+    the ID number (the masked form keeps them). Clear numbers are never stored, so no partial
+    search on them is possible, by design."""
+    text = (text or "").strip().replace(" ", "")
+    if not text:
+        return qs
+    upper = text.upper()
+    if _ID_RE.match(upper):
+        return qs.filter(id_hash=pii.keyed_hash(upper))
+    if _PHONE_RE.match(text):
+        return qs.filter(phone_hash=pii.keyed_hash(text))
+    if _TAIL_RE.match(upper):
+        return qs.filter(id_masked__endswith=upper)
+    return qs.filter(name__icontains=text)
+
+
+def seeker_filter(qs, *, text: str = "", region: str = "", priority: str = "", status: str = "",
+                  education: str = ""):
+    """The seeker register's filters, shared by the list page, its export and the API.
+
+    ``region`` is a code or a name (raises regions.UnknownRegion); it matches hukou or residence
+    in that subtree. With a priority group as well, both are answered from the diagnosis table's
+    indexed copies of the regions, which keeps "group X in county Y" fast at a million seekers."""
+    qs = seeker_search(qs, text)
+    code = regions.resolve(region) if region else None
+    if priority:
+        qs = qs.with_priority(priority, region=code)
+    elif code:
+        qs = qs.in_region(code)
+    if status:
+        qs = qs.filter(employment_status=status)
+    if education:
+        qs = qs.filter(education=education)
+    return qs

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -71,6 +72,23 @@ def _apply_relations(seeker: Seeker, data: CleanSeeker, *, actor, update: bool) 
                 "confirmed_by": actor if _is_staff(actor) else None,
             },
         )
+    diagnosis_regions_sync(seeker_ids=[seeker.pk])
+
+
+def diagnosis_regions_sync(*, seeker_ids=None) -> int:
+    """Copy seekers' hukou and residence regions onto their diagnoses (see PriorityDiagnosis).
+
+    Every write that creates a diagnosis or changes a seeker's regions calls it for the seekers
+    it touched; bulk loaders call it once for their batch (or with None, for everyone). One
+    set-based UPDATE, so it costs the same on a laptop and on a province's register."""
+    seeker = Seeker.objects.filter(pk=OuterRef("seeker_id"))
+    qs = PriorityDiagnosis.objects.all()
+    if seeker_ids is not None:
+        qs = qs.filter(seeker_id__in=list(seeker_ids))
+    return qs.update(
+        hukou_region_id=Subquery(seeker.values("hukou_region_id")[:1]),
+        residence_region_id=Subquery(seeker.values("residence_region_id")[:1]),
+    )
 
 
 def _is_staff(actor) -> bool:
@@ -178,6 +196,8 @@ def diagnosis_add(
         confirmed_by=actor,
         valid_from=valid_from,
         valid_until=valid_until,
+        hukou_region_id=seeker.hukou_region_id,
+        residence_region_id=seeker.residence_region_id,
     )
     audit(actor=actor, action=AuditEvent.Action.CREATE, obj=diagnosis, criterion=criterion)
     return diagnosis
@@ -255,5 +275,6 @@ def seeker_merge(*, actor, keep: Seeker, drop: Seeker) -> Seeker:
     drop.merged_into = keep
     drop.save()
     keep.save()
+    diagnosis_regions_sync(seeker_ids=[keep.pk])
     audit(actor=actor, action=AuditEvent.Action.MERGE, obj=keep, dropped=drop.pk, moved=moved)
     return keep

@@ -7,51 +7,33 @@ import re
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from jobbridge.core import pii, regions
+from jobbridge.core import regions
 from jobbridge.core.models import Region
 from jobbridge.core.models.regions import in_subtree
 from jobbridge.core.models.users import Role
 from jobbridge.people.models import PriorityDiagnosis
+from jobbridge.people.selectors import seeker_filter
 
 _ID_RE = re.compile(r"^\d{17}[\dX]$")
 _TAIL_RE = re.compile(r"^\d{3}[\dX]$")
 _PHONE_RE = re.compile(r"^1\d{10}$")
 
-SEEKER_SORTS = {"newest": ("-created_at", "-id"), "oldest": ("created_at", "id"), "name": ("name", "id")}
-
-
-def search_seekers(qs: QuerySet, text: str) -> QuerySet:
-    """Name (contains), full ID number or mobile (exact, via the keyed hash), or the last four of
-    the ID number (the masked form keeps them). Clear numbers are never stored, so no partial
-    search on them is possible, by design."""
-    text = text.strip().replace(" ", "")
-    if not text:
-        return qs
-    upper = text.upper()
-    if _ID_RE.match(upper):
-        return qs.filter(id_hash=pii.keyed_hash(upper))
-    if _PHONE_RE.match(text):
-        return qs.filter(phone_hash=pii.keyed_hash(text))
-    if _TAIL_RE.match(upper):
-        return qs.filter(id_masked__endswith=upper)
-    return qs.filter(name__icontains=text)
+# Newest first by id: the same order as registration time, served by the (region, id) indexes.
+SEEKER_SORTS = {"newest": ("-id",), "oldest": ("id",), "name": ("name", "id")}
 
 
 def filter_seekers(qs: QuerySet, data: dict) -> tuple[QuerySet, dict[str, str]]:
     """Apply the list filters; returns the queryset and errors for filters that could not be read."""
     errors: dict[str, str] = {}
-    qs = search_seekers(qs, data.get("q") or "")
-    if data.get("region"):
+    region = data.get("region") or ""
+    if region:
         try:
-            qs = qs.in_region(regions.resolve(data["region"]))
+            regions.resolve(region)
         except ValueError as e:
             errors["region"] = str(e)
-    if data.get("priority"):
-        qs = qs.with_priority(data["priority"])
-    if data.get("employment_status"):
-        qs = qs.filter(employment_status=data["employment_status"])
-    if data.get("education"):
-        qs = qs.filter(education=data["education"])
+            region = ""
+    qs = seeker_filter(qs, text=data.get("q") or "", region=region, priority=data.get("priority") or "",
+                       status=data.get("employment_status") or "", education=data.get("education") or "")
     qs = qs.order_by(*SEEKER_SORTS.get(data.get("sort") or "newest", SEEKER_SORTS["newest"]))
     return qs, errors
 

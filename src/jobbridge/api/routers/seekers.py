@@ -2,7 +2,7 @@
 services. Staff register and correct; job seekers read and update their own record only."""
 
 from django.db import IntegrityError
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -21,10 +21,10 @@ from jobbridge.api.seeker_schemas import (
     SeekerOut,
     SeekerUpdateIn,
 )
-from jobbridge.core import pii, regions
 from jobbridge.core.models import Role
 from jobbridge.core.occupations import resolve_occupation
 from jobbridge.people.models import EmploymentStatus, PriorityCriterion, PriorityDiagnosis, Seeker
+from jobbridge.people.selectors import seeker_filter
 from jobbridge.people.services import (
     ServiceError,
     diagnosis_add,
@@ -83,29 +83,11 @@ class SeekerFilter(Schema):
     q: str | None = None
 
 
-def _search(q: str) -> Q:
-    """Name contains q; a full ID or mobile number is matched exactly through its keyed hash."""
-    text = q.strip().upper()
-    match = Q(name__contains=text)
-    if len(text) == 18:
-        match |= Q(id_hash=pii.keyed_hash(text))
-    elif len(text) == 11 and text.isdigit():
-        match |= Q(phone_hash=pii.keyed_hash(text))
-    return match
-
-
 @router.get("", response={200: list[SeekerOut], **ERRORS}, summary="List job seekers visible to the caller")
 @paginate(Page)
 def seeker_list(request, filters: Query[SeekerFilter]):
-    qs = _visible(request.auth)
-    if filters.region:
-        qs = qs.in_region(regions.resolve(filters.region))
-    if filters.priority:
-        qs = qs.with_priority(filters.priority)
-    if filters.status:
-        qs = qs.filter(employment_status=filters.status)
-    if filters.q:
-        qs = qs.filter(_search(filters.q))
+    qs = seeker_filter(_visible(request.auth), text=filters.q or "", region=filters.region or "",
+                       priority=filters.priority or "", status=filters.status or "")
     return qs.order_by("-id")
 
 
