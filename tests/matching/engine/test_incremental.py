@@ -4,6 +4,7 @@ import pytest
 from jobbridge.matching.engine import synthetic as syn
 from jobbridge.matching.engine.features import PostingBatch, SeekerBatch
 from jobbridge.matching.engine.incremental import IncrementalIndex
+from jobbridge.matching.engine.scoring import Scorer
 from jobbridge.matching.engine.topk import topk_both_ways
 
 
@@ -41,3 +42,15 @@ def test_new_posting_and_changed_seeker(regions, small_world):
     assert len(cols) == 10 and np.all(np.diff(scores) <= 0)
     with pytest.raises(ValueError):
         idx.candidates_for_posting(small_world.p.subset([0, 1]))
+
+
+def test_incremental_with_empty_sides(regions):
+    empty_s = SeekerBatch.from_records([], regions)
+    empty_p = PostingBatch.from_records([], regions)
+    some_s = SeekerBatch.from_records(syn.seekers(5), regions)
+    some_p = PostingBatch.from_records(syn.postings(5), regions)
+    idx = IncrementalIndex(Scorer(empty_s, some_p, today=syn.DAY0))
+    assert len(idx.candidates_for_posting(some_p.subset([0]))[0]) == 0
+    idx = IncrementalIndex(Scorer(some_s, empty_p, today=syn.DAY0))
+    assert len(idx.recommendations_for_seeker(some_s.subset([0]))[0]) == 0
+    assert len(idx.candidates_for_posting(some_p.subset([0]))[0]) <= 5

@@ -65,7 +65,7 @@ class IncrementalIndex:
             for rg in merged_ranges(scorer, row):
                 by_range[rg].append(row)
         # Distinct occupation tuples and residence counties: per posting, tiny tables over these.
-        flat = s.occ[:, :, :3].reshape(len(s), -1)
+        flat = s.occ[:, :, :3].reshape(len(s), s.occ.shape[1] * 3)
         self.occ_tuples, occ_key = (
             np.unique(flat, axis=0, return_inverse=True)
             if len(s)
