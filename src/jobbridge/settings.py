@@ -97,6 +97,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 30,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The planner's default random_page_cost (4) models spinning disks; on SSD or a database
+    # that fits in memory it makes PostgreSQL scan a million-row table rather than look up
+    # 16,000 rows by key, which is what the seeker list's "group X in county Y" needs.
+    # See docs/decisions/0003-seeker-list-at-a-million.md.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
+        "JOBBRIDGE_PG_OPTIONS", "-c random_page_cost=1.1"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {

@@ -66,3 +66,27 @@ def test_priority_in_region_from_diagnosis_copies_equals_the_join():
     seeker_merge(actor=clerk, keep=people[3], drop=people[2])
     assert both_ways("630202") == {people[1].pk}
     assert both_ways("630203") == {people[0].pk, people[3].pk}
+
+
+def test_fast_count_equals_the_real_count():
+    from jobbridge.people.selectors import seeker_filter, seeker_filter_count
+    from jobbridge.people.services import diagnosis_add, seeker_merge
+
+    clerk = UserFactory(region_id="630200")
+    people = [
+        SeekerFactory(hukou_region_id="630202001", residence_region_id="630202001"),
+        SeekerFactory(hukou_region_id="630202001", residence_region_id="320205001"),
+        SeekerFactory(hukou_region_id="630203001", residence_region_id="630202002"),
+        SeekerFactory(hukou_region_id="630102001", residence_region_id="630102001"),  # Xining
+    ]
+    for p in people:
+        diagnosis_add(actor=clerk, seeker=p, criterion="disability", evidence="D", valid_from=dt.date(2020, 1, 1))
+    diagnosis_add(actor=clerk, seeker=people[0], criterion="disability", evidence="D2",
+                  valid_from=dt.date(2021, 1, 1))  # two current diagnoses, one person
+    seeker_merge(actor=clerk, keep=people[0], drop=people[2])
+    users = [clerk, UserFactory(region_id="630202"), UserFactory(region_id="630100"), UserFactory(admin=True)]
+    for user in users:
+        for region in ["630202", "630200", "630000", "320205", "630102"]:
+            qs = seeker_filter(Seeker.objects.visible_to(user), region=region, priority="disability")
+            assert seeker_filter_count(user, qs, region=region, priority="disability") == qs.count(), (
+                user.region_id, region)

@@ -46,8 +46,10 @@ def add_service_errors(form, exc, rename: dict[str, str] | None = None, skip_kno
         form.add_error(field, err.message)
 
 
-def paginate(request, queryset, per_page: int = PAGE_SIZE):
+def paginate(request, queryset, per_page: int = PAGE_SIZE, count: int | None = None):
     paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count  # counted another way (see people.selectors.seeker_filter_count)
     return paginator.get_page(request.GET.get("page"))
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from jobbridge.core.models import Role
 from jobbridge.people import services
 from jobbridge.people.models import PriorityDiagnosis, Seeker
+from jobbridge.people.selectors import seeker_filter_count
 from jobbridge.people.services import ServiceError
 from jobbridge.web import selectors
 from jobbridge.web.forms.seekers import DiagnosisForm, SeekerFilterForm, SeekerForm, seeker_initial
@@ -37,7 +38,13 @@ def _filtered(request):
 @staff_required
 def seeker_list(request):
     form, qs = _filtered(request)
-    page = paginate(request, selectors.seekers_for_list(qs))
+    data = form.cleaned_data
+    count = seeker_filter_count(
+        request.user, qs, text=data.get("q") or "", region="" if "region" in form.errors else data.get("region") or "",
+        priority=data.get("priority") or "", status=data.get("employment_status") or "",
+        education=data.get("education") or "",
+    )
+    page = paginate(request, selectors.seekers_for_list(qs), count=count)
     context = {"form": form, "page": page, "query": query_without_page(request),
                "counties": selectors.counties_in_scope(request.user)}
     # HTMX asks for the results only; the same fragment template is included by the full page.
