@@ -93,6 +93,7 @@ class IncrementalIndex:
         self.anywhere = slab(np.asarray(anywhere, dtype=np.int64))
         self.s_text_t = scorer.s_text_weighted.T.tocsr()  # feature -> seekers
         self.s_certs_t = s.certs.T.tocsr()  # certificate -> seekers
+        self._text_buf = np.zeros(len(s), dtype=np.float32)  # one query at a time (not thread-safe)
         self._index_postings()
 
     def _index_postings(self) -> None:
@@ -136,7 +137,11 @@ class IncrementalIndex:
         offer, offer_known = sc.p_offer[0], bool(sc.p_offer_known[0])
         p_avail, until = sc.p_avail[0], int(posting.valid_until[0])
         gate = (1 | (1 << int(po[3]))) if (w.require_same_major_group and po[3] >= 0) else -1
-        text_all = (posting.text[0] @ self.s_text_t).toarray().ravel()
+        # Text similarity to every seeker sharing a feature, scattered into a reused buffer
+        # (cleared again below), so untouched seekers cost nothing.
+        sim = (posting.text[0] @ self.s_text_t).tocsr()
+        text_all = self._text_buf
+        text_all[sim.indices] = sim.data
         cert_ok = None
         if posting.req_count[0]:
             need = posting.req_certs[0].indices
@@ -166,6 +171,7 @@ class IncrementalIndex:
             score += np.clip(sl.avail + p_avail, 0, w.availability)
             out_rows.append(rows[keep])
             out_scores.append(score[keep])
+        text_all[sim.indices] = 0.0
         rows = np.concatenate(out_rows)
         scores = np.concatenate(out_scores).astype(np.float32)
         return _top(scores, rows, k)

@@ -14,7 +14,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 from .features import DISABILITY_BIT, NO_DATE_FUTURE, NO_DATE_PAST, PostingBatch, SeekerBatch, to_day
 from .geo import haversine_km
@@ -140,11 +139,11 @@ class Scorer:
         uniq = {(): 0}
         self.p_req_inv = np.array([uniq.setdefault(k, len(uniq)) for k in keys], dtype=np.int64)
         sets = sorted(uniq, key=uniq.get)
-        rows = np.repeat(np.arange(len(sets)), [len(k) for k in sets])
-        cols = np.fromiter((c for k in sets for c in k), dtype=np.int64, count=len(rows))
-        self.req_sets_t = sp.csr_matrix(
-            (np.ones(len(rows), dtype=np.float32), (cols, rows)), shape=(req.shape[1], len(sets))
-        )
+        # Requirement sets as a dense 0/1 matrix over the few certificate columns any posting needs.
+        self.req_cols = np.unique(req.indices).astype(np.int64)
+        self.req_sets = np.zeros((len(sets), len(self.req_cols)), dtype=np.float32)
+        for r, key in enumerate(sets):
+            self.req_sets[r, np.searchsorted(self.req_cols, key)] = 1.0
         self.req_set_count = np.array([len(k) for k in sets], dtype=np.float32)
 
     # ---- small tables (rows: seekers of the block) ------------------------------------------
@@ -224,8 +223,12 @@ class Scorer:
 
     def certificate_table(self, si) -> np.ndarray:
         """(B x distinct requirement sets): True where the seeker holds every required certificate."""
-        have = (self.s.certs[si] @ self.req_sets_t).toarray()
-        return have >= self.req_set_count[None, :] - 0.5
+        held = self.held_required(si)
+        return held @ self.req_sets.T >= self.req_set_count[None, :] - 0.5
+
+    def held_required(self, si) -> np.ndarray:
+        """(n x required-certificate columns) 0/1: which of the needed certificates each seeker holds."""
+        return self.s.certs[si][:, self.req_cols].toarray()
 
     # ---- the block -------------------------------------------------------------------------------
     def columns(self, pj) -> Columns:
@@ -341,9 +344,9 @@ class Scorer:
         need = self.p_has_certs[pj]
         if need.any():
             idx = np.flatnonzero(need)
-            req = self.req_sets_t.T.tocsr()[self.p_req_inv[pj[idx]]]
-            have = np.asarray(s.certs[si[idx]].multiply(req).sum(axis=1)).ravel()
-            keep[idx] &= have >= self.req_set_count[self.p_req_inv[pj[idx]]] - 0.5
+            sets = self.p_req_inv[pj[idx]]
+            have = (self.held_required(si[idx]) * self.req_sets[sets]).sum(axis=1)
+            keep[idx] &= have >= self.req_set_count[sets] - 0.5
         # destination: anywhere, or one of the seeker's ranges covers the work region
         ok = s.anywhere[si].copy()
         counts = s.dest_ptr[si + 1] - s.dest_ptr[si]
