@@ -2,8 +2,8 @@
 
 ``bulk_create`` builds and prepares a model instance per row (and a through-model instance per
 M2M link); for 100,000 people with their links that overhead costs more than the database.
-Here values are adapted once per field type and sent with ``executemany`` (psycopg 3 pipelines
-it; sqlite3 runs it in C). Only for tables whose rows need no signals and no Python-side defaults
+Here values are adapted once per field type and sent with COPY on PostgreSQL and
+``executemany`` on SQLite (which runs it in C). Only for tables whose rows need no signals and no Python-side defaults
 beyond what the caller sets.
 """
 
@@ -38,10 +38,16 @@ def insert_rows(model: type[models.Model], attnames: list[str], rows: list[tuple
             converted.append(row)
         rows = converted
     qn = connection.ops.quote_name
-    sql = (f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    columns = ", ".join(qn(f.column) for f in fields)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if connection.vendor == "postgresql":
+            # COPY streams the rows in one round trip; executemany would send a statement a row.
+            with cursor.cursor.copy(f"COPY {qn(meta.db_table)} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})",
+                               rows)
 
 
 def insert_objects(objs: list[models.Model], attnames: list[str]) -> None:
