@@ -97,6 +97,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 30,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests run on a file too, not Django's shared in-memory database, whose table locks fail
+    # at once instead of waiting: concurrent imports are tested as they run in production.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_jobbridge.sqlite3")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The planner's default random_page_cost (4) models spinning disks; on SSD or a database
     # that fits in memory it makes PostgreSQL scan a million-row table rather than look up

@@ -13,8 +13,6 @@ from .conftest import seeker_row
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_imports_of_the_same_file(roster):
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite serialises writers with BEGIN IMMEDIATE; the thread race needs PostgreSQL")
     path = roster([seeker_row() for _ in range(300)])
     outcomes, failures = [], []
     start = threading.Barrier(2)
