@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from jobbridge.imports.engine import import_roster
 from jobbridge.people.models import Seeker
