@@ -10,6 +10,7 @@ different ID numbers, typically a mistyped digit:
 from dataclasses import dataclass, field
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
 from pypinyin import lazy_pinyin
 
 from .models import Seeker
@@ -24,11 +25,11 @@ class DuplicatePair:
 
 def _similar_names(x: str, y: str) -> str | None:
     if x == y:
-        return "同名"
+        return _("同名")
     if lazy_pinyin(x) == lazy_pinyin(y):
-        return "姓名同音"
+        return _("姓名同音")
     if len(x) == len(y) and sum(1 for p, q in zip(x, y, strict=True) if p != q) == 1:
-        return "姓名仅差一字"
+        return _("姓名仅差一字")
     return None
 
 
@@ -54,7 +55,7 @@ def probable_duplicates(queryset, limit: int = 100) -> list[DuplicatePair]:
         group = list(qs.filter(name=name, phone_hash=phone_hash).order_by("pk")[:10])
         for i, a in enumerate(group):
             for b in group[i + 1 :]:
-                add(a, b, "同名且手机号相同")
+                add(a, b, _("同名且手机号相同"))
 
     dates = (
         qs.values("birth_date")
@@ -71,7 +72,7 @@ def probable_duplicates(queryset, limit: int = 100) -> list[DuplicatePair]:
             for b in group[i + 1 :]:
                 similar = _similar_names(a.name, b.name)
                 if similar:
-                    add(a, b, f"{similar}且出生日期相同")
+                    add(a, b, _("%(similar)s且出生日期相同") % {"similar": similar})
     ordered = sorted(pairs.values(), key=lambda p: (-len(p.reasons), p.a.pk))[:limit]
     # Reload the pairs' seekers in full for display.
     full = Seeker.objects.in_bulk({p.a.pk for p in ordered} | {p.b.pk for p in ordered})
