@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "jobbridge.imports",
     "jobbridge.api",
     "jobbridge.demo",
+    "jobbridge.matching",
     "jobbridge.web",
 ]
 
