@@ -54,3 +54,13 @@ class IndustryRef(Schema):
 def join_list(values) -> str | None:
     """The services' parsers take lists as one separated string (as typed in a form or cell)."""
     return None if values is None else ",".join(str(getattr(v, "value", v)) for v in values)
+
+
+class MatchOut(Schema):
+    """One recommendation: who or what, the score (0-1) and the reasons that scored."""
+
+    seeker: int
+    posting: int
+    score: float
+    reasons: list[str]
+    label: str  # the posting's title, or the seeker's name with the masked ID number

@@ -10,13 +10,14 @@ from ninja.pagination import paginate
 
 from jobbridge.api.access import Page, is_staff, scoped_get
 from jobbridge.api.errors import ERRORS
-from jobbridge.api.schemas import DbId, InputSchema, OccupationRef, RegionRef, join_list
+from jobbridge.api.schemas import DbId, InputSchema, MatchOut, OccupationRef, RegionRef, join_list
 from jobbridge.core import regions
 from jobbridge.core.models import Role
 from jobbridge.core.models.regions import in_subtree
 from jobbridge.employers.models import Enterprise, Posting
 from jobbridge.employers.services import posting_close, posting_create, posting_update
-from jobbridge.people.models import Education, PriorityCriterion
+from jobbridge.matching.selectors import candidates_for_posting
+from jobbridge.people.models import Education, PriorityCriterion, Seeker
 from jobbridge.people.services import ServiceError
 from jobbridge.people.validation import FieldError
 
@@ -162,3 +163,15 @@ def posting_close_view(request, posting_id: int):
     _require_writer(user)
     posting_close(actor=user, posting=posting)
     return scoped_get(_visible(user), pk=posting_id)
+
+
+@router.get("/{posting_id}/candidates", response={200: list[MatchOut], **ERRORS},
+            summary="Best job seekers for this posting among those the caller may see, with reasons")
+def posting_candidates(request, posting_id: int, top: int = Query(10, ge=1, le=100)):
+    user = request.auth
+    posting = scoped_get(_visible(user), pk=posting_id)
+    # Recruiters see no seeker register (applicants come through placements): an empty list.
+    matches = candidates_for_posting(posting, Seeker.objects.visible_to(user), k=top)
+    labels = {pk: f"{name} {masked}" for pk, name, masked in
+              Seeker.objects.filter(pk__in=[m.seeker_id for m in matches]).values_list("pk", "name", "id_masked")}
+    return [m.as_dict() | {"label": labels[m.seeker_id]} for m in matches]

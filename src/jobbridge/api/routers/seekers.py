@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 
 from jobbridge.api.access import Page, is_staff, require_staff, scoped_get
 from jobbridge.api.errors import ERRORS, ApiError
-from jobbridge.api.schemas import join_list
+from jobbridge.api.schemas import MatchOut, join_list
 from jobbridge.api.seeker_schemas import (
     SELF_EDITABLE,
     DiagnosisIn,
@@ -23,6 +23,8 @@ from jobbridge.api.seeker_schemas import (
 )
 from jobbridge.core.models import Role
 from jobbridge.core.occupations import resolve_occupation
+from jobbridge.employers.models import Posting
+from jobbridge.matching.selectors import recommend_for_seeker
 from jobbridge.people.models import EmploymentStatus, PriorityCriterion, PriorityDiagnosis, Seeker
 from jobbridge.people.selectors import seeker_filter
 from jobbridge.people.services import (
@@ -153,3 +155,12 @@ def seeker_diagnosis_add(request, seeker_id: int, payload: DiagnosisIn):
         # diagnosis_add does not check the one-finding-per-start-date constraint itself.
         raise ServiceError([FieldError("valid_from", _("该类别在此日期已有认定"))]) from None
     return Status(201, diagnosis)
+
+
+@router.get("/{seeker_id}/recommendations", response={200: list[MatchOut], **ERRORS},
+            summary="Best open postings for this seeker, with reasons")
+def seeker_recommendations(request, seeker_id: int, top: int = Query(10, ge=1, le=100)):
+    seeker = scoped_get(Seeker.objects.visible_to(request.auth), pk=seeker_id)
+    matches = recommend_for_seeker(seeker, k=top)
+    titles = dict(Posting.objects.filter(pk__in=[m.posting_id for m in matches]).values_list("pk", "title"))
+    return [m.as_dict() | {"label": titles[m.posting_id]} for m in matches]
