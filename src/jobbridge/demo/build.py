@@ -21,6 +21,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from tqdm import tqdm
 
+from jobbridge.core import pii
 from jobbridge.core.models import Grid, User
 from jobbridge.core.synthetic_ids import credit_code
 from jobbridge.employers.models import Enterprise, HiringNeed, IndustrialPark, Posting, Visit
@@ -519,12 +520,12 @@ def _seeker_chunk(bounds: tuple[int, int, bool]):
                 name,
                 ic,
                 ih,
-                idn[:4] + "**********" + idn[-4:],
+                pii.mask_id_number(idn),
                 g,
                 birth,
                 pc,
                 ph,
-                (phone[:3] + "****" + phone[-4:]) if phone else "",
+                pii.mask_phone(phone) if phone else "",
                 hk,
                 res,
                 grid,
@@ -563,8 +564,8 @@ def _seeker_chunk(bounds: tuple[int, int, bool]):
         ]
     esc, null = _ESCAPE, "\\N"
     lines = [
-        f"{pk}\t{name.translate(esc)}\t\\\\x{ic.hex()}\t{ih}\t{idn[:4]}**********{idn[-4:]}\t{g}\t{birth}\t"
-        + (f"\\\\x{pc.hex()}\t{ph}\t{phone[:3]}****{phone[-4:]}" if phone else "\\N\t\t")
+        f"{pk}\t{name.translate(esc)}\t\\\\x{ic.hex()}\t{ih}\t{pii.mask_id_number(idn)}\t{g}\t{birth}\t"
+        + (f"\\\\x{pc.hex()}\t{ph}\t{pii.mask_phone(phone)}" if phone else "\\N\t\t")
         + f"\t{hk}\t{res}\t{null if grid is None else grid}\t{hh}\t{edu}\t{major.translate(esc)}\t"
         f"{skills.translate(esc)}\t{'t' if anyw else 'f'}\t{null if wage is None else wage}\t"
         f"{null if avail is None else avail}\t{status}\t{demo}\t{created}\t{created}\n"
