@@ -20,6 +20,7 @@ venv: $(BIN)/jobbridge
 demo: venv
 	$(BIN)/jobbridge migrate --no-input -v0
 	$(BIN)/jobbridge demo --seekers $(DEMO_SEEKERS) --enterprises $(DEMO_ENTERPRISES)
+	$(BIN)/jobbridge match run
 	$(BIN)/jobbridge runserver $(HOST):$(PORT)
 
 test: venv

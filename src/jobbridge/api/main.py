@@ -7,6 +7,12 @@ from jobbridge.api import errors
 from jobbridge.api.auth import AUTH
 from jobbridge.api.docs import LocalSwagger
 from jobbridge.api.routers import enterprises, industries, me, occupations, postings, regions, seekers
+from jobbridge.jobtitles.api import router as jobtitles_router
+from jobbridge.matching.api import router as matching_router
+from jobbridge.notifications.api import router as notifications_router
+from jobbridge.placements.api import router as placements_router
+from jobbridge.returns.api import router as returns_router
+from jobbridge.transfers.api import router as transfers_router
 
 
 class Utf8JSON(JSONRenderer):
@@ -32,3 +38,9 @@ api.add_router("/industries", industries.router)
 api.add_router("/seekers", seekers.router)
 api.add_router("/enterprises", enterprises.router)
 api.add_router("/postings", postings.router)
+api.add_router("/matching", matching_router)
+api.add_router("/placements", placements_router)
+api.add_router("/transfers", transfers_router)
+api.add_router("/notifications", notifications_router)
+api.add_router("/jobtitles", jobtitles_router)
+api.add_router("/returns", returns_router)

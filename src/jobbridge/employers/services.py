@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from jobbridge.core.audit import audit
 from jobbridge.core.models import AuditEvent
+from jobbridge.matching.batch import note_change
 from jobbridge.people.services import ServiceError, keep_in_scope
 from jobbridge.people.validation import FieldError
 
@@ -68,6 +69,7 @@ def posting_create(*, actor, enterprise: Enterprise, data: dict) -> Posting:
         clean["status"] = Posting.Status.FILLED
     posting = Posting.objects.create(enterprise=enterprise, **clean)
     audit(actor=actor, action=AuditEvent.Action.CREATE, obj=posting)
+    note_change("p", posting.pk)  # its candidates, after commit, into the stored match lists
     return posting
 
 
@@ -106,6 +108,7 @@ def posting_update(*, actor, posting: Posting, data: dict) -> Posting:
         setattr(posting, k, v)
     posting.save()
     audit(actor=actor, action=AuditEvent.Action.UPDATE, obj=posting, fields=sorted(data))
+    note_change("p", posting.pk)
     return posting
 
 
@@ -114,6 +117,7 @@ def posting_close(*, actor, posting: Posting) -> Posting:
     posting.status = Posting.Status.CLOSED
     posting.save(update_fields=["status", "updated_at"])
     audit(actor=actor, action=AuditEvent.Action.UPDATE, obj=posting, status="closed")
+    note_change("p", posting.pk)
     return posting
 
 

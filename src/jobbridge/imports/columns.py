@@ -86,10 +86,29 @@ POSTING_COLUMNS = (
     Column("status", "状态", fmt="草稿、招聘中、已招满、已关闭；空为招聘中", example="招聘中"),
 )
 
+TRANSFER_COLUMNS = (
+    Column("name", "姓名", fmt="此人尚未登记时必填", example="张三"),
+    Column("id_number", "身份证号", True, fmt="18位居民身份证号；请设为文本格式", example="632123199001010012",
+           aliases=("身份证号码", "公民身份号码")),
+    Column("hukou_region", "户籍地", fmt="此人尚未登记时必填；区划代码或名称", example="乐都区", aliases=("户籍所在地",)),
+    Column("residence_region", "现居住地", fmt="区划代码或名称（登记新人时使用）", example="630202001"),
+    Column("origin_basis", "输出地依据", fmt="户籍地或现居住地；空为户籍地", example="户籍地"),
+    Column("destination", "输入地", True, fmt="区划代码或名称（工作所在地）", example="无锡市锡山区",
+           aliases=("转移去向", "务工地", "就业地")),
+    Column("employer", "用人单位", True, fmt="单位名称，不超过128字", example="无锡某电子有限公司",
+           aliases=("就业单位", "工作单位")),
+    Column("employer_uscc", "单位信用代码", fmt="已登记单位的18位统一社会信用代码（可选）", example="91320205MA1XXXXXXX"),
+    Column("industry", "行业", fmt="GB/T 4754-2017门类字母、两位大类代码或名称", example="C"),
+    Column("transferred_on", "转移日期", True, kind="date", fmt="日期，不晚于今天", example="2023-01-10",
+           aliases=("转移时间", "外出日期")),
+    Column("channel", "转移渠道", fmt="有组织输出、招聘会、自主就业、其他；空为其他", example="有组织输出"),
+)
+
 COLUMNS: dict[str, tuple[Column, ...]] = {
     ImportKind.SEEKERS: SEEKER_COLUMNS,
     ImportKind.ENTERPRISES: ENTERPRISE_COLUMNS,
     ImportKind.POSTINGS: POSTING_COLUMNS,
+    ImportKind.TRANSFERS: TRANSFER_COLUMNS,
 }
 
 # "姓名*", "*姓名", "姓名（必填）", "Name " all name the same column.

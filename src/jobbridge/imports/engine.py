@@ -21,7 +21,8 @@ from .models import ImportKind
 from .readers import FileError, RawRow, Roster, open_roster
 
 MAX_STORED_ERRORS = 1000  # the job keeps this many in its summary; the error workbook has them all
-_LOCK_IDS = {ImportKind.SEEKERS: 7_301_001, ImportKind.ENTERPRISES: 7_301_002, ImportKind.POSTINGS: 7_301_003}
+_LOCK_IDS = {ImportKind.SEEKERS: 7_301_001, ImportKind.ENTERPRISES: 7_301_002, ImportKind.POSTINGS: 7_301_003,
+             ImportKind.TRANSFERS: 7_301_004}
 
 
 @dataclass
@@ -91,9 +92,10 @@ def importer_for(kind: str, *, actor, dry_run: bool, expected_rows: int = 0):
     from .enterprises import EnterpriseImporter
     from .postings import PostingImporter
     from .seekers import SeekerImporter
+    from .transfers import TransferImporter
 
     classes = {ImportKind.SEEKERS: SeekerImporter, ImportKind.ENTERPRISES: EnterpriseImporter,
-               ImportKind.POSTINGS: PostingImporter}
+               ImportKind.POSTINGS: PostingImporter, ImportKind.TRANSFERS: TransferImporter}
     if kind not in classes:
         raise FileError(_("未知的导入类型“%(k)s”") % {"k": kind})
     return classes[kind](actor=actor, dry_run=dry_run, expected_rows=expected_rows)

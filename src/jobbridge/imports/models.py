@@ -11,6 +11,7 @@ class ImportKind(models.TextChoices):
     SEEKERS = "seekers", _("求职者")
     ENTERPRISES = "enterprises", _("用人单位")
     POSTINGS = "postings", _("招聘岗位")
+    TRANSFERS = "transfers", _("劳动力转移")
 
 
 class ImportJobQuerySet(models.QuerySet):

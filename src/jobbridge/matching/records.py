@@ -27,7 +27,9 @@ def seeker_records(qs) -> list[dict]:
     fields = ["id", "major", "skills_text", "education", "hukou_region_id", "residence_region_id",
               "accepts_anywhere", "expected_wage", "available_from"]
     rows = list(qs.values(*fields))
-    ids = [r["id"] for r in rows]
+    # A subquery, not a list of ids: a whole register's ids would exceed PostgreSQL's 65,535
+    # bind parameters. A sliced queryset is small and may not repeat the same rows: use its ids.
+    ids = [r["id"] for r in rows] if qs.query.is_sliced else qs.values("pk")
     desired = _grouped(Seeker.desired_occupations.through.objects.filter(seeker_id__in=ids)
                        .values_list("seeker_id", "occupation_id"))
     skilled = _grouped(Seeker.skill_occupations.through.objects.filter(seeker_id__in=ids)

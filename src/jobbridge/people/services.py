@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from jobbridge.core import pii
 from jobbridge.core.audit import audit
 from jobbridge.core.models import AuditEvent, Grid
+from jobbridge.matching.batch import note_change
 
 from .models import Certificate, Household, PriorityDiagnosis, Seeker
 from .validation import CleanSeeker, FieldError, clean_seeker
@@ -155,6 +156,7 @@ def seeker_update(*, actor, seeker: Seeker, data: dict) -> Seeker:
     _apply_relations(seeker, clean, actor=actor, update=True)
     _keep_seeker_in_scope(actor, seeker)
     audit(actor=actor, action=AuditEvent.Action.UPDATE, obj=seeker, fields=sorted(data))
+    note_change("s", seeker.pk)  # their recommendations, after commit, into the stored match lists
     return seeker
 
 

@@ -7,18 +7,21 @@ explain   -> the components of one pair as Chinese sentences
 topk      -> exact top-k both ways
 allocation-> optimal (min-cost flow, priority tier) and stable (deferred acceptance) assignment
 incremental -> one posting or one seeker against everything, without a batch rerun
+retrieval -> province scale: candidate cells (blocking) + exact rescoring (docs/matching_scale.md)
+province  -> a synthetic labour-export province; planted -> a world with hidden truth (quality)
 """
 
 from .allocation import Allocation, Arcs, allocate, stable_allocation
 from .explain import Explanation, Reason, explain
 from .features import PostingBatch, SeekerBatch
 from .incremental import IncrementalIndex
+from .retrieval import RetrievalParams, province_topk
 from .scoring import Scorer
 from .topk import TopK, brute_force_topk, topk_both_ways
 from .weights import DEFAULT_WEIGHTS, Weights
 
 __all__ = [
     "Allocation", "Arcs", "DEFAULT_WEIGHTS", "Explanation", "IncrementalIndex", "PostingBatch", "Reason",
-    "Scorer", "SeekerBatch", "TopK", "Weights", "allocate", "brute_force_topk", "explain",
+    "RetrievalParams", "Scorer", "province_topk", "SeekerBatch", "TopK", "Weights", "allocate", "brute_force_topk", "explain",
     "stable_allocation", "topk_both_ways",
 ]  # fmt: skip

@@ -106,6 +106,13 @@ class Scorer:
         self.s_text_weighted = (seekers.text * np.float32(w.text)).tocsr()
         self.s_cat = (seekers.education.astype(np.int32) + 1) * 32 + (seekers.groups.astype(np.int32) & 31)
         self.seeker_category_table = self._build_category_table()
+        # First row with each residence centroid: distances are computed per distinct residence.
+        _, first, inv = np.unique(
+            np.stack([np.nan_to_num(seekers.lat, nan=999), np.nan_to_num(seekers.lon, nan=999)], axis=1),
+            axis=0, return_index=True, return_inverse=True,
+        )
+        self.s_home = first[inv.ravel()].astype(np.int64)
+        self._held = None
 
     def _prepare_postings(self) -> None:
         postings, w = self.p, self.w
@@ -145,13 +152,15 @@ class Scorer:
         for r, key in enumerate(sets):
             self.req_sets[r, np.searchsorted(self.req_cols, key)] = 1.0
         self.req_set_count = np.array([len(k) for k in sets], dtype=np.float32)
+        self._held = None
 
     # ---- small tables (rows: seekers of the block) ------------------------------------------
-    def occupation_table(self, si) -> np.ndarray:
-        """Weighted occupation fit of each block seeker against each distinct posting occupation."""
+    def occupation_table(self, si, occ_cols: np.ndarray | None = None) -> np.ndarray:
+        """Weighted occupation fit of each block seeker against each distinct posting occupation
+        (or only the distinct occupations ``occ_cols``, indices into ``occ_u``)."""
         w = self.w
         s = self.s.occ[si]  # (B, K, 4)
-        u = self.occ_u  # (U, 3): detailed, minor, medium
+        u = self.occ_u if occ_cols is None else self.occ_u[occ_cols]  # (U, 3): detailed, minor, medium
         out = np.zeros((s.shape[0], len(u)), dtype=np.float32)
         for k in range(s.shape[1]):
             med = s[:, k, 2, None] == u[None, :, 2]
@@ -161,10 +170,15 @@ class Scorer:
             np.maximum(out, v.astype(np.float32), out=out)
         return out * np.float32(w.occupation)
 
-    def distance_table(self, si) -> np.ndarray:
-        return haversine_km(
-            self.s.lat[si, None], self.s.lon[si, None], self.work_lat[None, :], self.work_lon[None, :]
-        )
+    def distance_table(self, si, work_cols: np.ndarray | None = None) -> np.ndarray:
+        """km from each block seeker's residence to each distinct work county (or ``work_cols`` of
+        them).  Seekers share few residences: the great circles are computed per distinct one."""
+        wlat = self.work_lat if work_cols is None else self.work_lat[work_cols]
+        wlon = self.work_lon if work_cols is None else self.work_lon[work_cols]
+        si = np.arange(len(self.s))[si] if isinstance(si, slice) else np.asarray(si)
+        home, inv = np.unique(self.s_home[si], return_inverse=True)
+        d = haversine_km(self.s.lat[home, None], self.s.lon[home, None], wlat[None, :], wlon[None, :])
+        return d[inv.ravel()]
 
     def place_table(self, si, dist: np.ndarray | None = None) -> np.ndarray:
         d = self.distance_table(si) if dist is None else dist
@@ -228,7 +242,9 @@ class Scorer:
 
     def held_required(self, si) -> np.ndarray:
         """(n x required-certificate columns) 0/1: which of the needed certificates each seeker holds."""
-        return self.s.certs[si][:, self.req_cols].toarray()
+        if self._held is None:  # column selection on the whole matrix once, row slices after
+            self._held = self.s.certs[:, self.req_cols].tocsr()
+        return self._held[si].toarray()
 
     # ---- the block -------------------------------------------------------------------------------
     def columns(self, pj) -> Columns:
@@ -246,9 +262,13 @@ class Scorer:
         w = self.w
         si_idx = np.arange(len(self.s))[si] if isinstance(si, slice) else np.asarray(si)
         # occupation + place + education/priority + board via one gather of per-profile sums
-        prof = self.occupation_table(si_idx)[:, cols.key_occ]
-        dist_tab = self.distance_table(si_idx)
-        prof += self.place_table(si_idx, dist_tab)[:, cols.key_work]
+        if components:
+            dist_tab = self.distance_table(si_idx)
+            prof = self.occupation_table(si_idx)[:, cols.key_occ]
+            prof += self.place_table(si_idx, dist_tab)[:, cols.key_work]
+        else:  # only the occupations and work counties of these columns
+            prof = self.occupation_table(si_idx, cols.occ_u)[:, cols.key_occ_local]
+            prof += self.place_table(si_idx, self.distance_table(si_idx, cols.work_u))[:, cols.key_work_local]
         prof += self.category_table(si_idx)[:, cols.key_cat]
         prof += cols.key_board[None, :]
         fold_avail = cols.start_today and not components
@@ -389,6 +409,9 @@ class Columns:
         self.key_inv = inv.ravel()
         self.key_occ, self.key_work, self.key_cat = occ[first], work[first], cat[first]
         self.key_board = scorer.p_board[pj][first]
+        self.occ_u, self.key_occ_local = np.unique(self.key_occ, return_inverse=True)
+        self.work_u, self.key_work_local = np.unique(self.key_work, return_inverse=True)
+        self.key_occ_local, self.key_work_local = self.key_occ_local.ravel(), self.key_work_local.ravel()
         needs = scorer.p_has_certs[pj]
         self.cert_cols = np.flatnonzero(needs) if needs.any() else None
         self.cert_req = scorer.p_req_inv[pj][self.cert_cols] if needs.any() else None

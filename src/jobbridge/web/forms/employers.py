@@ -3,6 +3,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from jobbridge.employers.models import Enterprise, Posting
+from jobbridge.jobtitles.widgets import suggest_attrs
 from jobbridge.people.models import Education, PriorityCriterion
 
 from .seekers import BLANK, DATE_INPUT, ServiceValidatedForm
@@ -41,7 +42,8 @@ class PostingFilterForm(forms.Form):
 
 
 class PostingForm(ServiceValidatedForm):
-    title = forms.CharField(label=_("岗位名称"), max_length=64)
+    # Typing a title lists the likely occupations (jobtitles' live widget); picking one fills the next box.
+    title = forms.CharField(label=_("岗位名称"), max_length=64, widget=forms.TextInput(attrs=suggest_attrs()))
     occupation = forms.CharField(label=_("职业"), required=False, max_length=64,
                                  help_text=_("职业名称或代码，如“6-25-04-08”"))
     headcount = forms.CharField(label=_("招聘人数"), max_length=8, widget=forms.TextInput(attrs={"inputmode": "numeric"}))

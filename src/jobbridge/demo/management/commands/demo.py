@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from jobbridge.demo import accounts, build
+from jobbridge.demo import accounts, build, others
 
 
 class Command(BaseCommand):
@@ -55,7 +55,7 @@ class Command(BaseCommand):
             raise CommandError("--postings must not be negative")
         out = self.stdout
         if opts["reset"]:
-            deleted = build.reset()
+            deleted = others.clear() | build.reset()
             out.write(
                 "已删除演示数据 deleted demo data: " + ", ".join(f"{k} {v:,}" for k, v in deleted.items())
             )
@@ -89,6 +89,10 @@ class Command(BaseCommand):
                     rate = f"{rows / secs:,.0f}" if secs > 0 and rows else ""
                     out.write(f"{name:<32}{secs:>9.2f}{rows:>12,}{rate:>12}")
             out.write(self.style.SUCCESS(f"演示数据已生成 demo world built in {timer.total:.1f} s"))
+        with transaction.atomic():
+            extra = others.populate(seed=opts["seed"], today=opts["today"])
+        out.write("求职申请、劳务输出台账、节后返岗 applications, transfers, homecomings: "
+                  + ", ".join(f"{k} {v:,}" for k, v in extra.items()))
         self._summary()
 
     def _summary(self):

@@ -1,7 +1,7 @@
 """`jobbridge import`: roster templates, imports and dry runs from the command line.
 
-    jobbridge import template seekers|enterprises|postings --out FILE.xlsx
-    jobbridge import seekers|enterprises|postings FILE [--dry-run] [--json] [--error-file OUT.xlsx] [--user NAME]
+    jobbridge import template seekers|enterprises|postings|transfers --out FILE.xlsx
+    jobbridge import seekers|enterprises|postings|transfers FILE [--dry-run] [--json] [--error-file OUT.xlsx] [--user NAME]
 
 The exit status is 0 whenever the file could be read, even if rows were rejected (they are in
 the summary and the error file); 2 when the file itself cannot be imported (unreadable, empty,
@@ -26,7 +26,7 @@ EXIT_FILE_ERROR = 2
 
 
 class Command(BaseCommand):
-    help = "导入求职者、用人单位、招聘岗位花名册，或生成导入模板"
+    help = "导入求职者、用人单位、招聘岗位花名册或劳动力转移台账，或生成导入模板"
     requires_system_checks: list = []
 
     def add_arguments(self, parser):

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class JobtitlesConfig(AppConfig):
+    name = "jobbridge.jobtitles"
+    label = "jobtitles"

@@ -1,0 +1,65 @@
+"""A file of titles a clerk uploaded for coding: the titles, how far the coding got, the answers."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jobbridge.core.models import Role
+
+
+class TitleBatchQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "TitleBatchQuerySet":
+        """Administrators see every batch; other staff their own; nobody else any."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser or user.role == Role.ADMIN:
+            return self
+        if user.role in (Role.BUREAU, Role.COMMISSIONER):
+            return self.filter(created_by=user)
+        return self.none()
+
+
+class TitleBatch(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("编码中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    top = models.PositiveSmallIntegerField(_("建议条数"), default=5)
+    titles = models.JSONField(_("职位名称"), default=list)  # non-blank lines, in file order
+    # [{"title", "suggestions": [{"code", "name", "score"}], "error"?}], in the order of ``titles``
+    results = models.JSONField(_("结果"), default=list, blank=True)
+    skipped_blank = models.PositiveIntegerField(_("跳过的空行"), default=0)
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField(_("已编码"), default=0)
+    error = models.TextField(_("错误"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("上传人"))
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = TitleBatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("职位名称批量编码")
+        verbose_name_plural = _("职位名称批量编码")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def total(self) -> int:
+        return len(self.titles)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 100 if self.is_finished else 0
+        return min(100, self.done * 100 // self.total)

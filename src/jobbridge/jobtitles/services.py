@@ -1,0 +1,91 @@
+"""Writes: a clerk's correction of a title's occupation, remembered as an alias; a file of
+titles coded in the background."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jobbridge.api.access import require_staff
+from jobbridge.core import occupations
+from jobbridge.core.audit import audit
+from jobbridge.core.models import AuditEvent, Occupation, OccupationAlias
+from jobbridge.jobtitles.files import read_titles
+from jobbridge.jobtitles.models import TitleBatch
+from jobbridge.jobtitles.normalize import normalize
+from jobbridge.jobtitles.validation import check_title, check_top, title_problem
+from jobbridge.people.services import ServiceError
+from jobbridge.people.validation import FieldError
+
+
+def title_alias_record(*, actor, title: str, code: str, request=None) -> OccupationAlias:
+    """Remember that ``title`` means occupation ``code``: the next time the same title (as typed,
+    or after its noise is stripped) is coded, ``code`` comes first. A later correction of the
+    same title replaces an earlier one. Staff only; audited."""
+    require_staff(actor)
+    alias = normalize(check_title(title))[:128]
+    occupation = Occupation.objects.filter(code=str(code or "").strip()).first()
+    if occupation is None:
+        raise ServiceError([FieldError("code", _("未知职业代码“%(c)s”") % {"c": code})])
+    with transaction.atomic():
+        # One meaning per corrected title: drop the clerk's earlier answers for it.
+        replaced = list(
+            OccupationAlias.objects.filter(source=OccupationAlias.Source.CLERK, alias=alias)
+            .exclude(occupation=occupation)
+            .values_list("occupation_id", flat=True)
+        )
+        OccupationAlias.objects.filter(source=OccupationAlias.Source.CLERK, alias=alias, occupation_id__in=replaced).delete()
+        row, created = OccupationAlias.objects.get_or_create(
+            occupation=occupation, alias=alias, defaults={"source": OccupationAlias.Source.CLERK}
+        )
+        if row.source != OccupationAlias.Source.CLERK:
+            # Already a CSCO alias of this code (often shared by several codes, like 司机): the
+            # clerk's confirmation makes it decisive, which only the clerk overlay can express.
+            row.source = OccupationAlias.Source.CLERK
+            row.save(update_fields=["source"])
+        audit(
+            actor=actor, action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE, obj=row,
+            request=request, title=alias, code=occupation.code, replaced=replaced,
+        )
+    transaction.on_commit(occupations.clear_cache)
+    return row
+
+
+def title_batch_create(*, actor, name: str, data: bytes, top: int = 5) -> TitleBatch:
+    """Store an uploaded file of titles and queue its coding (staff only)."""
+    from jobbridge.jobtitles.tasks import run_title_batch
+
+    require_staff(actor)
+    check_top(top)
+    titles, blank = read_titles(data)
+    batch = TitleBatch.objects.create(original_name=(name or "titles.txt")[:255], top=top, titles=titles,
+                                      skipped_blank=blank, created_by=actor)
+    transaction.on_commit(lambda: run_title_batch.enqueue(batch.pk))
+    return batch
+
+
+def title_batch_run(*, batch: TitleBatch, chunk: int = 256) -> TitleBatch:
+    """Code the batch in chunks, saving progress after each so the page's progress line moves.
+    A line that cannot be coded gets an error and no suggestions; the others are kept."""
+    from jobbridge.jobtitles.selectors import code_titles
+
+    TitleBatch.objects.filter(pk=batch.pk).update(status=TitleBatch.Status.RUNNING)
+    results: list[dict] = []
+    try:
+        for start in range(0, len(batch.titles), chunk):
+            part = batch.titles[start:start + chunk]
+            problems = [title_problem(t) for t in part]
+            coded = iter(code_titles([t for t, p in zip(part, problems, strict=True) if not p], top=batch.top))
+            for title, problem in zip(part, problems, strict=True):
+                if problem:
+                    results.append({"title": title, "suggestions": [], "error": problem})
+                else:
+                    results.append({"title": title, "suggestions": [s.as_dict() for s in next(coded)]})
+            TitleBatch.objects.filter(pk=batch.pk).update(done=len(results))
+    except Exception as e:  # a crash leaves a readable status, not a batch stuck "running"
+        TitleBatch.objects.filter(pk=batch.pk).update(status=TitleBatch.Status.FAILED, error=str(e)[:2000],
+                                                      finished_at=timezone.now())
+        raise
+    TitleBatch.objects.filter(pk=batch.pk).update(status=TitleBatch.Status.DONE, results=results, done=len(results),
+                                                  finished_at=timezone.now())
+    batch.refresh_from_db()
+    return batch

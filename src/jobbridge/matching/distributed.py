@@ -1,0 +1,341 @@
+"""The batch computation itself, free of Django: partitions, per-partition top-k, compact reasons,
+merging, and running the partitions on a Dask cluster.
+
+It imports only the engine, numpy and (for ``run_on_dask``) ``distributed``, so a plain
+``dask worker`` process with the jobbridge package installed can run ``solve_part`` without a
+database or settings. ``batch.py`` (Django) loads the batches, calls this, and stores the result.
+
+Partitioning by destination region. A partition is a set of provinces (work-region code // 10000).
+It holds the admissible postings working there and every seeker whose accepted destinations
+touch one of those provinces (those who accept anywhere are in every partition). Then:
+
+* a posting's admissible seekers are all in its partition, so its top-k there is exact;
+* a seeker's admissible postings are spread over its partitions, and each partition returns that
+  seeker's top-k among its own postings, so merging the lists gives the exact global top-k.
+
+Ties. The engine's top-k may cut a tie at the k-th place either way. Each part therefore asks for
+``k + TIE_MARGIN`` and the lists are put in a canonical order (score descending, then id) before
+cutting to k, so a local run and a partitioned Dask run store the same lists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .engine.codes import OccupationTable, RegionTable, destination_range
+from .engine.features import DISABILITY_BIT, EDUCATION_NAMES, PostingBatch, SeekerBatch, group_names
+from .engine.geo import haversine_km
+from .engine.scoring import Scorer, as_day, posting_exclusions
+from .engine.topk import topk_both_ways
+
+TIE_MARGIN = 5
+CONNECT_TIMEOUT = 10  # seconds to reach the scheduler (Dask retries refused connections until then)
+SCORE_DIGITS = 5
+
+
+class DistributedError(RuntimeError):
+    """The Dask cluster failed us: unreachable scheduler, a worker that died, a lost connection."""
+
+
+# ---- partitions ------------------------------------------------------------------------------
+@dataclass
+class Part:
+    provinces: list[int]
+    seekers: SeekerBatch
+    postings: PostingBatch
+
+
+def _seeker_provinces(s: SeekerBatch) -> list[set[int]]:
+    """Provinces each seeker's destination ranges touch (empty set for "anywhere")."""
+    out: list[set[int]] = [set() for _ in range(len(s))]
+    lo_p, hi_p = s.dest_lo // 10000, s.dest_hi // 10000
+    owner = np.repeat(np.arange(len(s)), np.diff(s.dest_ptr))
+    for o, a, b in zip(owner.tolist(), lo_p.tolist(), hi_p.tolist(), strict=True):
+        out[o].update(range(a, b + 1))
+    return out
+
+
+def plan_parts(seekers: SeekerBatch, postings: PostingBatch, n_parts: int, today: dt.date) -> list[Part]:
+    """Split the work into at most ``n_parts`` partitions by the postings' work province."""
+    ok = posting_exclusions(postings, as_day(today)) == 0
+    prov = postings.work // 10000
+    counts = defaultdict(int)
+    for p in prov[ok].tolist():
+        counts[p] += 1
+    if not counts:
+        return []
+    # Greedy balance: biggest province first into the lightest bin.
+    bins: list[list[int]] = [[] for _ in range(max(1, min(n_parts, len(counts))))]
+    load = [0] * len(bins)
+    for p in sorted(counts, key=lambda q: (-counts[q], q)):
+        b = load.index(min(load))
+        bins[b].append(p)
+        load[b] += counts[p]
+    touched = _seeker_provinces(seekers)
+    anywhere = seekers.anywhere
+    parts = []
+    for provinces in bins:
+        pset = set(provinces)
+        pj = np.flatnonzero(ok & np.isin(prov, provinces))
+        si = np.array([i for i in range(len(seekers)) if anywhere[i] or touched[i] & pset], dtype=np.int64)
+        parts.append(Part(sorted(provinces), seekers.subset(si), postings.subset(pj)))
+    return parts
+
+
+# ---- one partition --------------------------------------------------------------------------
+@dataclass
+class PartResult:
+    # owner id -> [[other id, score, reasons], ...] (canonical order, up to k + TIE_MARGIN)
+    seeker_lists: dict[int, list] = field(default_factory=dict)
+    posting_lists: dict[int, list] = field(default_factory=dict)
+    pairs_scored: int = 0
+
+
+def solve_part(part: Part, k: int, today: dt.date, threads: int = 2,
+               progress: Callable[[int, int], None] | None = None) -> PartResult:
+    """Exact top-k both ways inside one partition, with compact reasons for every kept pair."""
+    out = PartResult()
+    if not len(part.seekers) or not len(part.postings):
+        return out
+    scorer = Scorer(part.seekers, part.postings, today=today)
+    top = topk_both_ways(scorer, k + TIE_MARGIN, threads=threads, progress=progress)
+    out.pairs_scored = top.pairs_scored
+    s_ids, p_ids = part.seekers.ids, part.postings.ids
+    # Seeker side: row i's best posting rows; posting side: column j's best seeker rows.
+    for by_seeker, cols, scores, lists in ((True, top.seeker_postings, top.seeker_scores, out.seeker_lists),
+                                           (False, top.posting_seekers, top.posting_scores, out.posting_lists)):
+        owner, slot = np.nonzero((cols >= 0) & np.isfinite(scores))
+        if not len(owner):
+            continue
+        other = cols[owner, slot]
+        si, pj = (owner, other) if by_seeker else (other, owner)
+        reasons = encode_reasons(scorer, si, pj)
+        vals = np.round(scores[owner, slot].astype(np.float64), SCORE_DIGITS).tolist()
+        mine, theirs = (s_ids, p_ids) if by_seeker else (p_ids, s_ids)
+        for o, oid, v, r in zip(mine[owner].tolist(), theirs[other].tolist(), vals, reasons, strict=True):
+            lists.setdefault(o, []).append([oid, v, r])
+    for lists in (out.seeker_lists, out.posting_lists):
+        for items in lists.values():
+            items.sort(key=lambda it: (-it[1], it[0]))
+    return out
+
+
+def merge_parts(results: list[PartResult], k: int) -> tuple[dict[int, list], dict[int, list], int]:
+    """Seeker lists merged across partitions; posting lists are whole in their one partition."""
+    seekers: dict[int, list] = {}
+    postings: dict[int, list] = {}
+    pairs = 0
+    for r in results:
+        pairs += r.pairs_scored
+        for sid, items in r.seeker_lists.items():
+            seekers.setdefault(sid, []).extend(items)
+        postings.update(r.posting_lists)
+    for lists in (seekers, postings):
+        for items in lists.values():
+            items.sort(key=lambda it: (-it[1], it[0]))
+            del items[k:]
+    return seekers, postings, pairs
+
+
+# ---- compact reasons ------------------------------------------------------------------------
+# Each kept pair stores the components that scored (points > 0) as short lists
+# [code, points in thousandths of the score, facts...]; ``render_reasons`` turns them back into
+# the sentences of ``engine.explain`` (a test checks they are identical) without a Scorer.
+def encode_reasons(scorer: Scorer, si: np.ndarray, pj: np.ndarray) -> list[list]:
+    s, p, w = scorer.s, scorer.p, scorer.w
+    si, pj = np.asarray(si, dtype=np.int64), np.asarray(pj, dtype=np.int64)
+    n = len(si)
+    occ = np.zeros(n, dtype=np.float32)
+    level = np.zeros(n, dtype=np.int8)
+    for k in range(s.occ.shape[1]):
+        so, po = s.occ[si, k], p.occ[pj]
+        med, mnr, det = so[:, 2] == po[:, 2], so[:, 1] == po[:, 1], so[:, 0] == po[:, 0]
+        v = w.occ_medium * med + (w.occ_minor - w.occ_medium) * mnr + (w.occ_detailed - w.occ_minor) * det
+        np.maximum(occ, v.astype(np.float32), out=occ)
+        lv = np.where((so[:, 0] >= 0) & det, 3, np.where((so[:, 1] >= 0) & mnr, 2, np.where((so[:, 2] >= 0) & med, 1, 0)))
+        np.maximum(level, lv.astype(np.int8), out=level)
+    occ *= np.float32(w.occupation)
+    text = np.asarray(scorer.s_text_weighted[si].multiply(p.text[pj]).sum(axis=1), dtype=np.float32).ravel()
+    wage = np.clip(scorer.s_wage_a[si] * scorer.p_offer[pj] + scorer.s_wage_b[si], 0, w.wage)
+    wage = np.where(scorer.p_offer_known[pj], wage, 0.5 * w.wage).astype(np.float32)
+    km = haversine_km(s.lat[si], s.lon[si], p.lat[pj], p.lon[pj])
+    place = (0.5 * w.place * np.where(np.isnan(km), 0.5, 1.0 / (1.0 + km / w.distance_half_km))
+             + scorer.s_named[si]).astype(np.float32)
+    groups, targets = s.groups[si].astype(np.int64), p.targets[pj].astype(np.int64)
+    disabled_friendly = ((groups & DISABILITY_BIT) != 0) & p.disability_friendly[pj]
+    prio = ((groups & targets) != 0) | disabled_friendly
+    cat = scorer.seeker_category_table[scorer.s_cat[si], scorer.p_cat[pj]]
+    edu = cat - np.where(prio, w.priority, 0.0)
+    avail = np.clip(scorer.s_avail[si] + scorer.p_avail[pj], 0, w.availability)
+    late = s.available[si].astype(np.int64) - np.maximum(p.valid_from[pj].astype(np.int64), scorer.today)
+    board = scorer.p_board[pj]
+    offer, expect = p.offer[pj], s.wage[si]
+
+    def pts(points, weight):
+        # explain.add: value = clip(points / weight, 0, 1) rounded to 6 places; shown if > 0.
+        value = np.round(np.clip(np.asarray(points, dtype=np.float64) / weight, 0, 1), 6) if weight else np.zeros(n)
+        return np.rint(value * weight * 1000).astype(np.int64), value > 0
+
+    o_pts, o_ok = pts(occ, w.occupation)
+    t_pts, t_ok = pts(text, w.text)
+    w_pts, w_ok = pts(wage, w.wage)
+    p_pts, p_ok = pts(place, w.place)
+    e_pts, e_ok = pts(edu, w.education)
+    a_pts, a_ok = pts(avail, w.availability)
+    b_pts, b_ok = pts(board, w.board_lodging)
+    g_pts, g_ok = pts(np.where(prio, w.priority, 0.0), w.priority)
+    sim = [float(f"{x:.2f}") for x in (text / w.text if w.text else np.zeros(n)).tolist()]
+    out = []
+    for r in range(n):
+        i, j = int(si[r]), int(pj[r])
+        items = []
+        if o_ok[r]:
+            items.append(["o", int(o_pts[r]), int(level[r]), p.occ_codes[j], int(bool(s.occ_codes[i]))])
+        if t_ok[r]:
+            items.append(["t", int(t_pts[r]), sim[r]])
+        if w_ok[r]:
+            of, ex = float(offer[r]), float(expect[r])
+            items.append(["w", int(w_pts[r]), None if not np.isfinite(of) else round(of),
+                          None if np.isnan(ex) else round(ex), int(bool(of >= ex))])
+        if p_ok[r]:
+            work = int(p.work[j])
+            cover = _covering(s.dest_codes[i], work)
+            items.append(["p", int(p_pts[r]), cover or 0, None if np.isnan(km[r]) else int(round(float(km[r]))),
+                          int(bool(s.anywhere[i])), work])
+        if e_ok[r]:
+            items.append(["e", int(e_pts[r]), int(s.education[i]), int(p.min_education[j])])
+        if a_ok[r]:
+            items.append(["a", int(a_pts[r]), int(late[r])])
+        if b_ok[r]:
+            items.append(["b", int(b_pts[r]), int(p.board[j]), int(p.lodging[j])])
+        if g_ok[r]:
+            items.append(["g", int(g_pts[r]), int(groups[r] & targets[r]), int(disabled_friendly[r])])
+        out.append(items)
+    return out
+
+
+def _covering(dest_codes, work: int) -> int | None:
+    for code in dest_codes:
+        rg = destination_range(code)
+        if rg and rg[0] <= work <= rg[1]:
+            return code
+    return None
+
+
+def _yuan(v: float) -> str:
+    return f"{int(round(v)):,}"
+
+
+def render_reasons(items: list, regions: RegionTable | None = None,
+                   occupations: OccupationTable | None = None) -> list[str]:
+    """The sentences of ``engine.explain`` for the components that scored, from compact reasons."""
+    regions = regions or RegionTable()
+    out = []
+    for it in items:
+        code = it[0]
+        if code == "o":
+            _c, _p, level, occ_code, seeker_coded = it
+            name = (occupations.name(occ_code) if occupations else occ_code) or occ_code
+            if not occ_code:
+                out.append("岗位未标注职业")
+            elif level == 3:
+                out.append(f"同一职业：{name}")
+            elif level in (1, 2):
+                group_code = occ_code[:7] + "-00" if level == 2 else occ_code[:4] + "-00-00"
+                group = occupations.name(group_code) if occupations else group_code
+                out.append(f"同一职业{'小' if level == 2 else '中'}类：{group}（岗位：{name}）")
+            elif not seeker_coded:
+                out.append(f"您未填写职业，岗位职业：{name}")
+            else:
+                out.append(f"职业不同：岗位为{name}")
+        elif code == "t":
+            out.append(f"技能描述相似度{it[2]:.2f}")
+        elif code == "w":
+            _c, _p, offer, expect, ge = it
+            if offer is None:
+                out.append("岗位未标注月薪")
+            elif expect is None:
+                out.append(f"月薪{_yuan(offer)}（您未填期望月薪）")
+            else:
+                out.append(f"月薪{_yuan(offer)} {'≥' if ge else '<'} 期望{_yuan(expect)}")
+        elif code == "p":
+            _c, _p, cover, km, anywhere, work = it
+            dist = "距离未知" if km is None else f"{_yuan(km)}公里"
+            if cover and not anywhere:
+                out.append(f"{regions.name(cover)}在您的意向工作地内，{dist}")
+            elif cover:
+                out.append(f"{regions.name(cover)}在您的意向工作地内（工作地不限），{dist}")
+            else:
+                out.append(f"工作地不限：{regions.name(work)}，{dist}")
+        elif code == "e":
+            have, need = it[2], it[3]
+            if need < 0:
+                out.append("岗位无学历要求")
+            elif have < 0:
+                out.append(f"要求{EDUCATION_NAMES[need]}，您未填学历")
+            else:
+                out.append(f"学历{EDUCATION_NAMES[have]} {'≥' if have >= need else '<'} 要求{EDUCATION_NAMES[need]}")
+        elif code == "a":
+            out.append("可按时到岗" if it[2] <= 0 else f"晚到岗{it[2]}天")
+        elif code == "b":
+            bl = [t for flag, t in ((it[2], "包吃"), (it[3], "包住")) if flag]
+            out.append("".join(bl) if bl else "不包吃住")
+        elif code == "g":
+            shared = group_names(it[2])
+            parts = ([f"面向{'、'.join(shared)}"] if shared else []) + (["适合残疾人"] if it[3] else [])
+            out.append("优先：" + "，".join(parts))
+    return out
+
+
+def dumps(items: list) -> str:
+    return json.dumps(items, ensure_ascii=False, separators=(",", ":"))
+
+
+# ---- Dask ------------------------------------------------------------------------------------
+def run_on_dask(scheduler: str, parts: list[Part], k: int, today: dt.date, *,
+                progress: Callable[[int, int], None] | None = None, connect_timeout: float | None = None,
+                solve: Callable = solve_part) -> list[PartResult]:
+    """Solve the partitions on the Dask cluster at ``scheduler``; any failure -> DistributedError."""
+    try:
+        from distributed import Client, as_completed
+    except ImportError as e:  # pragma: no cover - distributed is a pinned dependency
+        raise DistributedError(f"the 'distributed' package is not installed: {e}") from e
+    try:
+        client = Client(scheduler, timeout=f"{connect_timeout or CONNECT_TIMEOUT}s", set_as_default=False)
+    except Exception as e:
+        raise DistributedError(f"cannot reach the Dask scheduler at {scheduler}: {e}") from e
+    try:
+        futures = [client.submit(solve, part, k, today, 1, key=f"jobbridge-part-{i}-{id(parts)}", pure=False)
+                   for i, part in enumerate(parts)]
+        index = {f.key: i for i, f in enumerate(futures)}
+        results: list[PartResult | None] = [None] * len(parts)
+        done = 0
+        with client.as_current():  # as_completed looks the client up; it is not the process default
+            for fut in as_completed(futures):
+                i = index[fut.key]
+                try:
+                    results[i] = fut.result()
+                except Exception as e:
+                    raise DistributedError(
+                        f"partition {i + 1}/{len(parts)} (provinces {parts[i].provinces}) failed on the Dask "
+                        f"cluster at {scheduler}: {type(e).__name__}: {e}"
+                    ) from e
+                done += 1
+                if progress:
+                    progress(done, len(parts))
+        return results  # type: ignore[return-value]
+    except DistributedError:
+        raise
+    except Exception as e:
+        raise DistributedError(f"lost the Dask cluster at {scheduler}: {type(e).__name__}: {e}") from e
+    finally:
+        try:
+            client.close(timeout=5)
+        except Exception:  # noqa: BLE001 - closing a dead connection must not hide the real error
+            pass

@@ -1,0 +1,623 @@
+"""Province-scale top-k per seeker: candidate generation by blocking, then exact rescoring.
+
+At a million seekers x a million postings even the admissible pairs (hundreds of billions) are
+too many to score, so each seeker is scored only against *candidate* postings, with the same
+``Scorer`` as the exact path (the scores are exact; only the candidate set is approximate, and its
+recall is measured, see ``docs/matching_scale.md``).
+
+Blocking.  A seeker's candidates are a union of **cells** (occupation group, accepted range): the
+open postings of one CSCO group whose work county lies in one of the seeker's merged destination
+ranges.  Per occupation code the cell starts at the finest level (same detailed occupation) and
+widens (minor group, medium group, major group plus uncoded postings) while it holds fewer than
+``expand_below`` postings: a big detailed cell already holds the top, a thin one needs its
+neighbours.  A cell larger than ``cap`` is cut to the ``cap`` postings with the best
+seeker-independent part of the score (the *prior*: board and lodging, wage at a typical
+expectation, education and start date, target groups), which is where a top-10 lives when tens
+of thousands of equally-coded postings compete.
+
+Fallbacks.  Postings and seekers without an occupation code get the codes their text is closest
+to (cosine with per-occupation centroids of the coded postings' texts) for the fine levels;
+uncoded seekers also get a region cell (all postings in their ranges, capped by prior), since the
+relevance gate admits everything for them.  With the gate off, the widest level is "all".
+
+Completeness.  With ``expand_below`` and ``cap`` at least the posting count, every seeker's cells
+cover all its admissible postings and the result equals exact top-k (tested).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing as mp
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from .allocation import Arcs
+from .features import PostingBatch, SeekerBatch
+from .scoring import Scorer
+from .topk import TopK, best_per_row, merge_candidates
+from .weights import DEFAULT_WEIGHTS, Weights
+
+DETAILED, MINOR, MEDIUM, MAJOR, ALL = range(5)
+LEVEL_NAMES = ("detailed", "minor", "medium", "major", "all")
+SHIFT = np.int64(1_000_000)  # cell key = group id * SHIFT + work county code (6 digits)
+ANY = (0, 999_999)
+
+
+@dataclass(frozen=True)
+class RetrievalParams:
+    expand_below: int = 400
+    """Widen a cell to the next coarser occupation level while it holds fewer postings than this."""
+    cap: int = 3000
+    """A cell with more postings than this is split: a prior part plus text clusters."""
+    prior_keep: int = 1000
+    """Postings of a split cell with the best prior, scored for every seeker of the cell."""
+    home_keep: int = 400
+    """Postings of a split cell in a seeker's home prefecture scored for the seekers living there."""
+    cluster_size: int = 800
+    """Target postings per text cluster of a split cell."""
+    max_clusters: int = 48
+    """At most this many text clusters per split cell (bounds the clustering cost)."""
+    nprobe: int = 4
+    """Text clusters each seeker of a split cell scores (those nearest its own text)."""
+    cluster_cap: int = 1500
+    """Most postings scored per text cluster (the best by prior)."""
+    block_pairs: int = 2_000_000
+    """Seekers of a cell are scored in blocks of about this many pairs (dense float32)."""
+    predicted_codes: int = 2
+    """Occupations guessed from text for uncoded seekers and postings (blocking only, never scoring)."""
+    region_fallback: bool = True
+    """Give seekers without an occupation a region cell (every posting in their ranges, capped)."""
+    predict_min_similarity: float = 0.15
+    """Cosine with an occupation's text centroid below which no occupation is guessed."""
+
+
+@dataclass
+class Plan:
+    """The candidate cells: which seekers are scored against which postings.
+
+    ``cell_postings(c)`` gives cell c's posting rows (already capped); ``cell_seekers(c)`` its
+    seeker rows.  Cells are independent, so they can be split across workers or Dask tasks.
+    """
+
+    level: np.ndarray  # (n_cells,) int8
+    group: np.ndarray  # int64 group id at that level (0 for "all")
+    lo: np.ndarray  # int64 destination range
+    hi: np.ndarray
+    part: np.ndarray  # -1 a whole cell or the prior part of a split one, else its text cluster
+    seeker_ptr: np.ndarray  # CSR over cells -> seeker rows
+    seeker_rows: np.ndarray
+    posting_ptr: np.ndarray  # CSR over cells -> posting rows (capped)
+    posting_rows: np.ndarray
+    run_sizes: np.ndarray  # postings in the whole cell (before splitting)
+
+    def __len__(self) -> int:
+        return len(self.level)
+
+    def cell_seekers(self, c: int) -> np.ndarray:
+        return self.seeker_rows[self.seeker_ptr[c] : self.seeker_ptr[c + 1]]
+
+    def cell_postings(self, c: int) -> np.ndarray:
+        return self.posting_rows[self.posting_ptr[c] : self.posting_ptr[c + 1]]
+
+    @property
+    def pairs(self) -> int:
+        return int((np.diff(self.seeker_ptr) * np.diff(self.posting_ptr)).sum())
+
+    def candidates_of(self, row: int) -> np.ndarray:
+        """All candidate postings of one seeker (for tests and explanations)."""
+        positions = np.flatnonzero(self.seeker_rows == row)
+        owners = np.searchsorted(self.seeker_ptr, positions, side="right") - 1
+        parts = [self.cell_postings(int(c)) for c in np.unique(owners)]
+        return np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
+
+
+# ---- helpers ---------------------------------------------------------------------------------
+
+
+def merged_ranges(s: SeekerBatch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every seeker's accepted destinations merged into disjoint ranges: (seeker, lo, hi) arrays."""
+    n = len(s)
+    counts = np.diff(s.dest_ptr)
+    owner = np.repeat(np.arange(n, dtype=np.int64), counts)
+    lo = s.dest_lo.astype(np.int64)
+    hi = s.dest_hi.astype(np.int64)
+    keep = ~s.anywhere[owner] if len(owner) else np.zeros(0, dtype=bool)
+    owner, lo, hi = owner[keep], lo[keep], hi[keep]
+    any_rows = np.flatnonzero(s.anywhere)
+    owner = np.concatenate([owner, any_rows])
+    lo = np.concatenate([lo, np.full(len(any_rows), ANY[0], dtype=np.int64)])
+    hi = np.concatenate([hi, np.full(len(any_rows), ANY[1], dtype=np.int64)])
+    order = np.lexsort((lo, owner))
+    owner, lo, hi = owner[order], lo[order], hi[order]
+    if len(owner) == 0:
+        return owner, lo, hi
+    # Offsets keep ranges of different seekers apart, so one running maximum merges them all.
+    span = np.int64(ANY[1] + 2)
+    glo, ghi = owner * span + lo, owner * span + hi
+    run_hi = np.maximum.accumulate(ghi)
+    new = np.r_[True, glo[1:] > run_hi[:-1] + 1]
+    starts = np.flatnonzero(new)
+    ends = np.r_[starts[1:], len(glo)] - 1
+    return owner[starts], lo[starts], run_hi[ends] - owner[starts] * span
+
+
+def posting_prior(scorer: Scorer) -> np.ndarray:
+    """The seeker-independent part of each posting's score, for a typical seeker (the cap's ranking)."""
+    s, p, w = scorer.s, scorer.p, scorer.w
+    wages = s.wage[~np.isnan(s.wage)]
+    # A demanding seeker (90th percentile): offers that satisfy everyone rank above offers that
+    # satisfy only the median one; the small slope breaks the remaining ties by offer.
+    typical = float(np.percentile(wages, 90)) if len(wages) else 6000.0
+    lo = w.wage_floor_ratio * typical
+    offer = scorer.p_offer.astype(np.float64)
+    wage = np.where(
+        scorer.p_offer_known,
+        w.wage * np.clip((offer - lo) / (typical - lo), 0, 1) + 1e-3 * np.clip(offer / typical, 0, 4),
+        0.5 * w.wage,
+    )
+    edu_rank = s.education[s.education >= 0]
+    typical_edu = int(np.median(edu_rank)) if len(edu_rank) else 2
+    gap = np.maximum(p.min_education.astype(np.int64) - typical_edu, 0)
+    edu = w.education * np.maximum(0.0, 1 - w.education_step_penalty * gap)
+    prio = 0.25 * w.priority * ((p.targets != 0) | p.disability_friendly)
+    avail = np.clip(w.availability * 0.5 + scorer.p_avail, 0, w.availability)
+    return (scorer.p_board + wage + edu + prio + avail).astype(np.float32)
+
+
+def predict_codes(
+    text: sp.csr_matrix, centroids: sp.csr_matrix, top: int, min_sim: float, chunk: int = 20_000
+) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, centroid index) of each row's ``top`` nearest occupation centroids above ``min_sim``."""
+    rows_out, idx_out = [], []
+    n_c = centroids.shape[0]
+    if n_c == 0 or text.shape[0] == 0 or top <= 0:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    ct = centroids.T.tocsr()
+    top = min(top, n_c)
+    for a in range(0, text.shape[0], chunk):
+        sim = (text[a : a + chunk] @ ct).toarray()
+        best = (
+            np.argpartition(-sim, top - 1, axis=1)[:, :top]
+            if n_c > top
+            else np.tile(np.arange(n_c), (len(sim), 1))
+        )
+        vals = np.take_along_axis(sim, best, axis=1)
+        r, c = np.nonzero(vals >= min_sim)
+        rows_out.append(r + a)
+        idx_out.append(best[r, c])
+    return np.concatenate(rows_out).astype(np.int64), np.concatenate(idx_out).astype(np.int64)
+
+
+class _Index:
+    """Eligible postings sorted by (group at a level, work county); counts and runs by searchsorted."""
+
+    def __init__(self, groups: np.ndarray, rows: np.ndarray, work: np.ndarray) -> None:
+        keys = groups.astype(np.int64) * SHIFT + work.astype(np.int64)
+        order = np.argsort(keys, kind="stable")
+        self.keys, self.rows = keys[order], rows[order]
+
+    def bounds(self, group: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        a = np.searchsorted(self.keys, group * SHIFT + lo, side="left")
+        b = np.searchsorted(self.keys, group * SHIFT + hi, side="right")
+        return a, b
+
+
+# ---- the plan --------------------------------------------------------------------------------
+
+
+def plan_cells(scorer: Scorer, params: RetrievalParams = RetrievalParams(), count_only: bool = False) -> Plan:
+    """Decide every seeker's candidate cells (a few sorts and searchsorted calls, plus a text
+    clustering of each cell above the cap).  ``count_only`` returns the number of pairs the
+    cells hold before any cap instead (an int)."""
+    s, p, w = scorer.s, scorer.p, scorer.w
+    gate = w.require_same_major_group
+    elig = np.flatnonzero(scorer.exclusion == 0).astype(np.int64)
+    p_occ = p.occ[elig].astype(np.int64)  # detailed, minor, medium, major; -2 unknown
+    work = p.work[elig].astype(np.int64)
+    coded = p_occ[:, 3] >= 0
+
+    # Occupation centroids of the coded postings' texts (for text-guessed codes).
+    det_codes, inv = np.unique(p_occ[coded, 0], return_inverse=True)
+    valid = det_codes >= 0
+    code_levels = np.zeros((len(det_codes), 4), dtype=np.int64)
+    if len(det_codes):
+        first = np.zeros(len(det_codes), dtype=np.int64)
+        first[inv[::-1]] = np.arange(int(coded.sum()))[::-1]
+        code_levels = p_occ[coded][first]
+    member = sp.csr_matrix(
+        (np.ones(int(coded.sum()), dtype=np.float32), (inv.ravel(), np.arange(int(coded.sum())))),
+        shape=(len(det_codes), int(coded.sum())),
+    )
+    centroids = member[valid] @ p.text[elig[coded]] if len(det_codes) else sp.csr_matrix((0, p.text.shape[1]))
+    code_levels = code_levels[valid]
+    norms = np.sqrt(np.asarray(centroids.multiply(centroids).sum(axis=1)).ravel())
+    norms[norms == 0] = 1
+    centroids = sp.csr_matrix(sp.diags(1 / norms) @ centroids)
+
+    # Per-level posting indexes; uncoded postings use their guessed codes at the fine levels and
+    # sit in every major group at the major level (the gate admits them for everyone).
+    g_rows, g_idx = predict_codes(
+        p.text[elig[~coded]], centroids, params.predicted_codes, params.predict_min_similarity
+    )
+    unc = np.flatnonzero(~coded)
+    indexes = []
+    for lev in (DETAILED, MINOR, MEDIUM):
+        grp = (
+            np.concatenate([p_occ[coded, lev], code_levels[g_idx, lev]]) if len(g_idx) else p_occ[coded, lev]
+        )
+        pos = np.concatenate([np.flatnonzero(coded), unc[g_rows]]) if len(g_idx) else np.flatnonzero(coded)
+        ok = grp >= 0
+        # Two guessed codes of one posting may share a group at this level: keep it once.
+        gp = (
+            np.unique(np.column_stack([grp[ok], pos[ok]]), axis=0) if ok.any() else np.zeros((0, 2), np.int64)
+        )
+        indexes.append(_Index(gp[:, 0], elig[gp[:, 1]], work[gp[:, 1]]))
+    s_major_all = np.unique(s.occ[:, :, 3])
+    majors = s_major_all[s_major_all >= 0]
+    maj_grp = np.concatenate([p_occ[coded, 3], np.repeat(majors, len(unc))])
+    maj_pos = np.concatenate([np.flatnonzero(coded), np.tile(unc, len(majors))])
+    indexes.append(_Index(maj_grp, elig[maj_pos], work[maj_pos]))
+    indexes.append(_Index(np.zeros(len(elig), dtype=np.int64), elig, work))
+
+    # Seeker "codes": stated ones, else guessed from text; each with a start and a widest level.
+    n_s = len(s)
+    K = s.occ.shape[1]
+    so = s.occ.astype(np.int64)
+    rows_k = np.repeat(np.arange(n_s, dtype=np.int64), K)
+    ids_k = so.reshape(n_s * K, 4)
+    has = ids_k[:, 3] >= 0
+    e_row, e_ids = rows_k[has], ids_k[has]
+    e_max = np.full(len(e_row), MAJOR if gate else ALL, dtype=np.int64)
+    uncoded = np.flatnonzero(scorer.s_no_occ)
+    if len(uncoded) and len(code_levels):
+        r, c = predict_codes(
+            s.text[uncoded], centroids, params.predicted_codes, params.predict_min_similarity
+        )
+        e_row = np.concatenate([e_row, uncoded[r]])
+        e_ids = np.concatenate([e_ids, code_levels[c]])
+        e_max = np.concatenate([e_max, np.full(len(r), ALL, dtype=np.int64)])
+    if not gate:  # without the gate every seeker may see every occupation: add the region cell
+        fallback = np.arange(n_s, dtype=np.int64)
+    else:
+        fallback = uncoded if params.region_fallback else uncoded[:0]
+    e_row = np.concatenate([e_row, fallback])
+    e_ids = np.concatenate([e_ids, np.full((len(fallback), 4), -1, dtype=np.int64)])
+    e_max = np.concatenate([e_max, np.full(len(fallback), ALL, dtype=np.int64)])
+    e_start = np.select([e_ids[:, 0] >= 0, e_ids[:, 1] >= 0, e_ids[:, 2] >= 0, e_ids[:, 3] >= 0],
+                        [DETAILED, MINOR, MEDIUM, MAJOR], ALL)  # fmt: skip
+
+    # Cross with each seeker's merged ranges.
+    r_owner, r_lo, r_hi = merged_ranges(s)
+    r_ptr = np.searchsorted(r_owner, np.arange(n_s + 1))
+    n_r = r_ptr[e_row + 1] - r_ptr[e_row]
+    item = np.repeat(np.arange(len(e_row)), n_r)
+    first_r = np.repeat(r_ptr[e_row], n_r)
+    rank = np.arange(len(item)) - np.repeat(np.cumsum(n_r) - n_r, n_r)
+    ridx = first_r + rank
+    i_row, i_lo, i_hi = e_row[item], r_lo[ridx], r_hi[ridx]
+    i_ids, i_start, i_max = e_ids[item], e_start[item], e_max[item]
+
+    # Resolve the level of each distinct (ids, range, start, max): widen while the cell is thin.
+    key = np.column_stack([i_ids, i_lo, i_hi, i_start, i_max])
+    ukey, uinv = np.unique(key, axis=0, return_inverse=True)
+    uinv = uinv.ravel()
+    n_u = len(ukey)
+    level = np.full(n_u, -1, dtype=np.int64)
+    group = np.zeros(n_u, dtype=np.int64)
+    for lev in range(5):
+        todo = np.flatnonzero((level < 0) & (ukey[:, 6] <= lev))
+        if not len(todo):
+            continue
+        g = ukey[todo, lev] if lev < ALL else np.zeros(len(todo), dtype=np.int64)
+        if lev < ALL:
+            usable = g >= 0
+            todo, g = todo[usable], g[usable]
+        a, b = indexes[lev].bounds(g, ukey[todo, 4], ukey[todo, 5])
+        done = ((b - a) >= params.expand_below) | (ukey[todo, 7] <= lev)
+        level[todo[done]] = lev
+        group[todo[done]] = g[done]
+    level[level < 0] = ALL  # defensive: nothing narrower applied
+
+    # Cells: distinct (level, group, range); seekers per cell without duplicates.
+    ckey = np.column_stack([level, group, ukey[:, 4], ukey[:, 5]])
+    cells, cinv = np.unique(ckey, axis=0, return_inverse=True)
+    cinv = cinv.ravel()
+    pair = np.unique(cinv[uinv] * np.int64(n_s + 1) + i_row)
+    p_cell, p_row = pair // (n_s + 1), pair % (n_s + 1)
+    seeker_ptr = np.searchsorted(p_cell, np.arange(len(cells) + 1)).astype(np.int64)
+
+    if count_only:  # pairs an uncapped, unsplit plan would score (for comparisons)
+        total = 0
+        for lev in range(5):
+            sel = np.flatnonzero(cells[:, 0] == lev)
+            if len(sel):
+                a, b = indexes[lev].bounds(cells[sel, 1], cells[sel, 2], cells[sel, 3])
+                total += int(((b - a) * np.diff(seeker_ptr)[sel]).sum())
+        return total
+
+    # Posting runs; a run above the cap is split by text (below) and cut by prior.
+    prior = posting_prior(scorer) if len(p) else np.zeros(0, dtype=np.float32)
+    rng = np.random.default_rng(0)
+    out: list[tuple] = []  # (cell, part, seeker rows, posting rows, run size)
+    for lev in range(5):
+        sel = np.flatnonzero(cells[:, 0] == lev)
+        if not len(sel):
+            continue
+        a, b = indexes[lev].bounds(cells[sel, 1], cells[sel, 2], cells[sel, 3])
+        rows = indexes[lev].rows
+        for c, x, y in zip(sel.tolist(), a.tolist(), b.tolist(), strict=True):
+            run, who = rows[x:y], p_row[seeker_ptr[c] : seeker_ptr[c + 1]]
+            if len(run) <= params.cap:
+                out.append((c, -1, who, np.sort(run), len(run)))
+            else:
+                out.extend(
+                    (c, part, w_, r_, len(run))
+                    for part, w_, r_ in _split_big(scorer, run, who, prior, params, rng)
+                )
+    out.sort(key=lambda t: (t[0], t[1]))
+    n_cells = len(out)
+    cell_of = np.array([t[0] for t in out], dtype=np.int64)
+    seeker_ptr = np.concatenate([[0], np.cumsum([len(t[2]) for t in out])]).astype(np.int64)
+    posting_ptr = np.concatenate([[0], np.cumsum([len(t[3]) for t in out])]).astype(np.int64)
+
+    def cat(parts):
+        return np.concatenate(parts).astype(np.int64) if parts else np.empty(0, dtype=np.int64)
+
+    return Plan(
+        level=cells[cell_of, 0].astype(np.int8) if n_cells else np.empty(0, np.int8),
+        group=cells[cell_of, 1] if n_cells else np.empty(0, np.int64),
+        lo=cells[cell_of, 2] if n_cells else np.empty(0, np.int64),
+        hi=cells[cell_of, 3] if n_cells else np.empty(0, np.int64),
+        part=np.array([t[1] for t in out], dtype=np.int64),
+        seeker_ptr=seeker_ptr, seeker_rows=cat([t[2] for t in out]), posting_ptr=posting_ptr,
+        posting_rows=cat([t[3] for t in out]), run_sizes=np.array([t[4] for t in out], dtype=np.int64),
+    )  # fmt: skip
+
+
+def _split_big(scorer: Scorer, run: np.ndarray, who: np.ndarray, prior: np.ndarray, params, rng):
+    """A cell too big to score whole: the best ``prior_keep`` by prior for every seeker, plus text
+    clusters (one k-means step on the postings' text vectors), each seeker scoring the ``nprobe``
+    clusters nearest its own text, each cluster cut to ``cluster_cap`` by prior.  Yields
+    (part, seeker rows, posting rows); part -1 is the prior part, parts <= -2 the home parts:
+    the run's postings in a seeker's home prefecture (proximity is the part of the score the
+    prior cannot see), cut to ``home_keep`` by prior, for the seekers living there."""
+    keep = min(params.prior_keep, len(run))
+    top = run[np.argpartition(-prior[run], keep - 1)[:keep]] if keep else run[:0]
+    yield -1, who, np.sort(top)
+    home = scorer.s.residence[who].astype(np.int64) // 100
+    work = scorer.p.work[run].astype(np.int64) // 100
+    prefs, inv = np.unique(home[home > 0], return_inverse=True)
+    local_ok = np.isin(work, prefs)
+    if local_ok.any():
+        local, lwork = run[local_ok], work[local_ok]
+        by = np.argsort(lwork, kind="stable")
+        local, lwork = local[by], lwork[by]
+        bounds = np.searchsorted(lwork, np.r_[prefs, prefs[-1] + 1])
+        owners = who[home > 0]
+        for h in range(len(prefs)):
+            members = local[bounds[h] : bounds[h + 1]]
+            if not len(members):
+                continue
+            if len(members) > params.home_keep:
+                members = members[np.argpartition(-prior[members], params.home_keep - 1)[: params.home_keep]]
+            yield -2 - h, owners[inv.ravel() == h], np.sort(members)
+    n_c = min(params.max_clusters, max(2, int(np.ceil(len(run) / params.cluster_size))))
+    x = scorer.p.text[run]
+    fit = x[rng.choice(len(run), size=min(len(run), 50 * n_c), replace=False)]  # centroids from a sample
+    cent = fit[rng.choice(fit.shape[0], size=n_c, replace=False)]
+    for _ in range(2):  # assign the sample, recompute centroids (twice)
+        assign = (fit @ cent.T).toarray().argmax(axis=1)
+        member = sp.csr_matrix(
+            (np.ones(len(assign), dtype=np.float32), (assign, np.arange(len(assign)))),
+            shape=(cent.shape[0], len(assign)),
+        )
+        cent = member @ fit
+        norms = np.sqrt(np.asarray(cent.multiply(cent).sum(axis=1)).ravel())
+        norms[norms == 0] = 1
+        cent = sp.csr_matrix(sp.diags(1 / norms) @ cent)
+    assign = (x @ cent.T).toarray().argmax(axis=1)
+    sim = (scorer.s.text[who] @ cent.T).toarray()
+    probe = min(params.nprobe, sim.shape[1])
+    chosen = np.argpartition(-sim, probe - 1, axis=1)[:, :probe]
+    useful = np.take_along_axis(sim, chosen, axis=1) > 0  # no text in common: the prior part serves
+    order = np.argsort(assign, kind="stable")
+    bounds = np.searchsorted(assign[order], np.arange(cent.shape[0] + 1))
+    for cl in range(cent.shape[0]):
+        members = run[order[bounds[cl] : bounds[cl + 1]]]
+        seekers = who[(useful & (chosen == cl)).any(axis=1)]
+        if not len(members) or not len(seekers):
+            continue
+        if len(members) > params.cluster_cap:
+            members = members[np.argpartition(-prior[members], params.cluster_cap - 1)[: params.cluster_cap]]
+        yield cl, seekers, np.sort(members)
+
+
+# ---- scoring the cells -------------------------------------------------------------------------
+
+
+def _empty(n: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.full((n, k), -np.inf, dtype=np.float32), np.full((n, k), -1, dtype=np.int64)
+
+
+def score_cells(
+    scorer: Scorer,
+    plan: Plan,
+    cells: Sequence[int],
+    k: int,
+    block_pairs: int = 2_000_000,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Running top-k lists (scores, posting rows; unsorted, -inf/-1 padded) over the given cells."""
+    run_s, run_i = _empty(len(scorer.s), k)
+    for c in cells:
+        rows, pj = plan.cell_seekers(c), plan.cell_postings(c)
+        if not len(rows) or not len(pj):
+            continue
+        cols = scorer.columns(pj)
+        step = max(8, block_pairs // len(pj))
+        for a in range(0, len(rows), step):
+            blk = rows[a : a + step]
+            sc = scorer.block(blk, cols, filters_checked=True)
+            r, c_, v = best_per_row(sc, k)
+            ids = pj[c_]
+            # A posting reached through two cells of the same seeker must be listed once.
+            dup = (run_i[blk[r]] == ids[:, None]).any(axis=1)
+            if dup.any():
+                r, ids, v = r[~dup], ids[~dup], v[~dup]
+            merge_candidates(run_s, run_i, blk, r, ids, v, k)
+            if progress:
+                progress(sc.size)
+    return run_s, run_i
+
+
+def merge_results(parts: list[tuple[np.ndarray, np.ndarray]], k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted top-k (posting rows, scores) from several running lists of the same seekers."""
+    s = np.concatenate([a for a, _ in parts], axis=1)
+    i = np.concatenate([b for _, b in parts], axis=1)
+    if len(parts) > 1:  # the same posting may sit in two workers' lists: keep one copy
+        order = np.argsort(i, axis=1, kind="stable")
+        i_sorted = np.take_along_axis(i, order, axis=1)
+        dup = np.zeros_like(i_sorted, dtype=bool)
+        dup[:, 1:] = (i_sorted[:, 1:] == i_sorted[:, :-1]) & (i_sorted[:, 1:] >= 0)
+        s_sorted = np.take_along_axis(s, order, axis=1)
+        s_sorted[dup] = -np.inf
+        s, i = s_sorted, i_sorted
+    order = np.argsort(-s, axis=1, kind="stable")[:, :k]
+    out_s = np.take_along_axis(s, order, axis=1)
+    out_i = np.take_along_axis(i, order, axis=1)
+    out_i[~np.isfinite(out_s)] = -1
+    return out_i, out_s
+
+
+# ---- entry points ------------------------------------------------------------------------------
+
+
+def province_topk(
+    seekers: SeekerBatch,
+    postings: PostingBatch,
+    k: int = 10,
+    today: dt.date | int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    weights: Weights = DEFAULT_WEIGHTS,
+    params: RetrievalParams = RetrievalParams(),
+    workers: int = 2,
+    processes: bool = False,
+) -> TopK:
+    """Each seeker's top-k postings at province scale (blocking + exact rescoring).
+
+    Returns a ``TopK`` whose seeker side is filled (posting rows best first, -1/-inf padded) and
+    whose posting side is empty (shape (n_postings, 0)); ``candidate_arcs`` turns it into
+    allocation arcs.  ``progress(done_pairs, total_pairs)`` is called as cells are scored (from
+    the calling process even with ``processes=True``).
+    """
+    scorer = Scorer(seekers, postings, weights, today=today)
+    return province_topk_scorer(scorer, k, progress, params=params, workers=workers, processes=processes)
+
+
+def province_topk_scorer(
+    scorer: Scorer,
+    k: int = 10,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    params: RetrievalParams = RetrievalParams(),
+    workers: int = 2,
+    processes: bool = False,
+    plan: Plan | None = None,
+) -> TopK:
+    if k <= 0:
+        raise ValueError("k must be positive")
+    n_p = len(scorer.p)
+    plan = plan_cells(scorer, params) if plan is None else plan
+    work = np.diff(plan.seeker_ptr) * np.diff(plan.posting_ptr)
+    order = np.argsort(-work, kind="stable")
+    order = order[work[order] > 0]
+    total = int(work.sum())
+    workers = max(1, min(workers, len(order)))
+    shards = [order[t::workers].tolist() for t in range(workers)]
+    if workers == 1:
+        cb = (lambda d: progress(d, total)) if progress else None
+        parts = [score_cells(scorer, plan, shards[0] if shards else [], k, params.block_pairs, cb)]
+    else:
+        parts = _parallel(scorer, plan, shards, k, params.block_pairs, processes, progress, total)
+    si, ss = merge_results(parts, k)
+    empty_i = np.full((n_p, 0), -1, dtype=np.int64)
+    return TopK(si, ss, empty_i, np.full((n_p, 0), -np.inf, dtype=np.float32), pairs_scored=total)
+
+
+def candidate_arcs(top: TopK) -> Arcs:
+    """The scored (seeker, posting) pairs of a top-k result as allocation arcs."""
+    return Arcs.from_topk(top)
+
+
+_JOB = None
+
+
+def _fork_worker(i: int):
+    scorer, plan, shards, k, block_pairs, counter = _JOB
+
+    def bump(d: int) -> None:
+        with counter.get_lock():
+            counter.value += d
+
+    return score_cells(scorer, plan, shards[i], k, block_pairs, bump)
+
+
+def _parallel(scorer, plan, shards, k, block_pairs, processes, progress, total):
+    global _JOB
+    if processes and "fork" in mp.get_all_start_methods():
+        ctx = mp.get_context("fork")
+        counter = ctx.Value("q", 0)
+        _JOB = (scorer, plan, shards, k, block_pairs, counter)  # inherited copy-on-write by the workers
+        try:
+            with ctx.Pool(len(shards)) as pool:
+                res = pool.map_async(_fork_worker, range(len(shards)), chunksize=1)
+                reported = 0
+                while not res.ready():
+                    res.wait(0.5)
+                    if progress and counter.value > reported:
+                        progress(counter.value - reported, total)
+                        reported = counter.value
+                out = res.get()
+                if progress and total > reported:
+                    progress(total - reported, total)
+                return out
+        finally:
+            _JOB = None
+    lock = threading.Lock()
+
+    def cb(d: int) -> None:
+        if progress:
+            with lock:
+                progress(d, total)
+
+    with ThreadPoolExecutor(len(shards)) as pool:
+        return list(pool.map(lambda sh: score_cells(scorer, plan, sh, k, block_pairs, cb), shards))
+
+
+def recall_at_k(exact_scores: np.ndarray, got_scores: np.ndarray, k: int, tol: float = 1e-5) -> np.ndarray:
+    """Tie-aware recall@k per seeker: the share of the exact top-k *scores* the result reaches.
+
+    Many postings can share the k-th best score (same occupation, county and wage band), so
+    comparing posting ids would punish an equally good choice.  A retrieved posting counts when
+    its (exact, rescored) score is at least the exact k-th best; seekers with fewer than k
+    admissible postings are measured against what they have; seekers with none count as 1.
+    """
+    exact_scores = np.asarray(exact_scores, dtype=np.float64)
+    got = np.asarray(got_scores, dtype=np.float64)
+    top = -np.sort(-exact_scores, axis=1)[:, :k]
+    n_true = np.isfinite(top).sum(axis=1)
+    kth = np.where(n_true > 0, top[np.arange(len(top)), np.maximum(n_true - 1, 0)], np.inf)
+    hits = (np.isfinite(got) & (got >= kth[:, None] - tol)).sum(axis=1)
+    return np.where(n_true > 0, np.minimum(hits, n_true) / np.maximum(n_true, 1), 1.0)
+
+
+__all__ = [
+    "Plan", "RetrievalParams", "candidate_arcs", "merge_results", "plan_cells", "province_topk",
+    "province_topk_scorer", "recall_at_k", "score_cells",
+]  # fmt: skip

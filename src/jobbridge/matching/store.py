@@ -1,0 +1,146 @@
+"""Stored match versions: write a run's lists in bulk, switch it in atomically, prune old ones,
+and read or patch the current version's lists.
+
+Readers find the current version through ``MatchRun.is_current`` in the same query as the list
+(a join), so a switch is visible to the next query and never half-applied. Writes of a new
+version go to rows nobody reads yet (their run is not current), so they need no locking.
+"""
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from jobbridge.imports.fastsql import insert_rows
+
+from .distributed import dumps
+from .models import MatchList, MatchRun
+
+KEEP_VERSIONS = 2
+WRITE_BATCH = 20_000
+
+
+def current_run() -> MatchRun | None:
+    return MatchRun.objects.filter(is_current=True).first()
+
+
+def write_lists(run: MatchRun, kind: str, lists: dict[int, list],
+                progress: Callable[[int], None] | None = None) -> int:
+    """Insert one row per owner (COPY on PostgreSQL, executemany on SQLite), in batches."""
+    rows: list[tuple] = []
+    written = 0
+    cols = ["run_id", "kind", "owner_id", "items", "updated_at"]
+    for owner, items in lists.items():
+        rows.append((run.pk, kind, int(owner), dumps(items), None))
+        if len(rows) >= WRITE_BATCH:
+            with transaction.atomic():
+                insert_rows(MatchList, cols, rows)
+            written += len(rows)
+            rows = []
+            if progress:
+                progress(written)
+    if rows:
+        with transaction.atomic():
+            insert_rows(MatchList, cols, rows)
+        written += len(rows)
+        if progress:
+            progress(written)
+    return written
+
+
+def switch_current(run: MatchRun) -> None:
+    """Make ``run`` the served version in one transaction; the previous current one is superseded."""
+    with transaction.atomic():
+        # Lock the old pointer first so two switches serialise instead of both winning.
+        old = list(MatchRun.objects.select_for_update().filter(is_current=True).exclude(pk=run.pk))
+        MatchRun.objects.filter(pk__in=[o.pk for o in old]).update(is_current=False, status=MatchRun.Status.SUPERSEDED)
+        run.is_current, run.status, run.finished_at = True, MatchRun.Status.DONE, timezone.now()
+        run.save(update_fields=["is_current", "status", "finished_at"])
+
+
+def prune(keep: int = KEEP_VERSIONS) -> int:
+    """Drop the lists of all but the newest ``keep`` finished versions (the current one always
+    stays) and of failed runs; the runs themselves stay as history. Returns rows deleted."""
+    finished = list(MatchRun.objects.filter(status__in=[MatchRun.Status.DONE, MatchRun.Status.SUPERSEDED])
+                    .order_by("-version").values_list("pk", "is_current"))
+    kept = {pk for pk, _ in finished[:keep]} | {pk for pk, cur in finished if cur}
+    drop = [pk for pk, _ in finished if pk not in kept]
+    drop += list(MatchRun.objects.filter(status=MatchRun.Status.FAILED).values_list("pk", flat=True))
+    deleted = 0
+    for pk in drop:  # one run at a time keeps each DELETE's transaction bounded
+        deleted += MatchList.objects.filter(run_id=pk).delete()[0]
+    return deleted
+
+
+def discard(run: MatchRun) -> None:
+    MatchList.objects.filter(run_id=run.pk).delete()[0]
+
+
+@dataclass
+class StoredList:
+    items: list  # [[other id, score, compact reasons], ...] best first
+    as_of: object  # datetime: when the list's inputs were read (run start, or incremental update)
+    run_k: int  # the run's k: a list shorter than this holds every admissible match
+
+
+def read_list(kind: str, owner_id: int) -> StoredList | None:
+    """One owner's list in the current version, or None when no version is current.
+
+    An owner absent from the current version (no admissible match at the time, or new since)
+    reads as an empty list as of the run's start; callers compare ``as_of`` with the owner's
+    ``updated_at`` to tell the two apart."""
+    row = (MatchList.objects.filter(run__is_current=True, kind=kind, owner_id=owner_id)
+           .values_list("items", "updated_at", "run__started_at", "run__parameters").first())
+    if row is not None:
+        items, updated, started, params = row
+        return StoredList(json.loads(items), updated or started, int(params.get("k", 10)))
+    run = MatchRun.objects.filter(is_current=True).values_list("started_at", "parameters").first()
+    if run is None:
+        return None
+    return StoredList([], run[0], int(run[1].get("k", 10)))
+
+
+def put_lists(kind: str, lists: dict[int, list], run: MatchRun | None = None, as_of=None) -> int:
+    """Replace owners' lists in the current version (incremental updates). Returns rows written.
+    ``as_of`` is when the inputs were read (default now)."""
+    run = run or current_run()
+    if run is None or not lists:
+        return 0
+    now = as_of or timezone.now()
+    with transaction.atomic():
+        MatchList.objects.filter(run=run, kind=kind, owner_id__in=list(lists)).delete()
+        MatchList.objects.bulk_create([
+            MatchList(run=run, kind=kind, owner_id=owner, items=dumps(items), updated_at=now)
+            for owner, items in lists.items()
+        ])
+    return len(lists)
+
+
+def read_lists(kind: str, owner_ids: Iterable[int], run: MatchRun) -> dict[int, list]:
+    rows = MatchList.objects.filter(run=run, kind=kind, owner_id__in=list(owner_ids)).values_list("owner_id", "items")
+    return {owner: json.loads(items) for owner, items in rows}
+
+
+def merge_into_lists(kind: str, additions: dict[int, list], k: int, run: MatchRun) -> int:
+    """Merge items into owners' existing lists (e.g. a new posting into its candidates' lists),
+    keeping each list's ``as_of``: the rest of the list is no fresher than before. Owners without
+    a row get one as of the run's start. Returns rows changed."""
+    if not additions:
+        return 0
+    rows = {o: (json.loads(items), updated) for o, items, updated in
+            MatchList.objects.filter(run=run, kind=kind, owner_id__in=list(additions))
+            .values_list("owner_id", "items", "updated_at")}
+    changed: dict[int, tuple[list, object]] = {}
+    for owner, new in additions.items():
+        items, updated = rows.get(owner, ([], None))
+        new_ids = {it[0] for it in new}
+        merged = sorted([it for it in items if it[0] not in new_ids] + new, key=lambda it: (-it[1], it[0]))[:k]
+        if merged != items:
+            changed[owner] = (merged, updated)
+    with transaction.atomic():
+        MatchList.objects.filter(run=run, kind=kind, owner_id__in=list(changed)).delete()
+        MatchList.objects.bulk_create([MatchList(run=run, kind=kind, owner_id=o, items=dumps(items), updated_at=u)
+                                       for o, (items, u) in changed.items()])
+    return len(changed)

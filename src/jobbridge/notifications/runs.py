@@ -1,0 +1,42 @@
+"""A recorded delivery run: ``deliver_due`` with its progress written to a DeliveryRun row, which
+the outbox page polls (HTMX) and the CLI mirrors with tqdm."""
+
+from collections import Counter
+
+from django.utils import timezone
+
+from .delivery import deliver_due
+from .models import DeliveryRun
+
+# Writing progress costs a query: every few rows is live enough for a line polled each second.
+PROGRESS_EVERY = 10
+
+
+def run_start(*, actor) -> DeliveryRun:
+    return DeliveryRun.objects.create(started_by=actor if getattr(actor, "is_authenticated", False) else None)
+
+
+def run_delivery(*, run_id: int | None = None, **kwargs) -> Counter:
+    run = DeliveryRun.objects.filter(pk=run_id).first() if run_id else DeliveryRun.objects.create()
+    if run is None or run.status != DeliveryRun.Status.QUEUED:  # a task delivered twice runs once
+        return Counter()
+    DeliveryRun.objects.filter(pk=run.pk).update(status=DeliveryRun.Status.RUNNING)
+    user_progress = kwargs.pop("progress", None)
+
+    def progress(done: int, total: int, counts: Counter) -> None:
+        if done == 0 or done % PROGRESS_EVERY == 0 or done == total:
+            DeliveryRun.objects.filter(pk=run.pk).update(done=done, total=total, counts=dict(counts))
+        if user_progress:
+            user_progress(done, total, counts)
+
+    try:
+        counts = deliver_due(progress=progress, **kwargs)
+    except Exception as e:
+        DeliveryRun.objects.filter(pk=run.pk).update(status=DeliveryRun.Status.FAILED, error=str(e)[:2000],
+                                                     finished_at=timezone.now())
+        raise
+    done = sum(counts.values())
+    DeliveryRun.objects.filter(pk=run.pk).update(status=DeliveryRun.Status.DONE, done=done,
+                                                 total=max(done, DeliveryRun.objects.get(pk=run.pk).total),
+                                                 counts=dict(counts), finished_at=timezone.now())
+    return counts

@@ -1,0 +1,59 @@
+"""Keeping ``HomecomingCount`` in step with the records.
+
+Every write path computes the key a record had before and has after, and ``apply`` adds the
+differences with one upsert per key (INSERT … ON CONFLICT DO UPDATE, on PostgreSQL and SQLite
+alike) inside the writer's transaction: the counts and the records commit together.
+``rebuild`` recomputes a season from the records with one INSERT … SELECT … GROUP BY.
+"""
+
+from collections import Counter
+
+from django.db import connection, transaction
+from django.db.models import Count
+
+from jobbridge.core.cleaning import parse_date
+
+from .models import Homecoming, HomecomingCount, Season
+
+
+def key_of(h: Homecoming, season: Season) -> tuple:
+    return key_from(season, {"origin_region_id": h.origin_region_id, "destination_region_id": h.destination_region_id,
+                             "move_class": h.move_class, "status": h.status, "returned_on": h.returned_on})
+
+
+def key_from(season: Season, values: dict) -> tuple:
+    back = parse_date(values.get("returned_on"))
+    returned = values["status"] in Homecoming.RETURNED_STATUSES
+    day = (back - season.festival_date).days if back and returned else -1
+    return (season.pk, values["origin_region_id"], values["destination_region_id"], values["move_class"],
+            values["status"], day)
+
+
+def apply(deltas: Counter) -> None:
+    rows = [(*key, n) for key, n in deltas.items() if n]
+    if not rows:
+        return
+    table = connection.ops.quote_name(HomecomingCount._meta.db_table)
+    cols = ", ".join(("season_id", "origin_region", "destination_region", "move_class", "status", "returned_day"))
+    with connection.cursor() as cur:
+        cur.executemany(
+            f"INSERT INTO {table} ({cols}, n) VALUES (%s, %s, %s, %s, %s, %s, %s) "
+            f"ON CONFLICT ({cols}) DO UPDATE SET n = {table}.n + EXCLUDED.n",
+            sorted(rows),  # one order for every writer: concurrent upserts cannot deadlock
+        )
+
+
+@transaction.atomic
+def rebuild(season: Season) -> int:
+    """Recompute ``season``'s counts from the records; returns the number of records counted."""
+    HomecomingCount.objects.filter(season=season).delete()
+    groups = (Homecoming.objects.filter(season=season).order_by()
+              .values_list("origin_region_id", "destination_region_id", "move_class", "status", "returned_on")
+              .annotate(n=Count("id")))
+    deltas: Counter = Counter()
+    for origin, dest, move, status, back, n in groups:
+        values = {"origin_region_id": origin, "destination_region_id": dest, "move_class": move, "status": status,
+                  "returned_on": back}
+        deltas[key_from(season, values)] += n
+    apply(deltas)
+    return sum(deltas.values())
