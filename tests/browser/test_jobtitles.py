@@ -5,14 +5,7 @@ import os
 import pytest
 
 from jobbridge.core.models import OccupationAlias
-from tests.browser.conftest import (  # noqa: F401  (the browser fixtures, shared with tests/browser)
-    SCREENSHOT_DIR,
-    _leave_reference_data_behind,
-    browser,
-    chromium_path,
-    page,
-    reference_data,
-)
+from tests.browser.conftest import SCREENSHOT_DIR
 from tests.factories import LEDU, PASSWORD, EnterpriseFactory, UserFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -20,7 +13,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
 
 
-def test_clerk_picks_a_suggestion_and_saves_a_correction(page, live_server):  # noqa: F811
+def test_clerk_picks_a_suggestion_and_saves_a_correction(page, live_server):
     clerk = UserFactory(username="clerk-titles", county_clerk=True)
     enterprise = EnterpriseFactory(region_id=LEDU, name="乐都捉鸭记餐厅")
     base = live_server.url
