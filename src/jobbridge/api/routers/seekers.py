@@ -24,6 +24,7 @@ from jobbridge.api.seeker_schemas import (
 from jobbridge.core.models import Role
 from jobbridge.core.occupations import resolve_occupation
 from jobbridge.employers.models import Posting
+from jobbridge.matching import lean
 from jobbridge.matching.selectors import recommend_for_seeker
 from jobbridge.people.models import EmploymentStatus, PriorityCriterion, PriorityDiagnosis, Seeker
 from jobbridge.people.selectors import seeker_filter
@@ -158,8 +159,10 @@ def seeker_diagnosis_add(request, seeker_id: int, payload: DiagnosisIn):
 
 
 @router.get("/{seeker_id}/recommendations", response={200: list[MatchOut], **ERRORS},
-            summary="Best open postings for this seeker, with reasons")
+            summary="Best open postings for this seeker, with reasons", auth=lean.AUTH)
 def seeker_recommendations(request, seeker_id: int, top: int = Query(10, ge=1, le=100)):
+    if lean.enabled():  # the same answer in two queries (matching.lean)
+        return lean.recommendations_response(request, seeker_id, top)
     seeker = scoped_get(Seeker.objects.visible_to(request.auth), pk=seeker_id)
     matches = recommend_for_seeker(seeker, k=top)
     titles = dict(Posting.objects.filter(pk__in=[m.posting_id for m in matches]).values_list("pk", "title"))

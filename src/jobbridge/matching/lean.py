@@ -1,0 +1,233 @@
+"""The lean read path of ``GET /api/seekers/{id}/recommendations``: the same answer as
+``selectors.recommend_for_seeker`` behind ``visible_to``, in two small SQL queries and no model
+instances on the usual path.
+
+Per request, when the stored list can be served:
+
+1. one query joins the seeker (through the viewer's ``visible_to`` rule, compiled to SQL once per
+   viewer), the current version (``MatchRun.is_current``, in the same query, so a switch is seen
+   by the next request and no run id needs invalidating) and the seeker's list row in it, and
+   tells whether the list is fresh (the seeker unchanged since the list's ``as_of``);
+2. one query keeps the listed postings that are still open today and not filled (the WHERE clause
+   of ``Posting.objects.open_on()``, compiled once a day) and brings their titles.
+
+The reasons are rendered from their compact form as the selector does, and the body is written
+as ninja would write ``list[MatchOut]``. Whenever the selector would not trust the stored list (no
+current version, the seeker changed since, too few postings left open) the request falls back to
+the selector itself, which scores on demand.
+
+Bearer tokens are checked by ``api.tokens.token_user`` (which also keeps ``last_used_at``) and the
+answer is kept in this process for ``TOKEN_TTL`` seconds together with the viewer's compiled
+scope, so a revoked token, a deactivated user or a changed role or region is refused or re-scoped
+at most that long after the change in other processes (at once in the process that saved it).
+"""
+
+import json
+import threading
+import time
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import F
+from django.db.models.signals import post_delete, post_save
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from ninja.security import HttpBearer
+
+from jobbridge.api.auth import Session
+from jobbridge.api.tokens import digest, token_user
+from jobbridge.employers.models import Posting
+from jobbridge.people.models import Seeker
+
+from .distributed import render_reasons
+from .models import MatchList, MatchRun
+from .records import occupation_table, region_table
+
+TOKEN_TTL = 5.0  # seconds; well under tokens.LAST_USED_PRECISION, so last_used_at stays as precise
+TOKEN_CACHE_MAX = 4096
+CONTENT_TYPE = "application/json; charset=utf-8"
+
+_lock = threading.Lock()
+_tokens: dict[str, tuple[float, object, tuple | None]] = {}  # digest -> (expires, user, scope)
+_open_where: dict[tuple, tuple[str, tuple]] = {}  # (vendor, day) -> WHERE clause of open postings
+
+
+def forget_tokens(**_kwargs) -> None:
+    """Drop the cached token answers of this process (a token, user or grid changed)."""
+    with _lock:
+        _tokens.clear()
+
+
+def _connect_invalidation() -> None:
+    from django.contrib.auth import get_user_model
+
+    from jobbridge.api.models import ApiToken
+
+    for model in (ApiToken, get_user_model()):
+        post_save.connect(forget_tokens, sender=model, dispatch_uid=f"lean-tokens-save-{model._meta.label}")
+        post_delete.connect(
+            forget_tokens, sender=model, dispatch_uid=f"lean-tokens-delete-{model._meta.label}"
+        )
+
+
+_connect_invalidation()
+
+
+def scope_sql(user) -> tuple | None:
+    """``Seeker.objects.visible_to(user)`` as ``(sql, params)`` selecting ids, or None for nobody."""
+    qs = Seeker.objects.visible_to(user).values("pk")
+    if qs.query.is_empty():
+        return None
+    try:
+        return qs.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+
+
+class CachedBearer(HttpBearer):
+    """``api.auth.BearerToken`` with the answer kept briefly in this process."""
+
+    def authenticate(self, request, token):
+        key = digest(token)
+        now = time.monotonic()
+        hit = _tokens.get(key)
+        if hit is not None and hit[0] > now:
+            user = hit[1]
+        else:
+            user = token_user(token)
+            if user is None:
+                return None
+            with _lock:
+                if len(_tokens) >= TOKEN_CACHE_MAX:
+                    _tokens.clear()
+                _tokens[key] = (now + TOKEN_TTL, user, scope_sql(user))
+        request.user = user
+        request.auth_method = "token"
+        request.lean_token = key
+        return user
+
+
+# The endpoint's authentication: the cached bearer check first, then the browser session.
+AUTH = [CachedBearer(), Session(csrf=True)]
+
+
+def enabled() -> bool:
+    """False only to measure or compare the previous ORM path (``MATCHING_LEAN_READS = False``)."""
+    return getattr(settings, "MATCHING_LEAN_READS", True)
+
+
+def _scope_for(request, user) -> tuple | None:
+    key = getattr(request, "lean_token", None)
+    hit = _tokens.get(key) if key else None
+    if hit is not None and hit[1] is user:
+        return hit[2]
+    return scope_sql(user)  # a session: compiled per request
+
+
+def _open_postings_where(day) -> tuple[str, tuple]:
+    key = (connection.vendor, day)
+    found = _open_where.get(key)
+    if found is None:
+        qs = Posting.objects.open_on(day).filter(filled__lt=F("headcount"))
+        compiler = qs.query.get_compiler(connection=connection)
+        sql, params = compiler.compile(qs.query.where)
+        found = (sql, tuple(params))
+        with _lock:
+            if len(_open_where) > 8:
+                _open_where.clear()
+            _open_where[key] = found
+    return found
+
+
+def _k_of(parameters) -> int:
+    if isinstance(parameters, str):  # a JSON column comes back as text from a plain cursor
+        parameters = json.loads(parameters)
+    return int((parameters or {}).get("k", 10))
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+@lru_cache(maxsize=256)
+def _list_sql(vendor: str, scope: str) -> str:
+    s, r, lst = _q(Seeker._meta.db_table), _q(MatchRun._meta.db_table), _q(MatchList._meta.db_table)
+    as_of = f"COALESCE(l.{_q('updated_at')}, r.{_q('started_at')})"
+    return (
+        f"SELECT r.{_q('id')}, r.{_q('parameters')}, l.{_q('items')}, "
+        f"CASE WHEN s.{_q('updated_at')} IS NULL OR {as_of} IS NULL OR s.{_q('updated_at')} <= {as_of} "
+        f"THEN 1 ELSE 0 END "
+        f"FROM {s} s LEFT JOIN {r} r ON r.{_q('is_current')} "
+        f"LEFT JOIN {lst} l ON l.{_q('run_id')} = r.{_q('id')} AND l.{_q('kind')} = 's' "
+        f"AND l.{_q('owner_id')} = s.{_q('id')} "
+        f"WHERE s.{_q('id')} = %s AND s.{_q('id')} IN ({scope})"
+    )
+
+
+def stored_recommendations(seeker_id: int, scope: tuple, k: int, day=None) -> list[dict] | None:
+    """The answer from the current stored list, or None when the selector would not use it.
+    Raises Http404 when the seeker does not exist or is outside ``scope``."""
+    sql, params = scope
+    with connection.cursor() as cur:
+        cur.execute(_list_sql(connection.vendor, sql), (seeker_id, *params))
+        row = cur.fetchone()
+        if row is None:
+            raise Http404
+        run_id, parameters, items_text, fresh = row
+        if run_id is None or not fresh:
+            return None
+        items = json.loads(items_text) if items_text else []
+        kept: list = []
+        titles: dict[int, str] = {}
+        if items:
+            where, wparams = _open_postings_where(day or timezone.localdate())
+            ids = [it[0] for it in items]
+            p = _q(Posting._meta.db_table)
+            cur.execute(
+                f"SELECT {p}.{_q('id')}, {p}.{_q('title')} FROM {p} "
+                f"WHERE {p}.{_q('id')} IN ({', '.join(['%s'] * len(ids))}) AND {where}",
+                (*ids, *wparams),
+            )
+            titles = dict(cur.fetchall())
+            kept = [it for it in items if it[0] in titles]
+    if len(kept) < k and len(items) >= _k_of(parameters):
+        return None  # too few left open to be sure they are the top k: the selector scores on demand
+    regions, occupations = region_table(), occupation_table()
+    return [
+        {
+            "seeker": seeker_id,
+            "posting": pid,
+            "score": round(score, 4),
+            "reasons": render_reasons(reasons, regions, occupations),
+            "label": titles[pid],
+        }
+        for pid, score, reasons in kept[:k]
+    ]
+
+
+def on_demand(seeker_id: int, k: int) -> list[dict]:
+    """The selector's answer (it scores on demand when the stored list is not usable)."""
+    from .selectors import recommend_for_seeker
+
+    seeker = Seeker.objects.get(pk=seeker_id)
+    matches = recommend_for_seeker(seeker, k=k)
+    titles = dict(Posting.objects.filter(pk__in=[m.posting_id for m in matches]).values_list("pk", "title"))
+    return [m.as_dict() | {"label": titles[m.posting_id]} for m in matches]
+
+
+def render(body: list[dict]) -> HttpResponse:
+    # The bytes ninja's renderer writes for list[MatchOut] (api.main.Utf8JSON).
+    return HttpResponse(json.dumps(body, ensure_ascii=False), content_type=CONTENT_TYPE)
+
+
+def recommendations_response(request, seeker_id: int, k: int) -> HttpResponse:
+    """The whole endpoint after authentication: scope, stored list or fallback, JSON body."""
+    scope = _scope_for(request, request.auth)
+    if scope is None:
+        raise Http404
+    body = stored_recommendations(seeker_id, scope, k)
+    if body is None:
+        body = on_demand(seeker_id, k)
+    return render(body)
