@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from jobbridge.people.services import ServiceError
 from jobbridge.placements.models import FollowUp, State
-from jobbridge.placements.selectors import due_followups, missed_by_others, panel_stats
+from jobbridge.placements.selectors import due_followups, missed_by_others, panel_stats, panel_stats_direct
 from jobbridge.placements.services import application_move, followup_record
 from tests.factories import LEDU, SeekerFactory, UserFactory
 from tests.placements.factories import ApplicationFactory
@@ -127,17 +127,18 @@ def test_panel_counts_the_regions_moves_and_hires_in_scope(seeker, posting, comm
                              consent_note="同意")
     for state in (State.CONTACTED, State.INTERVIEW, State.OFFER, State.HIRED):
         application_move(application=app, actor=recruiter, to_state=state)
+    admin = UserFactory(admin=True)
     xining = SeekerFactory(hukou_region_id="630102001", residence_region_id="630102001")
-    a = ApplicationFactory(seeker=xining, posting=posting)
-    a.events.create(to_state="intention", origin_region_id=a.origin_region_id)
+    application_create(seeker=xining, posting=posting, actor=admin, source="commissioner", consent_note="同意")
     other_grid = SeekerFactory()  # Ledu, no grid: the clerk's, not the commissioner's
-    b = ApplicationFactory(seeker=other_grid, posting=posting)
-    b.events.create(to_state="intention", origin_region_id=b.origin_region_id)
+    application_create(seeker=other_grid, posting=posting, actor=admin, source="commissioner", consent_note="同意")
     month = f"{today:%Y-%m}"
-    stats = panel_stats(clerk, region=LEDU, month=month)
+    stats = panel_stats(clerk, region=LEDU, month=month)  # a bureau in its subtree: from the rollup
+    assert stats == panel_stats_direct(clerk, region=LEDU, month=month)
     assert stats["by_state"]["intention"] == 2 and stats["by_state"]["hired"] == 1
     assert stats["hires"] == 1 and stats["median_days_to_hire"] == 0
     mine = panel_stats(commissioner, region=LEDU, month=month)
     assert mine["by_state"]["intention"] == 1 and mine["hires"] == 1
     province = panel_stats(UserFactory(role="bureau", region_id="630000"), region=None, month=month)
     assert province["region"] == "630000" and province["by_state"]["intention"] == 3
+    assert panel_stats(admin, region="630000", month=month) == province

@@ -18,6 +18,7 @@ from jobbridge.employers.models import Posting
 from jobbridge.people.models import Seeker
 from jobbridge.people.services import ServiceError
 
+from . import rollups
 from .models import Application, ApplicationEvent, FollowUp, Reason, State
 from .services import application_create, application_move, followup_record
 
@@ -57,6 +58,8 @@ def populate(rng_seed: int = 2026, *, people: int = 200, today: dt.date | None =
         for pk in choices:
             _one(rng, seeker, postings[pk], actor, today)
     _demo_seeker_own(rng, postings, posting_ids, today)
+    # The back-dating moved events and creation dates past what the services counted.
+    rollups.rebuild()
     return _counts()
 
 
@@ -163,4 +166,5 @@ def clear() -> int:
     FollowUp.objects.filter(application__in=qs.values("pk")).delete()
     ApplicationEvent.objects.filter(application__in=qs.values("pk")).delete()
     Application.objects.filter(pk__in=list(qs.values_list("pk", flat=True))).delete()
+    rollups.rebuild()
     return n

@@ -240,3 +240,36 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} +{self.days}d {self.due_on}"
+
+
+class RollupKind(models.TextChoices):
+    MOVE = "move", _("状态变更")  # value: the target state; days 0
+    HIRE = "hire", _("录用")  # days: from the application's creation to the hire date
+    CHECK = "check", _("稳岗回访")  # days: 30/90/180; value: kept (still at work) or gone
+
+
+class PlacementRollup(models.Model):
+    """The dashboard panel's figures by origin and month, kept in step by the services.
+
+    One row per (month, origin, kind, value, days) with a count: moves by target state in the month
+    they were recorded; hires by days from intention (a histogram, so the median is exact); the
+    answered or cancelled retention checks by milestone and outcome in the month they fell due.
+    ``origin`` is the application's origin code (township or county, '' when unknown); a region's
+    subtree is a code range on it (``in_subtree``), so a province's month is a few thousand rows.
+    Written only by ``rollups.py`` (raw upserts, no foreign keys); ``month`` is yyyymm."""
+
+    month = models.IntegerField()
+    origin = models.CharField(max_length=9, blank=True)
+    kind = models.CharField(max_length=8, choices=RollupKind.choices)
+    value = models.CharField(max_length=16, blank=True)
+    days = models.IntegerField(default=0)
+    n = models.IntegerField(default=0)
+
+    KEY = ("month", "origin", "kind", "value", "days")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "origin", "kind", "value", "days"],
+                                               name="placement_rollup_key")]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.origin} {self.kind} {self.value} {self.days}: {self.n}"

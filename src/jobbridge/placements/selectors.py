@@ -6,7 +6,7 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +17,7 @@ from jobbridge.people.models import Seeker
 from jobbridge.people.services import ServiceError
 from jobbridge.people.validation import FieldError
 
-from .models import OPEN_STATES, Application, ApplicationEvent, FollowUp, State
+from .models import OPEN_STATES, Application, ApplicationEvent, FollowUp, PlacementRollup, RollupKind, State
 from .transitions import RETENTION_DAYS
 
 BOARD_COLUMNS = (State.INTENTION, State.CONTACTED, State.INTERVIEW, State.OFFER, State.HIRED, State.ARRIVED,
@@ -142,13 +142,83 @@ def _panel_scope(user, code: str, prefix: str = "", own_origin: bool = False) ->
     return q & Q(**{f"{prefix}pk__in" if prefix else "pk__in": Application.objects.visible_to(user).values("pk")})
 
 
+def _rollup_serves(user, code: str) -> bool:
+    """The rollup counts by origin alone: it answers for admins and for a bureau within its own
+    subtree (already checked by ``panel_region``), whose scope is the origin range itself. Other
+    viewers (a commissioner sees only their grids' people) are counted directly, over their
+    small scope."""
+    return bool(user.is_superuser or user.role == Role.ADMIN or (user.role == Role.BUREAU and user.region_id and code))
+
+
 def panel_stats(user, *, region: str | None, month: str | None) -> dict:
     """Moves this month by state, median days intention→hire, retention at 30/90/180 days, for
-    applications from ``region`` among those the viewer may see. Each figure is one indexed
-    query over the month's rows (events by time, hires by date, checks by due date), joined to the
-    application only, so a province costs about what its month holds, not its whole history."""
+    applications from ``region`` among those the viewer may see. From the rollup (one index
+    range over the month's rows of the region's origins) when it answers for the viewer,
+    otherwise counted directly (``panel_stats_direct``); both give the same figures."""
     first, last = parse_month(month)
     code = panel_region(user, region)
+    if not _rollup_serves(user, code):
+        return _direct(user, code, first, last)
+    by_state = {s: 0 for s in State.values}
+    hist: dict[int, int] = {}
+    kept = {d: 0 for d in RETENTION_DAYS}
+    checked = {d: 0 for d in RETENTION_DAYS}
+    qs = PlacementRollup.objects.filter(month=first.year * 100 + first.month)
+    if code:
+        qs = qs.filter(in_subtree("origin", code))
+    for kind, value, days, n in qs.values_list("kind", "value", "days").annotate(total=Sum("n")).order_by():
+        if kind == RollupKind.MOVE:
+            by_state[value] = by_state.get(value, 0) + n
+        elif kind == RollupKind.HIRE:
+            hist[days] = hist.get(days, 0) + n
+        elif kind == RollupKind.CHECK and days in checked:
+            checked[days] += n
+            kept[days] += n if value == "kept" else 0
+    return _stats(code, first, by_state, sum(hist.values()), _median(hist),
+                  {d: (checked[d], kept[d]) for d in RETENTION_DAYS})
+
+
+def _median(hist: dict[int, int]):
+    """statistics.median of the days the histogram holds, without expanding it."""
+    total = sum(hist.values())
+    if not total:
+        return None
+    wanted = [(total - 1) // 2, total // 2]  # the middle one, or the middle two
+    found, seen = [], 0
+    for days in sorted(hist):
+        seen += hist[days]
+        while wanted and wanted[0] < seen:
+            found.append(days)
+            wanted.pop(0)
+    return found[0] if total % 2 else (found[0] + found[1]) / 2
+
+
+def _stats(code: str, first: dt.date, by_state: dict, hires: int, median, checks: dict) -> dict:
+    retention = {}
+    for d in RETENTION_DAYS:
+        total, kept = checks.get(d, (0, 0))
+        retention[str(d)] = {"checked": total, "retained": kept, "rate": round(kept / total, 4) if total else None}
+    return {
+        "region": code,
+        "region_name": core_regions.full_name(code) if code else "",
+        "month": f"{first.year:04d}-{first.month:02d}",
+        "by_state": by_state,
+        "hires": hires,
+        "median_days_to_hire": median,
+        "retention": retention,
+    }
+
+
+def panel_stats_direct(user, *, region: str | None, month: str | None) -> dict:
+    """The same figures counted from events, applications and follow-ups (the rollup's check,
+    and the benchmark's peer)."""
+    first, last = parse_month(month)
+    return _direct(user, panel_region(user, region), first, last)
+
+
+def _direct(user, code: str, first: dt.date, last: dt.date) -> dict:
+    """Each figure is one indexed query over the month's rows (events by time, hires by date,
+    checks by due date), so a region costs about what its month holds."""
     tz = timezone.get_current_timezone()
     start = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
@@ -168,21 +238,5 @@ def panel_stats(user, *, region: str | None, month: str | None) -> dict:
                                       due_on__gte=first, due_on__lte=last)
               .filter(Q(done_on__isnull=False) | Q(cancelled=True))
               .values("days").annotate(total=Count("days"), kept=Count("days", filter=Q(still_employed=True))).order_by())
-    counts = {row["days"]: row for row in checks}
-    retention = {}
-    for d in RETENTION_DAYS:
-        row = counts.get(d)
-        retention[str(d)] = {
-            "checked": row["total"] if row else 0,
-            "retained": row["kept"] if row else 0,
-            "rate": round(row["kept"] / row["total"], 4) if row and row["total"] else None,
-        }
-    return {
-        "region": code,
-        "region_name": core_regions.full_name(code) if code else "",
-        "month": f"{first.year:04d}-{first.month:02d}",
-        "by_state": by_state,
-        "hires": len(days),
-        "median_days_to_hire": statistics.median(days) if days else None,
-        "retention": retention,
-    }
+    counts = {row["days"]: (row["total"], row["kept"]) for row in checks}
+    return _stats(code, first, by_state, len(days), statistics.median(days) if days else None, counts)

@@ -10,6 +10,7 @@ fires 200 hires at 50 vacancies on both).
 """
 
 import datetime as dt
+from functools import wraps
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -25,6 +26,7 @@ from jobbridge.people.validation import FieldError
 from jobbridge.transfers.models import Channel
 from jobbridge.transfers.services import transfer_from_hire
 
+from . import rollups
 from .models import (
     CLOSED_STATES,
     LIVE_STATES,
@@ -42,6 +44,18 @@ from .transitions import RECRUITER, RETENTION, RETENTION_DAYS, STAFF, actor_kind
 
 def _refuse(field: str, message: str):
     raise ServiceError([FieldError(field, message)])
+
+
+def _counted(fn):
+    """Run a service inside one rollup batch: what it counts is written once, at its end, in its
+    transaction (place it under ``@transaction.atomic``)."""
+
+    @wraps(fn)
+    def wrapper(*args, **kwargs):
+        with rollups.batch():
+            return fn(*args, **kwargs)
+
+    return wrapper
 
 
 # ---------------------------------------------------------------- creating an application
@@ -89,6 +103,7 @@ def _check_create_scope(*, seeker: Seeker, posting: Posting, actor, source: str)
 
 
 @transaction.atomic
+@_counted
 def application_create(*, seeker: Seeker, posting: Posting, actor, source: str, consent_note: str = "") -> Application:
     """An employment intention of ``seeker`` for ``posting``. Idempotent: when the person already has
     a live application for the posting, that one is returned (``created_now`` False)."""
@@ -121,10 +136,11 @@ def application_create(*, seeker: Seeker, posting: Posting, actor, source: str, 
         existing = Application.objects.get(seeker=seeker, posting=posting, state__in=LIVE_STATES)
         existing.created_now = False
         return existing
-    ApplicationEvent.objects.create(
+    event = ApplicationEvent.objects.create(
         application=app, from_state="", to_state=State.INTENTION, actor=_user(actor),
         note=(consent_note or Source(source).label)[:500], origin_region_id=app.origin_region_id,
     )
+    rollups.add(rollups.event_key(at=event.at, origin=event.origin_region_id, to_state=event.to_state))
     audit(actor=actor, action=AuditEvent.Action.CREATE, obj=app, source=source)
     app.created_now = True
     return app
@@ -163,6 +179,7 @@ def _set_state(app: Application, to_state: str, *, actor, reason: str = "", note
         application=app, from_state=app.state, to_state=to_state, actor=_user(actor), reason=reason, note=note,
         origin_region_id=app.origin_region_id,
     )
+    rollups.add(rollups.event_key(at=event.at, origin=event.origin_region_id, to_state=to_state))
     app.state = to_state
     app.state_changed_at = at or event.at
     if to_state in CLOSED_STATES:
@@ -188,6 +205,7 @@ def _day(on, field="on") -> dt.date:
 
 
 @transaction.atomic
+@_counted
 def application_move(
     *, application: Application, actor, to_state: str, reason: str = "", note: str = "", on: dt.date | None = None
 ) -> Application:
@@ -233,6 +251,7 @@ def _hire(app: Application, seeker: Seeker, *, actor, on: dt.date, note: str) ->
     Posting.objects.filter(pk=posting.pk).update(filled=filled, status=status, updated_at=timezone.now())
     app.hired_on = on
     _set_state(app, State.HIRED, actor=actor, note=note)
+    rollups.add(rollups.hire_key(created_at=app.created_at, hired_on=on, origin=app.origin_region_id))
     obsolete_note = _("已被“%(e)s·%(p)s”录用，其他申请自动失效") % {"e": posting.enterprise.name, "p": posting.title}
     for other in others.select_for_update().filter(state__in=OPEN_STATES).order_by("pk"):
         _set_state(other, State.OBSOLETE, actor=None, note=obsolete_note[:500])
@@ -281,7 +300,11 @@ def _arrive(app: Application, seeker: Seeker, *, actor, on: dt.date, note: str) 
 
 def _leave(app: Application, *, actor, reason: str, note: str) -> None:
     _set_state(app, State.LEFT, actor=actor, reason=reason, note=note)
-    app.followups.filter(done_on__isnull=True, cancelled=False).update(cancelled=True)
+    pending = app.followups.filter(done_on__isnull=True, cancelled=False)  # the application is locked
+    # A check made moot by the departure counts in the panel as answered "not at work".
+    for due_on, days, origin in pending.values_list("due_on", "days", "origin_region_id"):
+        rollups.add(rollups.check_key(due_on=due_on, days=days, still_employed=None, origin=origin))
+    pending.update(cancelled=True)
 
 
 def _record_check(app, followup: FollowUp, *, actor, still_employed: bool, on: dt.date, reason: str, note: str):
@@ -293,6 +316,8 @@ def _record_check(app, followup: FollowUp, *, actor, still_employed: bool, on: d
     followup.done_on, followup.done_by, followup.still_employed = on, _user(actor), still_employed
     followup.note = note[:500]
     followup.save(update_fields=["done_on", "done_by", "still_employed", "note"])
+    rollups.add(rollups.check_key(due_on=followup.due_on, days=followup.days, still_employed=still_employed,
+                                  origin=followup.origin_region_id))
     if still_employed:
         target = next(s for s, d in RETENTION.items() if d == followup.days)
         _set_state(app, target, actor=actor, note=note)
@@ -301,6 +326,7 @@ def _record_check(app, followup: FollowUp, *, actor, still_employed: bool, on: d
 
 
 @transaction.atomic
+@_counted
 def followup_record(
     *, followup: FollowUp, actor, still_employed: bool, on: dt.date | None = None, reason: str = "", note: str = ""
 ) -> FollowUp:

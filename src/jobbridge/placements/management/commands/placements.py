@@ -7,7 +7,7 @@ from jobbridge.core.models import User
 from jobbridge.employers.models import Posting
 from jobbridge.people.models import Seeker
 from jobbridge.people.services import ServiceError
-from jobbridge.placements import selectors, services
+from jobbridge.placements import rollups, selectors, services
 from jobbridge.placements.models import Application, FollowUp, Reason, Source, State
 
 
@@ -36,7 +36,8 @@ class Command(BaseCommand):
     help = ("The placement pipeline: `placements apply --seeker ID --posting ID --user NAME [--consent TEXT]`, "
             "`placements move APP_ID STATE --user NAME [--reason CODE] [--note TEXT] [--on DATE]`, "
             "`placements due --user NAME [--json]`, `placements check FOLLOWUP_ID --user NAME "
-            "(--employed | --left --reason CODE)`, `placements panel --user NAME [--region CODE] [--month YYYY-MM]`.")
+            "(--employed | --left --reason CODE)`, `placements panel --user NAME [--region CODE] [--month YYYY-MM]`, "
+            "`placements rebuild-rollups [--check] [--json]`.")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -63,11 +64,17 @@ class Command(BaseCommand):
         p = sub.add_parser("panel", help="placement statistics of a region and month")
         p.add_argument("--region", default=None)
         p.add_argument("--month", default=None, help="YYYY-MM; this month when left out")
+        r = sub.add_parser("rebuild-rollups", help="recompute the panel's rollup from the pipeline's rows")
+        r.add_argument("--check", action="store_true",
+                       help="only compare the rollup with a direct count; exit non-zero when they differ")
+        r.add_argument("--json", action="store_true", help="print JSON")
         for s in (a, m, c, sub.choices["due"], p):
             s.add_argument("--user", required=True, help="acting user's username (scope and permissions)")
             s.add_argument("--json", action="store_true", help="print JSON")
 
     def handle(self, *args, **opts):
+        if opts["action"] == "rebuild-rollups":  # the operator's command: no acting user
+            return self.rebuild_rollups(opts)
         user = User.objects.filter(username=opts["user"], is_active=True).first()
         if user is None:
             raise CommandError(f"--user: no active user named {opts['user']!r}")
@@ -130,3 +137,18 @@ class Command(BaseCommand):
                  "  retention " + ", ".join(f"{d}d: {r['rate']} ({r['retained']}/{r['checked']})"
                                             for d, r in stats["retention"].items())]
         self.out(opts, stats, "\n".join(lines))
+
+    def rebuild_rollups(self, opts):
+        if opts["check"]:
+            direct, stored = rollups.counts_from_rows(), rollups.stored()
+            diff = sorted(k for k in direct.keys() | stored.keys() if direct[k] != stored[k])
+            result = {"rollup_rows": len(stored), "differences": len(diff),
+                      "examples": [list(k) + [stored[k], direct[k]] for k in diff[:10]]}
+            self.out(opts, result, f"rollup rows {len(stored)}, differences from a direct count: {len(diff)}"
+                     + "".join(f"\n  {k}: rollup {stored[k]}, direct {direct[k]}" for k in diff[:10]))
+            if diff:
+                raise CommandError(f"the rollup differs from a direct count in {len(diff)} rows; run without --check")
+            return
+        result = rollups.rebuild()
+        self.out(opts, result, "rebuilt: {rollup_rows} rollup rows from {events} moves, {hires} hires, "
+                               "{checks} retention checks".format(**result))
