@@ -126,6 +126,24 @@ def _split(value) -> list[str]:
     return [str(x) for x in value if str(x).strip()]
 
 
+def _memo(fn):
+    """``fn`` memoised for one batch build (record fields repeat a lot: codes, regions, levels).
+    Keys carry the type, so 3 and 3.0 (equal hashes, different answers) never share an entry."""
+    cache: dict = {}
+
+    def f(value):
+        key = (type(value), value)
+        try:
+            return cache[key]
+        except KeyError:
+            out = cache[key] = fn(value)
+            return out
+        except TypeError:  # unhashable (a list where a scalar belongs): no memo
+            return fn(value)
+
+    return f
+
+
 def _centroids(codes: np.ndarray, regions: RegionTable | None) -> tuple[np.ndarray, np.ndarray]:
     lat = np.full(len(codes), np.nan, dtype=np.float32)
     lon = np.full(len(codes), np.nan, dtype=np.float32)
@@ -201,28 +219,31 @@ class SeekerBatch:
         texts: list[str] = []
         certs: list[list[str]] = []
         id_cache: dict[str, tuple] = {}
+        county, dest_range, edu_rank = _memo(county_code), _memo(destination_range), _memo(education_rank)
         for i, r in enumerate(records):
             ids[i] = int(r.get("id", i))
             kept: list[str] = []
             for code in _split(r.get("occupations")):
-                if code not in id_cache:
-                    id_cache[code] = occupation_ids(code, occupations)
-                o = id_cache[code]
-                if o == NO_OCCUPATION:
+                hit = id_cache.get(code)
+                if hit is None:
+                    o = occupation_ids(code, occupations)
+                    quad = None if o == NO_OCCUPATION else (o.detailed, o.minor, o.medium, o.major)
+                    hit = id_cache[code] = (quad, canonical_occupation(code))
+                quad, canon = hit
+                if quad is None:
                     notes.append(f"seeker {ids[i]}: unknown occupation code {code!r} ignored")
                     continue
-                canon = canonical_occupation(code)
                 if canon in kept or len(kept) == MAX_SEEKER_OCCUPATIONS:
                     continue
-                occ[i, len(kept)] = (o.detailed, o.minor, o.medium, o.major)
+                occ[i, len(kept)] = quad
                 kept.append(canon)
             occ_codes.append(tuple(kept))
             texts.append(" ".join(str(r.get(k) or "") for k in ("skills", "text", "major")))
             cert_list = _split(r.get("certificates"))
             certs.append(cert_list)
-            education[i] = education_rank(r.get("education"))
-            hukou[i] = county_code(r.get("hukou_region"))
-            residence[i] = county_code(r.get("residence_region")) or hukou[i]
+            education[i] = edu_rank(r.get("education"))
+            hukou[i] = county(r.get("hukou_region"))
+            residence[i] = county(r.get("residence_region")) or hukou[i]
             w = _wage(r.get("expected_wage"), weights)
             if w == float("inf"):
                 notes.append(f"seeker {ids[i]}: expected wage {r.get('expected_wage')!r} is absurd, ignored")
@@ -230,12 +251,12 @@ class SeekerBatch:
             wage[i] = w
             available[i] = to_day(r.get("available_from"), NO_DATE_PAST)
             groups[i] = group_mask(r.get("priority_groups"))
-            ranges = [rg for rg in map(destination_range, _split(r.get("destinations"))) if rg]
+            ranges = [rg for rg in map(dest_range, _split(r.get("destinations"))) if rg]
             anywhere[i] = bool(r.get("accepts_anywhere"))
             if not ranges and not anywhere[i]:
                 if residence[i]:
                     # No stated destination: stay near home (the residence prefecture).
-                    ranges = [destination_range(residence[i] // 100 * 100)]
+                    ranges = [dest_range(int(residence[i]) // 100 * 100)]
                 else:
                     notes.append(
                         f"seeker {ids[i]}: no region and no destination; treated as accepting anywhere"
@@ -350,28 +371,32 @@ class PostingBatch:
         texts: list[str] = []
         certs: list[list[str]] = []
         id_cache: dict[str, tuple] = {}
+        county, edu_rank = _memo(county_code), _memo(education_rank)
         for i, r in enumerate(records):
             pid = arr["ids"][i] = int(r.get("id", i))
             code = str(r.get("occupation") or "")
-            if code not in id_cache:
-                id_cache[code] = occupation_ids(code, occupations)
-            o = id_cache[code]
-            if o == NO_OCCUPATION:
+            hit = id_cache.get(code)
+            if hit is None:
+                o = occupation_ids(code, occupations)
+                if o == NO_OCCUPATION:
+                    hit = id_cache[code] = (None, "")
+                else:
+                    quad = [v if v != UNKNOWN else POSTING_UNKNOWN_OCC for v in (o.detailed, o.minor, o.medium, o.major)]
+                    hit = id_cache[code] = (quad, canonical_occupation(code))
+            quad, canon = hit
+            if quad is None:
                 if code:
                     notes.append(f"posting {pid}: unknown occupation code {code!r} ignored")
                 occ_codes.append("")
             else:
-                arr["occ"][i] = [
-                    v if v != UNKNOWN else POSTING_UNKNOWN_OCC
-                    for v in (o.detailed, o.minor, o.medium, o.major)
-                ]
-                occ_codes.append(canonical_occupation(code))
+                arr["occ"][i] = quad
+                occ_codes.append(canon)
             title = str(r.get("title") or "")
             titles.append(title)
             texts.append(" ".join(str(r.get(k) or "") for k in ("title", "required_skills", "description")))
             cert_list = sorted(set(_split(r.get("required_certificates"))))
             certs.append(cert_list)
-            arr["min_education"][i] = education_rank(r.get("min_education"))
+            arr["min_education"][i] = edu_rank(r.get("min_education"))
             for key in ("wage_min", "wage_max"):
                 arr[key][i] = _wage(r.get(key), weights)
             if (
@@ -380,7 +405,7 @@ class PostingBatch:
                 and arr["wage_min"][i] > arr["wage_max"][i]
             ):
                 arr["wage_min"][i], arr["wage_max"][i] = arr["wage_max"][i], arr["wage_min"][i]
-            arr["work"][i] = county_code(r.get("work_region"))
+            arr["work"][i] = county(r.get("work_region"))
             for key in ("board", "lodging", "disability_friendly"):
                 arr[key][i] = bool(r.get(key))
             arr["targets"][i] = group_mask(r.get("target_groups"))

@@ -379,6 +379,14 @@ def plan_cells(scorer: Scorer, params: RetrievalParams = RetrievalParams(), coun
     )  # fmt: skip
 
 
+def _project(m: sp.csr_matrix, lut: np.ndarray, width: int) -> sp.csr_matrix:
+    """Rows of ``m`` restricted to the features ``lut`` maps (feature -> column, -1 dropped)."""
+    pos = lut[m.indices]
+    hit = pos >= 0
+    ptr = np.concatenate([[0], np.cumsum(hit)]).astype(np.int64)[m.indptr]
+    return sp.csr_matrix((m.data[hit], pos[hit], ptr), shape=(m.shape[0], width))
+
+
 def _split_big(scorer: Scorer, run: np.ndarray, who: np.ndarray, prior: np.ndarray, params, rng):
     """A cell too big to score whole: the best ``prior_keep`` by prior for every seeker, plus text
     clusters (one k-means step on the postings' text vectors), each seeker scoring the ``nprobe``
@@ -407,21 +415,29 @@ def _split_big(scorer: Scorer, run: np.ndarray, who: np.ndarray, prior: np.ndarr
                 members = members[np.argpartition(-prior[members], params.home_keep - 1)[: params.home_keep]]
             yield -2 - h, owners[inv.ravel() == h], np.sort(members)
     n_c = min(params.max_clusters, max(2, int(np.ceil(len(run) / params.cluster_size))))
+    # k-means in the run's own vocabulary: texts as sparse rows over it, centroids dense (cheap
+    # sparse-times-dense products instead of sparse-times-sparse with dense-ish centroids).
     x = scorer.p.text[run]
+    lut = np.full(x.shape[1], -1, dtype=np.int32)
+    lut[x.indices] = 0
+    vocab = np.flatnonzero(lut == 0)
+    lut[vocab] = np.arange(len(vocab), dtype=np.int32)
+    x = _project(x, lut, len(vocab))
     fit = x[rng.choice(len(run), size=min(len(run), 50 * n_c), replace=False)]  # centroids from a sample
-    cent = fit[rng.choice(fit.shape[0], size=n_c, replace=False)]
+    cent = fit[rng.choice(fit.shape[0], size=n_c, replace=False)].toarray()
     for _ in range(2):  # assign the sample, recompute centroids (twice)
-        assign = (fit @ cent.T).toarray().argmax(axis=1)
+        assign = (fit @ cent.T).argmax(axis=1)
         member = sp.csr_matrix(
             (np.ones(len(assign), dtype=np.float32), (assign, np.arange(len(assign)))),
             shape=(cent.shape[0], len(assign)),
         )
-        cent = member @ fit
-        norms = np.sqrt(np.asarray(cent.multiply(cent).sum(axis=1)).ravel())
+        cent = np.asarray((member @ fit).todense())
+        norms = np.sqrt((cent * cent).sum(axis=1))
         norms[norms == 0] = 1
-        cent = sp.csr_matrix(sp.diags(1 / norms) @ cent)
-    assign = (x @ cent.T).toarray().argmax(axis=1)
-    sim = (scorer.s.text[who] @ cent.T).toarray()
+        cent = np.ascontiguousarray(cent / norms[:, None], dtype=np.float32)
+    cent_t = np.ascontiguousarray(cent.T)
+    assign = (x @ cent_t).argmax(axis=1)
+    sim = _project(scorer.s.text[who], lut, len(vocab)) @ cent_t
     probe = min(params.nprobe, sim.shape[1])
     chosen = np.argpartition(-sim, probe - 1, axis=1)[:, :probe]
     useful = np.take_along_axis(sim, chosen, axis=1) > 0  # no text in common: the prior part serves
@@ -458,7 +474,7 @@ def score_cells(
         rows, pj = plan.cell_seekers(c), plan.cell_postings(c)
         if not len(rows) or not len(pj):
             continue
-        cols = scorer.columns(pj)
+        cols = scorer.columns(pj, rows_hint=len(rows))
         step = max(8, block_pairs // len(pj))
         for a in range(0, len(rows), step):
             blk = rows[a : a + step]

@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
 from .features import DISABILITY_BIT, NO_DATE_FUTURE, NO_DATE_PAST, PostingBatch, SeekerBatch, to_day
 from .geo import haversine_km
@@ -112,7 +113,7 @@ class Scorer:
             axis=0, return_index=True, return_inverse=True,
         )
         self.s_home = first[inv.ravel()].astype(np.int64)
-        self._held = None
+        self._held = self._cert_ok = None
 
     def _prepare_postings(self) -> None:
         postings, w = self.p, self.w
@@ -152,7 +153,7 @@ class Scorer:
         for r, key in enumerate(sets):
             self.req_sets[r, np.searchsorted(self.req_cols, key)] = 1.0
         self.req_set_count = np.array([len(k) for k in sets], dtype=np.float32)
-        self._held = None
+        self._held = self._cert_ok = None
 
     # ---- small tables (rows: seekers of the block) ------------------------------------------
     def occupation_table(self, si, occ_cols: np.ndarray | None = None) -> np.ndarray:
@@ -235,8 +236,24 @@ class Scorer:
             ok |= s_major[:, k, None] == major[None, :]
         return ok
 
+    CERT_TABLE_MAX = 256_000_000
+    """Largest (seekers x requirement sets) table cached whole (bytes)."""
+
     def certificate_table(self, si) -> np.ndarray:
-        """(B x distinct requirement sets): True where the seeker holds every required certificate."""
+        """(B x distinct requirement sets): True where the seeker holds every required certificate.
+
+        Computed once for all seekers when the table is small enough (seekers x distinct sets),
+        then sliced; the sums are small integers, so the answer is the same either way."""
+        if self._cert_ok is None and len(self.s) * len(self.req_sets) <= self.CERT_TABLE_MAX:
+            if self._held is None:
+                self._held = self.s.certs[:, self.req_cols].tocsr()
+            ok = np.empty((len(self.s), len(self.req_sets)), dtype=bool)
+            for a in range(0, len(self.s), 100_000):
+                have = np.asarray(self._held[a : a + 100_000] @ self.req_sets.T)
+                ok[a : a + 100_000] = have >= self.req_set_count[None, :] - 0.5
+            self._cert_ok = ok
+        if self._cert_ok is not None:
+            return self._cert_ok[si]
         held = self.held_required(si)
         return held @ self.req_sets.T >= self.req_set_count[None, :] - 0.5
 
@@ -247,8 +264,10 @@ class Scorer:
         return self._held[si].toarray()
 
     # ---- the block -------------------------------------------------------------------------------
-    def columns(self, pj) -> Columns:
-        return Columns(self, np.asarray(pj, dtype=np.int64))
+    def columns(self, pj, rows_hint: int = 0) -> Columns:
+        """Per-column preparation of postings ``pj``; ``rows_hint`` (how many seekers will be scored
+        against them) lets the text product go dense when that pays (same numbers either way)."""
+        return Columns(self, np.asarray(pj, dtype=np.int64), rows_hint)
 
     def block(self, si, pj, *, filters_checked: bool = False, components: bool = False):
         """Scores of seekers ``si`` (slice or index array) x postings ``pj`` (index array or ``Columns``).
@@ -274,7 +293,9 @@ class Scorer:
         fold_avail = cols.start_today and not components
         if fold_avail:  # every posting here starts by today: availability is a per-seeker constant
             prof += np.clip(self.s_avail[si_idx], 0, w.availability)[:, None]
-        total = cols.text_product(si_idx).toarray()  # weighted: seeker text rows carry w.text
+        total = cols.text_product(si_idx)  # weighted: seeker text rows carry w.text
+        if sp.issparse(total):
+            total = total.toarray()
         if total.dtype != np.float32:
             total = total.astype(np.float32)
         if components:
@@ -389,10 +410,31 @@ class Scorer:
 class Columns:
     """Per-column preparation for scoring many seeker blocks against the same postings ``pj``."""
 
-    def __init__(self, scorer: Scorer, pj: np.ndarray) -> None:
+    DENSE_MIN_ROWS = 32
+    """Seekers to score against the same columns before the text product goes dense."""
+    DENSE_VOCAB_PER_ROW = 12
+    """... and at most this many distinct text features per such seeker (densifying costs
+    vocabulary x columns; the product then costs only the seekers' own features x columns)."""
+    DENSE_MAX_CELLS = 32_000_000
+    """Largest dense (vocabulary x columns) text matrix built (128 MB of float32)."""
+
+    def __init__(self, scorer: Scorer, pj: np.ndarray, rows_hint: int = 0) -> None:
         self.scorer, self.pj = scorer, pj
         self.x = scorer.p.text[pj]
         self._text_t = None
+        self._lut = self._dense = None
+        if rows_hint >= self.DENSE_MIN_ROWS and len(pj):
+            # The columns' text as a dense (vocabulary x columns) matrix: a seeker block times it
+            # is one sparse-times-dense product written straight into the dense score block.
+            lut = np.full(self.x.shape[1], -1, dtype=np.int32)  # text feature -> vocabulary row
+            lut[self.x.indices] = 0
+            vocab = np.flatnonzero(lut == 0)
+            if len(vocab) <= self.DENSE_VOCAB_PER_ROW * rows_hint and len(vocab) * len(pj) <= self.DENSE_MAX_CELLS:
+                lut[vocab] = np.arange(len(vocab), dtype=np.int32)
+                dense = np.zeros(len(vocab) * len(pj), dtype=self.x.dtype)
+                col = np.repeat(np.arange(len(pj), dtype=np.int64), np.diff(self.x.indptr))
+                dense[lut[self.x.indices].astype(np.int64) * len(pj) + col] = self.x.data
+                self._lut, self._dense = lut, dense.reshape(len(vocab), len(pj))
         self.offer = scorer.p_offer[pj]
         self.unknown_offer = ~scorer.p_offer_known[pj]
         self.any_unknown_offer = bool(self.unknown_offer.any())
@@ -417,8 +459,16 @@ class Columns:
         self.cert_req = scorer.p_req_inv[pj][self.cert_cols] if needs.any() else None
 
     def text_product(self, si: np.ndarray):
-        """Sparse CSR (B x C) weighted text cosine; transposes the posting side once if reused."""
+        """(B x C) weighted text cosine: a dense array when the columns were densified, else sparse
+        CSR (the posting side transposed once if reused).  Both sum the same products in the same
+        (ascending feature) order, so the numbers are identical."""
         s_text = self.scorer.s_text_weighted[si]
+        if self._dense is not None:
+            pos = self._lut[s_text.indices]  # the seekers' features inside the columns' vocabulary
+            hit = pos >= 0
+            ptr = np.concatenate([[0], np.cumsum(hit)]).astype(np.int64)[s_text.indptr]
+            sub = sp.csr_matrix((s_text.data[hit], pos[hit], ptr), shape=(len(si), self._dense.shape[0]))
+            return sub @ self._dense
         if self._text_t is None and len(si) < 64:
             return (self.x @ s_text.T).T.tocsr()
         if self._text_t is None:

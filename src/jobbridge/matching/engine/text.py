@@ -54,27 +54,47 @@ def tokens(text: str | None) -> list[str]:
     return out
 
 
+_piece_cache: dict[int, dict[str, tuple[int, ...]]] = {}
+_PIECE_CACHE_MAX = 1_000_000
+
+
+def _piece_indices(piece: str, dim: int, cache: dict[str, tuple[int, ...]]) -> tuple[int, ...]:
+    """Hashed feature indices of one whitespace-free piece of text, memoised (registry texts are
+    made of a limited stock of phrases: skills, titles, stock descriptions)."""
+    v = cache.get(piece)
+    if v is None:
+        v = tuple(_h(t, dim) for t in tokens(piece))
+        if len(cache) < _PIECE_CACHE_MAX:
+            cache[piece] = v
+    return v
+
+
 def hash_texts(texts: Iterable[str | None], dim: int = TEXT_DIM) -> sp.csr_matrix:
-    """Term-count vectors of the texts, L2-normalised rows (an empty text is an all-zero row)."""
+    """Term-count vectors of the texts, L2-normalised rows (an empty text is an all-zero row).
+
+    No feature spans whitespace (CJK runs, words and jieba words all stop at it), so a text's
+    features are the union of its whitespace-separated pieces' features; pieces repeat a lot, so
+    their hashed indices are memoised and the counts summed in one vectorised pass.
+    """
+    cache = _piece_cache.setdefault(dim, {})
     indptr = [0]
     indices: list[int] = []
-    data: list[float] = []
+    extend = indices.extend
     for text in texts:
-        counts: dict[int, int] = {}
-        for t in tokens(text):
-            j = _h(t, dim)
-            counts[j] = counts.get(j, 0) + 1
-        indices.extend(counts.keys())
-        data.extend(counts.values())
+        if text:
+            for piece in str(text).lower().split():
+                v = cache.get(piece)
+                extend(_piece_indices(piece, dim, cache) if v is None else v)
         indptr.append(len(indices))
     m = sp.csr_matrix(
         (
-            np.asarray(data, dtype=np.float32),
+            np.ones(len(indices), dtype=np.float32),
             np.asarray(indices, dtype=np.int32),
             np.asarray(indptr, dtype=np.int64),
         ),
         shape=(len(indptr) - 1, dim),
     )
+    m.sum_duplicates()  # term counts (exact small integers in float32)
     return normalise_rows(m)
 
 
@@ -100,9 +120,18 @@ def hash_sets(sets: Iterable[Iterable[str] | None], dim: int = CERT_DIM) -> sp.c
     """Binary set membership (certificates), one row per record."""
     indptr = [0]
     indices: list[int] = []
+    col_of: dict[str, int] = {}  # certificate name -> column, per call (names repeat a lot)
+
+    def col(x) -> int:
+        key = str(x)
+        c = col_of.get(key)
+        if c is None:
+            c = col_of[key] = _h("s" + normalise_certificate(key), dim)
+        return c
+
     for items in sets:
-        cols = sorted({_h("s" + normalise_certificate(x), dim) for x in (items or []) if str(x).strip()})
-        indices.extend(cols)
+        if items:
+            indices.extend(sorted({col(x) for x in items if str(x).strip()}))
         indptr.append(len(indices))
     return sp.csr_matrix(
         (
