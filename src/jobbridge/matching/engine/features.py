@@ -381,7 +381,10 @@ class PostingBatch:
                 if o == NO_OCCUPATION:
                     hit = id_cache[code] = (None, "")
                 else:
-                    quad = [v if v != UNKNOWN else POSTING_UNKNOWN_OCC for v in (o.detailed, o.minor, o.medium, o.major)]
+                    quad = [
+                        v if v != UNKNOWN else POSTING_UNKNOWN_OCC
+                        for v in (o.detailed, o.minor, o.medium, o.major)
+                    ]
                     hit = id_cache[code] = (quad, canonical_occupation(code))
             quad, canon = hit
             if quad is None:

@@ -110,7 +110,9 @@ class Scorer:
         # First row with each residence centroid: distances are computed per distinct residence.
         _, first, inv = np.unique(
             np.stack([np.nan_to_num(seekers.lat, nan=999), np.nan_to_num(seekers.lon, nan=999)], axis=1),
-            axis=0, return_index=True, return_inverse=True,
+            axis=0,
+            return_index=True,
+            return_inverse=True,
         )
         self.s_home = first[inv.ravel()].astype(np.int64)
         self._held = self._cert_ok = None
@@ -429,7 +431,10 @@ class Columns:
             lut = np.full(self.x.shape[1], -1, dtype=np.int32)  # text feature -> vocabulary row
             lut[self.x.indices] = 0
             vocab = np.flatnonzero(lut == 0)
-            if len(vocab) <= self.DENSE_VOCAB_PER_ROW * rows_hint and len(vocab) * len(pj) <= self.DENSE_MAX_CELLS:
+            if (
+                len(vocab) <= self.DENSE_VOCAB_PER_ROW * rows_hint
+                and len(vocab) * len(pj) <= self.DENSE_MAX_CELLS
+            ):
                 lut[vocab] = np.arange(len(vocab), dtype=np.int32)
                 dense = np.zeros(len(vocab) * len(pj), dtype=self.x.dtype)
                 col = np.repeat(np.arange(len(pj), dtype=np.int64), np.diff(self.x.indptr))
