@@ -73,3 +73,17 @@ def test_demo_populate_and_reset_keep_counts(db):
     assert counted(season) == direct(season) and sum(counted(season).values()) == 50
     demo.reset()
     assert counted(season) == Counter()
+
+
+def test_merge_of_two_records_home_in_one_season_keeps_counts_equal():
+    from jobbridge.people.services import seeker_merge
+
+    season = SeasonFactory()
+    keep, drop, other = SeekerFactory(), SeekerFactory(), SeekerFactory()
+    for p in (keep, drop, other):
+        homecoming_record(actor=None, season=season, seeker=p, data={"destination_region": DONGGUAN,
+                                                                    "went_home_on": "2026-02-05"})
+    assert sum(counted(season).values()) == 3
+    seeker_merge(actor=None, keep=keep, drop=drop)
+    assert Homecoming.objects.filter(season=season).count() == 2
+    assert counted(season) == direct(season) and sum(counted(season).values()) == 2

@@ -78,3 +78,25 @@ def test_demo_populate_is_idempotent_and_reset_removes_it():
     assert sum(r.person_times for r in TransferRollup.objects.filter(dimension="channel")) == written
     assert selectors.monthly_report("630000", 202301).person_times >= 0
     assert demo.reset() == written and not TransferRollup.objects.exists()
+
+
+def person_rows() -> set:
+    return set(TransferPerson.objects.values_list("period", "origin_county", "origin_township", "move_class",
+                                                  "seeker_id", "person_times"))
+
+
+def test_merging_two_records_of_one_person_counts_one_person_and_agrees_with_rebuild():
+    from jobbridge.people.services import seeker_merge
+    from jobbridge.transfers import rollups
+
+    keep = SeekerFactory()
+    drop = SeekerFactory(hukou_region_id=keep.hukou_region_id, residence_region_id=keep.residence_region_id)
+    for seeker, day in ((keep, DAY), (drop, DAY + dt.timedelta(days=3))):
+        services.transfer_record(actor=None, seeker=seeker, destination=LEDU, transferred_on=day, employer_name="x")
+    assert TransferPerson.objects.filter(period=2023).count() == 2
+    seeker_merge(actor=None, keep=keep, drop=drop)
+    assert list(TransferPerson.objects.filter(period=2023).values_list("seeker_id", "person_times")) == [(keep.pk, 2)]
+    assert Transfer.objects.filter(seeker=keep).count() == 2
+    incremental = person_rows()
+    rollups.rebuild()
+    assert person_rows() == incremental

@@ -13,6 +13,7 @@ from jobbridge.core.models import AuditEvent, Grid
 from jobbridge.matching.batch import note_change
 
 from .models import Certificate, Household, PriorityDiagnosis, Seeker
+from .signals import seeker_merging
 from .validation import CleanSeeker, FieldError, clean_seeker
 
 
@@ -250,6 +251,7 @@ def seeker_merge(*, actor, keep: Seeker, drop: Seeker) -> Seeker:
     drop = Seeker.objects.select_for_update().get(pk=drop.pk)
     if keep.merged_into_id or drop.merged_into_id:
         raise ServiceError([FieldError("drop", _("已合并的记录不能再合并"))])
+    seeker_merging.send(sender=Seeker, keep=keep, drop=drop)
     moved: dict[str, int] = {}
     for rel in Seeker._meta.related_objects:
         if rel.many_to_many or rel.one_to_one or rel.related_model is Seeker:

@@ -57,3 +57,15 @@ def rebuild(season: Season) -> int:
         deltas[key_from(season, values)] += n
     apply(deltas)
     return sum(deltas.values())
+
+
+def settle_merge(sender, *, keep, drop, **kwargs) -> None:
+    """Two records of one person merge: where both came home in the same season (one record per
+    person and season), the dropped record's goes, and its count with it."""
+    seasons = Homecoming.objects.filter(seeker=keep).values("season_id")
+    doubles = list(Homecoming.objects.filter(seeker=drop, season_id__in=seasons).select_related("season"))
+    deltas: Counter = Counter()
+    for h in doubles:
+        deltas[key_of(h, h.season)] -= 1
+    apply(deltas)
+    Homecoming.objects.filter(pk__in=[h.pk for h in doubles]).delete()

@@ -206,3 +206,18 @@ def _month_sql(column: str) -> str:
     if connection.vendor == "postgresql":
         return f"(EXTRACT(YEAR FROM {column})::int * 100 + EXTRACT(MONTH FROM {column})::int)"
     return f"CAST(strftime('%Y%m', {column}) AS INTEGER)"
+
+
+def settle_merge(sender, *, keep, drop, **kwargs) -> None:
+    """Two records of one person merge: the ledger rows follow the foreign key, and the persons
+    rollup (keyed by seeker id, no foreign key) moves the dropped id's person-times to the kept
+    id, so a person transferred under both records counts once."""
+    rows = list(TransferPerson.objects.filter(seeker_id=drop.pk))
+    if not rows:
+        return
+    moved: Counter = Counter()
+    for r in rows:
+        moved[(r.period, r.origin_county, r.origin_township, r.move_class, keep.pk)] += r.person_times
+    with transaction.atomic():
+        TransferPerson.objects.filter(pk__in=[r.pk for r in rows]).delete()
+        _upsert(TransferPerson, TransferPerson.KEY, "person_times", moved)
