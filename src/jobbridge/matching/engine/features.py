@@ -204,15 +204,18 @@ class SeekerBatch:
         notes: list[str] = []
         occ = np.full((n, MAX_SEEKER_OCCUPATIONS, 4), UNKNOWN, dtype=np.int32)
         occ_codes: list[tuple[str, ...]] = []
-        ids = np.empty(n, dtype=np.int64)
-        education = np.empty(n, dtype=np.int8)
-        residence = np.zeros(n, dtype=np.int32)
-        hukou = np.zeros(n, dtype=np.int32)
-        anywhere = np.zeros(n, dtype=bool)
-        wage = np.empty(n, dtype=np.float32)
-        available = np.empty(n, dtype=np.int32)
-        groups = np.zeros(n, dtype=np.uint8)
-        dest_ptr = np.zeros(n + 1, dtype=np.int64)
+        # Plain lists while looping (numpy item assignment is slow), arrays at the end.
+        ids_l: list[int] = []
+        edu_l: list[int] = []
+        res_l: list[int] = []
+        huk_l: list[int] = []
+        any_l: list[bool] = []
+        wage_l: list[float] = []
+        avail_l: list[int] = []
+        grp_l: list[int] = []
+        ptr_l: list[int] = [0]
+        occ_at: list[int] = []  # flat (row * MAX + slot) positions of stated occupations
+        occ_val: list[tuple] = []
         lo: list[int] = []
         hi: list[int] = []
         dest_codes: list[tuple[int, ...]] = []
@@ -220,10 +223,16 @@ class SeekerBatch:
         certs: list[list[str]] = []
         id_cache: dict[str, tuple] = {}
         county, dest_range, edu_rank = _memo(county_code), _memo(destination_range), _memo(education_rank)
+        wage_of = _memo(lambda v: _wage(v, weights))
+        day_of = _memo(lambda v: to_day(v, NO_DATE_PAST))
+        inf = float("inf")
         for i, r in enumerate(records):
-            ids[i] = int(r.get("id", i))
+            get = r.get
+            rid = int(get("id", i))
+            ids_l.append(rid)
             kept: list[str] = []
-            for code in _split(r.get("occupations")):
+            codes = get("occupations")
+            for code in _split(codes) if codes else ():
                 hit = id_cache.get(code)
                 if hit is None:
                     o = occupation_ids(code, occupations)
@@ -231,42 +240,59 @@ class SeekerBatch:
                     hit = id_cache[code] = (quad, canonical_occupation(code))
                 quad, canon = hit
                 if quad is None:
-                    notes.append(f"seeker {ids[i]}: unknown occupation code {code!r} ignored")
+                    notes.append(f"seeker {rid}: unknown occupation code {code!r} ignored")
                     continue
                 if canon in kept or len(kept) == MAX_SEEKER_OCCUPATIONS:
                     continue
-                occ[i, len(kept)] = quad
+                occ_at.append(i * MAX_SEEKER_OCCUPATIONS + len(kept))
+                occ_val.append(quad)
                 kept.append(canon)
             occ_codes.append(tuple(kept))
-            texts.append(" ".join(str(r.get(k) or "") for k in ("skills", "text", "major")))
-            cert_list = _split(r.get("certificates"))
+            texts.append(f"{get('skills') or ''} {get('text') or ''} {get('major') or ''}")
+            cert_list = _split(get("certificates"))
             certs.append(cert_list)
-            education[i] = edu_rank(r.get("education"))
-            hukou[i] = county(r.get("hukou_region"))
-            residence[i] = county(r.get("residence_region")) or hukou[i]
-            w = _wage(r.get("expected_wage"), weights)
-            if w == float("inf"):
-                notes.append(f"seeker {ids[i]}: expected wage {r.get('expected_wage')!r} is absurd, ignored")
+            edu_l.append(edu_rank(get("education")))
+            h = county(get("hukou_region"))
+            res = county(get("residence_region")) or h
+            huk_l.append(h)
+            res_l.append(res)
+            w = wage_of(get("expected_wage"))
+            if w == inf:
+                notes.append(f"seeker {rid}: expected wage {get('expected_wage')!r} is absurd, ignored")
                 w = float("nan")
-            wage[i] = w
-            available[i] = to_day(r.get("available_from"), NO_DATE_PAST)
-            groups[i] = group_mask(r.get("priority_groups"))
-            ranges = [rg for rg in map(dest_range, _split(r.get("destinations"))) if rg]
-            anywhere[i] = bool(r.get("accepts_anywhere"))
-            if not ranges and not anywhere[i]:
-                if residence[i]:
+            wage_l.append(w)
+            avail_l.append(day_of(get("available_from")))
+            g = get("priority_groups")
+            grp_l.append(group_mask(g) if g else 0)
+            dests = get("destinations")
+            ranges = [rg for rg in map(dest_range, _split(dests)) if rg] if dests else []
+            anywhere = bool(get("accepts_anywhere"))
+            if not ranges and not anywhere:
+                if res:
                     # No stated destination: stay near home (the residence prefecture).
-                    ranges = [dest_range(int(residence[i]) // 100 * 100)]
+                    ranges = [dest_range(res // 100 * 100)]
                 else:
-                    notes.append(
-                        f"seeker {ids[i]}: no region and no destination; treated as accepting anywhere"
-                    )
-                    anywhere[i] = True
-            ranges = sorted(set(ranges))
-            lo.extend(a for a, _ in ranges)
-            hi.extend(b for _, b in ranges)
+                    notes.append(f"seeker {rid}: no region and no destination; treated as accepting anywhere")
+                    anywhere = True
+            any_l.append(anywhere)
+            if len(ranges) > 1:
+                ranges = sorted(set(ranges))
+            for a, b in ranges:
+                lo.append(a)
+                hi.append(b)
             dest_codes.append(tuple(a for a, _ in ranges))
-            dest_ptr[i + 1] = len(lo)
+            ptr_l.append(len(lo))
+        if occ_at:
+            occ.reshape(n * MAX_SEEKER_OCCUPATIONS, 4)[occ_at] = occ_val
+        ids = np.array(ids_l, dtype=np.int64)
+        education = np.array(edu_l, dtype=np.int8)
+        residence = np.array(res_l, dtype=np.int32)
+        hukou = np.array(huk_l, dtype=np.int32)
+        anywhere = np.array(any_l, dtype=bool)
+        wage = np.array(wage_l, dtype=np.float32)
+        available = np.array(avail_l, dtype=np.int32)
+        groups = np.array(grp_l, dtype=np.uint8)
+        dest_ptr = np.array(ptr_l, dtype=np.int64)
         k = max(1, max((len(c) for c in occ_codes), default=1))
         lat, lon = _centroids(residence, regions)
         return cls(
@@ -358,23 +384,35 @@ class PostingBatch:
     ) -> PostingBatch:
         n = len(records)
         notes: list[str] = []
-        arr = {
-            "ids": np.empty(n, np.int64), "occ": np.full((n, 4), POSTING_UNKNOWN_OCC, np.int32),
-            "min_education": np.empty(n, np.int8), "wage_min": np.empty(n, np.float32),
-            "wage_max": np.empty(n, np.float32), "work": np.zeros(n, np.int32),
-            "board": np.zeros(n, bool), "lodging": np.zeros(n, bool), "disability_friendly": np.zeros(n, bool),
-            "targets": np.zeros(n, np.uint8), "is_open": np.zeros(n, bool), "vacancies": np.zeros(n, np.int32),
-            "valid_from": np.empty(n, np.int32), "valid_until": np.empty(n, np.int32),
-        }  # fmt: skip
+        names = ("ids", "min_education", "wage_min", "wage_max", "work", "board", "lodging",
+                 "disability_friendly", "targets", "is_open", "vacancies", "valid_from", "valid_until")  # fmt: skip
+        col: dict[str, list] = {name: [] for name in names}  # plain lists while looping, arrays at the end
+        occ = np.full((n, 4), POSTING_UNKNOWN_OCC, np.int32)
+        occ_at: list[int] = []
+        occ_val: list[list[int]] = []
         occ_codes: list[str] = []
         titles: list[str] = []
         texts: list[str] = []
         certs: list[list[str]] = []
         id_cache: dict[str, tuple] = {}
         county, edu_rank = _memo(county_code), _memo(education_rank)
+        wage_of = _memo(lambda v: _wage(v, weights))
+        day_from = _memo(lambda v: to_day(v, NO_DATE_PAST))
+        day_until = _memo(lambda v: to_day(v, NO_DATE_FUTURE))
+        c_ids, c_edu, c_wmin, c_wmax, c_work = (
+            col[k] for k in ("ids", "min_education", "wage_min", "wage_max", "work")
+        )
+        c_board, c_lodging, c_friendly, c_targets = (
+            col[k] for k in ("board", "lodging", "disability_friendly", "targets")
+        )
+        c_open, c_vac, c_from, c_until = (
+            col[k] for k in ("is_open", "vacancies", "valid_from", "valid_until")
+        )
         for i, r in enumerate(records):
-            pid = arr["ids"][i] = int(r.get("id", i))
-            code = str(r.get("occupation") or "")
+            get = r.get
+            pid = int(get("id", i))
+            c_ids.append(pid)
+            code = str(get("occupation") or "")
             hit = id_cache.get(code)
             if hit is None:
                 o = occupation_ids(code, occupations)
@@ -392,35 +430,42 @@ class PostingBatch:
                     notes.append(f"posting {pid}: unknown occupation code {code!r} ignored")
                 occ_codes.append("")
             else:
-                arr["occ"][i] = quad
+                occ_at.append(i)
+                occ_val.append(quad)
                 occ_codes.append(canon)
-            title = str(r.get("title") or "")
+            title = str(get("title") or "")
             titles.append(title)
-            texts.append(" ".join(str(r.get(k) or "") for k in ("title", "required_skills", "description")))
-            cert_list = sorted(set(_split(r.get("required_certificates"))))
-            certs.append(cert_list)
-            arr["min_education"][i] = edu_rank(r.get("min_education"))
-            for key in ("wage_min", "wage_max"):
-                arr[key][i] = _wage(r.get(key), weights)
-            if (
-                not np.isnan(arr["wage_min"][i])
-                and not np.isnan(arr["wage_max"][i])
-                and arr["wage_min"][i] > arr["wage_max"][i]
-            ):
-                arr["wage_min"][i], arr["wage_max"][i] = arr["wage_max"][i], arr["wage_min"][i]
-            arr["work"][i] = county(r.get("work_region"))
-            for key in ("board", "lodging", "disability_friendly"):
-                arr[key][i] = bool(r.get(key))
-            arr["targets"][i] = group_mask(r.get("target_groups"))
-            arr["is_open"][i] = str(r.get("status") or "open") == "open"
+            texts.append(f"{title} {get('required_skills') or ''} {get('description') or ''}")
+            req = get("required_certificates")
+            certs.append(sorted(set(_split(req))) if req else [])
+            c_edu.append(edu_rank(get("min_education")))
+            wmin, wmax = wage_of(get("wage_min")), wage_of(get("wage_max"))
+            if wmin > wmax:  # False when either is NaN
+                wmin, wmax = wmax, wmin
+            c_wmin.append(wmin)
+            c_wmax.append(wmax)
+            c_work.append(county(get("work_region")))
+            c_board.append(bool(get("board")))
+            c_lodging.append(bool(get("lodging")))
+            c_friendly.append(bool(get("disability_friendly")))
+            g = get("target_groups")
+            c_targets.append(group_mask(g) if g else 0)
+            c_open.append(str(get("status") or "open") == "open")
             try:
-                headcount, filled = int(r.get("headcount") or 0), int(r.get("filled") or 0)
+                headcount, filled = int(get("headcount") or 0), int(get("filled") or 0)
             except (TypeError, ValueError):
                 headcount, filled = 0, 0
                 notes.append(f"posting {pid}: headcount/filled not numbers, treated as 0")
-            arr["vacancies"][i] = max(headcount - filled, 0)
-            arr["valid_from"][i] = to_day(r.get("valid_from"), NO_DATE_PAST)
-            arr["valid_until"][i] = to_day(r.get("valid_until"), NO_DATE_FUTURE)
+            c_vac.append(max(headcount - filled, 0))
+            c_from.append(day_from(get("valid_from")))
+            c_until.append(day_until(get("valid_until")))
+        if occ_at:
+            occ[occ_at] = occ_val
+        dtypes = {"ids": np.int64, "min_education": np.int8, "wage_min": np.float32, "wage_max": np.float32,
+                  "work": np.int32, "board": bool, "lodging": bool, "disability_friendly": bool, "targets": np.uint8,
+                  "is_open": bool, "vacancies": np.int32, "valid_from": np.int32, "valid_until": np.int32}  # fmt: skip
+        arr = {name: np.array(col[name], dtype=dtypes[name]) for name in names}
+        arr["occ"] = occ
         lat, lon = _centroids(arr["work"], regions)
         req = hash_sets(certs)
         return cls(
