@@ -253,7 +253,11 @@ def _hire(app: Application, seeker: Seeker, *, actor, on: dt.date, note: str) ->
     _set_state(app, State.HIRED, actor=actor, note=note)
     rollups.add(rollups.hire_key(created_at=app.created_at, hired_on=on, origin=app.origin_region_id))
     obsolete_note = _("已被“%(e)s·%(p)s”录用，其他申请自动失效") % {"e": posting.enterprise.name, "p": posting.title}
-    for other in others.select_for_update().filter(state__in=OPEN_STATES).order_by("pk"):
+    # Lock the applications alone: ``others`` joins their postings (for the messages above), and a
+    # plain FOR UPDATE over that join would lock those postings too, out of order — two hires at
+    # different postings of people with offers at each other's postings deadlocked on PostgreSQL
+    # (tests/placements/test_rollups.py, concurrent hires).
+    for other in others.select_related(None).select_for_update().filter(state__in=OPEN_STATES).order_by("pk"):
         _set_state(other, State.OBSOLETE, actor=None, note=obsolete_note[:500])
     _record_transfer(app, seeker, posting, actor=actor, on=on)
 
