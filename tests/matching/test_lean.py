@@ -82,14 +82,15 @@ def test_the_same_bytes_as_the_orm_endpoint_for_every_seeker(world):
     assert served >= len(world["seekers"]) // 2  # the world gives most seekers something to compare
 
 
-def test_a_stored_list_is_served_in_two_queries_once_the_token_is_known(world):
+def test_a_stored_list_is_served_in_one_or_two_queries_once_the_token_is_known(world):
     admin = client_for(UserFactory(admin=True))
     seeker = next(s for s in world["seekers"] if store.read_list("s", s.pk).items)
     get(admin, seeker.pk)  # the token is checked once and its answer kept
     with CaptureQueriesContext(connection) as queries:
         body = get(admin, seeker.pk).json()
     assert body == expected(seeker.pk)
-    assert len(queries) == 2, [q["sql"] for q in queries]
+    # One prepared statement on PostgreSQL; the list row, then the postings, elsewhere.
+    assert len(queries) == (1 if connection.vendor == "postgresql" else 2), [q["sql"] for q in queries]
 
 
 def test_scope_is_visible_to(world):
