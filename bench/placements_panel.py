@@ -7,7 +7,7 @@
 
 Drops, creates and migrates jb_bench_placements (override with --url), writes N/2 seekers (hukou
 in Qinghai townships and Guizhou Bijie), 2,000 postings in Wuxi and Dongguan, N applications
-spread over the past year in every state, their history (about 3.5 events each) and the retention
+spread over the past year in every state (3 to 92 days from intention to hire), their history (about 3.5 events each) and the retention
 follow-ups of those who arrived (done, missed or cancelled), all with INSERT … SELECT; builds the
 panel's rollup with ``rollups.rebuild()`` (what `jobbridge placements rebuild-rollups` does; the
 services keep it in step afterwards); VACUUM ANALYZE; then times, for a province clerk:
@@ -146,8 +146,8 @@ def populate(n: int, posting_ids: list[int], today: dt.date) -> float:
             SELECT a.id, seeker_id, posting_id, s.hukou_region_id, COALESCE(closing, (%(path)s::text[])[stage + 1]),
                    'commissioner', '',
                    a.created_at, a.created_at + (stage * 3 + (closing IS NOT NULL)::int) * interval '1 day',
-                   CASE WHEN stage >= 4 THEN a.created_at::date + 9 END,
-                   CASE WHEN stage >= 5 THEN a.created_at::date + 12 END,
+                   CASE WHEN stage >= 4 THEN a.created_at::date + 3 + (a.id %% 90)::int END,
+                   CASE WHEN stage >= 5 THEN a.created_at::date + 6 + (a.id %% 90)::int END,
                    CASE WHEN closing IN ('refused', 'left') THEN 'wage' ELSE '' END
             FROM bench_app a JOIN people_seeker s ON s.id = a.seeker_id
             """,
@@ -171,8 +171,8 @@ def populate(n: int, posting_ids: list[int], today: dt.date) -> float:
             """
             INSERT INTO placements_followup (application_id, days, due_on, responsible_region_id, done_on,
                 still_employed, note, cancelled, origin_region_id)
-            SELECT a.id, d, a.created_at::date + 12 + d, substr(s.hukou_region_id, 1, 6),
-                   CASE WHEN done THEN a.created_at::date + 12 + d END, CASE WHEN done THEN a.stage >= 5 + k END,
+            SELECT a.id, d, a.created_at::date + 6 + (a.id %% 90)::int + d, substr(s.hukou_region_id, 1, 6),
+                   CASE WHEN done THEN a.created_at::date + 6 + (a.id %% 90)::int + d END, CASE WHEN done THEN a.stage >= 5 + k END,
                    '', cancelled, s.hukou_region_id
             FROM bench_app a JOIN people_seeker s ON s.id = a.seeker_id,
             LATERAL (VALUES (30, 1), (90, 2), (180, 3)) m(d, k),
@@ -228,6 +228,7 @@ def main() -> None:
     )
     parser.add_argument("--reuse", action="store_true", help="time a database kept by an earlier --keep run")
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--month", help="YYYY-MM to time (default: this month, partly over)")
     args = parser.parse_args()
     if not args.reuse:
         recreate_database(args.url)
@@ -250,24 +251,24 @@ def main() -> None:
         rebuilt = rollups.rebuild()
         rebuild_s = time.perf_counter() - t
         connection.ensure_connection()
+        old = connection.connection.autocommit
         connection.connection.autocommit = True
         with connection.cursor() as cur:
             cur.execute(f"VACUUM ANALYZE {PlacementRollup._meta.db_table}")
-        connection.connection.autocommit = False
+        connection.connection.autocommit = old
         print(f"data written in {fill:.1f} s; rollup rebuilt in {rebuild_s:.1f} s: {rebuilt}")
-        User.objects.get_or_create(
-            username="bench-province", defaults={"role": Role.BUREAU, "region_id": "630000"}
-        )
     print(
         f"applications {Application.objects.count():,}, events {ApplicationEvent.objects.count():,}, "
         f"follow-ups {FollowUp.objects.count():,}, rollup rows {PlacementRollup.objects.count():,}"
     )
     if args.populate_only:
         return
-    clerk = User.objects.get(username="bench-province")
+    clerk, _created = User.objects.get_or_create(
+        username="bench-province", defaults={"role": Role.BUREAU, "region_id": "630000"}
+    )
     client = Client()
     client.force_login(clerk)
-    month = f"{today:%Y-%m}"
+    month = args.month or f"{today:%Y-%m}"
     load = os.getloadavg()
     rows = []
     for label, region in (
