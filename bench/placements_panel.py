@@ -7,8 +7,9 @@
 
 Drops, creates and migrates jb_bench_placements (override with --url), writes N/2 seekers (hukou
 in Qinghai townships and Guizhou Bijie), 2,000 postings in Wuxi and Dongguan, N applications
-spread over the past year in every state (3 to 92 days from intention to hire), their history (about 3.5 events each) and the retention
-follow-ups of those who arrived (done, missed or cancelled), all with INSERT … SELECT; builds the
+spread over the past year in every state (3 to 92 days from intention to hire), their history
+(about 3.5 events each) and the retention follow-ups of those who arrived (done, missed or
+cancelled), all with INSERT … SELECT; builds the
 panel's rollup with ``rollups.rebuild()`` (what `jobbridge placements rebuild-rollups` does; the
 services keep it in step afterwards); VACUUM ANALYZE; then times, for a province clerk:
 
