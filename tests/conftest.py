@@ -1,3 +1,4 @@
+import io
 import os
 
 import pytest
@@ -43,3 +44,39 @@ def _chinese():
 @pytest.fixture
 def ci() -> bool:
     return os.environ.get("CI") == "true"
+
+
+def _flushes_database(item) -> bool:
+    """A transactional test (and every live-server test) ends with a flush that empties every
+    table, the migration-loaded reference data (regions, occupations, industries) included."""
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+def ensure_reference_data() -> None:
+    from django.core.management import call_command
+
+    from jobbridge.core.models import Region
+
+    if Region.objects.count() < 40_000:  # gone, or only the few rows a test made after a flush
+        call_command("load_reference", verbosity=0, stdout=io.StringIO())
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Put the reference data back after a flush, whatever test runs next on this worker: the
+    tests that follow expect what the migrations loaded."""
+    yield
+    # After the session's last test the test database is already gone (nextitem is None): the
+    # connection points at the real one again, which must not be touched.
+    if nextitem is not None and _flushes_database(item):
+        from django.db import connections
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            ensure_reference_data()
+            # A Playwright greenlet or a test's thread may hold its own connection; close them so
+            # the test database can be dropped at the end (PostgreSQL refuses while one is open).
+            connections.close_all()

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import ensure_reference_data
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("JOBBRIDGE_CHROMIUM", "/usr/bin/chromium")
@@ -48,33 +50,12 @@ def page(browser):
     context.close()
 
 
-def _ensure_reference_data() -> None:
-    from django.core.management import call_command
-
-    from jobbridge.core.models import Region
-
-    if not Region.objects.exists():
-        call_command("load_reference", verbosity=0)
-
-
 @pytest.fixture
 def reference_data(transactional_db):
-    """Transactional tests end with a flush that empties every table, reference data included.
+    """A test's own flush empties every table, reference data included; the root conftest puts it
+    back after each flushing test, so this only guards the first test of a worker.
 
     (serialized_rollback would restore it, but Playwright's greenlets give the test another
     database-connection object than the one holding the serialized copy, so it cannot be
     relied on here; loading the shipped files again is idempotent and takes a few seconds.)"""
-    _ensure_reference_data()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _leave_reference_data_behind(django_db_blocker):
-    """Tests that run after these expect the migration-loaded reference data; put it back."""
-    yield
-    from django.db import connections
-
-    with django_db_blocker.unblock():
-        _ensure_reference_data()
-        # Playwright's greenlet may hold its own connection; close it so the test database can
-        # be dropped at the end of the session (PostgreSQL refuses while a session is open).
-        connections.close_all()
+    ensure_reference_data()

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jobbridge.core.models import Role
+from jobbridge.core.jobs import OwnUploadsQuerySet, progress_percent
 
 
 class ImportKind(models.TextChoices):
@@ -14,16 +14,8 @@ class ImportKind(models.TextChoices):
     TRANSFERS = "transfers", _("劳动力转移")
 
 
-class ImportJobQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ImportJobQuerySet":
-        """Administrators see every upload; other staff see their own (an upload holds clear ID numbers)."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser or user.role == Role.ADMIN:
-            return self
-        if user.role in (Role.BUREAU, Role.COMMISSIONER):
-            return self.filter(created_by=user)
-        return self.none()
+class ImportJobQuerySet(OwnUploadsQuerySet):
+    """An upload holds clear ID numbers: its uploader and administrators see it."""
 
 
 class ImportJob(models.Model):
@@ -68,6 +60,4 @@ class ImportJob(models.Model):
 
     @property
     def percent(self) -> int:
-        if not self.total_rows:
-            return 100 if self.is_finished else 0
-        return min(100, self.done_rows * 100 // self.total_rows)
+        return progress_percent(self.done_rows, self.total_rows, self.is_finished)

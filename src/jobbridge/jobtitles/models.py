@@ -4,19 +4,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jobbridge.core.models import Role
+from jobbridge.core.jobs import OwnUploadsQuerySet, progress_percent
 
 
-class TitleBatchQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "TitleBatchQuerySet":
-        """Administrators see every batch; other staff their own; nobody else any."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser or user.role == Role.ADMIN:
-            return self
-        if user.role in (Role.BUREAU, Role.COMMISSIONER):
-            return self.filter(created_by=user)
-        return self.none()
+class TitleBatchQuerySet(OwnUploadsQuerySet):
+    """Its uploader and administrators see a batch."""
 
 
 class TitleBatch(models.Model):
@@ -60,6 +52,4 @@ class TitleBatch(models.Model):
 
     @property
     def percent(self) -> int:
-        if not self.total:
-            return 100 if self.is_finished else 0
-        return min(100, self.done * 100 // self.total)
+        return progress_percent(self.done, self.total, self.is_finished)

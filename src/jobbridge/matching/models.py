@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jobbridge.core.jobs import progress_percent
+
 
 class MatchRun(models.Model):
     class Status(models.TextChoices):
@@ -62,9 +64,7 @@ class MatchRun(models.Model):
 
     @property
     def percent(self) -> int:
-        if not self.progress_total:
-            return 100 if self.is_finished else 0
-        return min(100, int(self.progress_done * 100 // self.progress_total))
+        return progress_percent(self.progress_done, self.progress_total, self.is_finished)
 
     @property
     def seconds(self) -> float | None:

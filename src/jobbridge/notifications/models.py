@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jobbridge.core.jobs import progress_percent
 from jobbridge.core.models import Role
 from jobbridge.people.models import Seeker
 
@@ -171,6 +172,4 @@ class DeliveryRun(models.Model):
 
     @property
     def percent(self) -> int:
-        if not self.total:
-            return 100 if self.is_finished else 0
-        return min(100, self.done * 100 // self.total)
+        return progress_percent(self.done, self.total, self.is_finished)
