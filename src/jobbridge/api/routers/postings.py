@@ -165,8 +165,10 @@ def posting_close_view(request, posting_id: int):
     return scoped_get(_visible(user), pk=posting_id)
 
 
-@router.get("/{posting_id}/candidates", response={200: list[MatchOut], **ERRORS},
-            summary="Best job seekers for this posting among those the caller may see, with reasons")
+@router.get("/{posting_id}/candidates", response={200: list[MatchOut], **ERRORS}, deprecated=True,
+            summary="Best job seekers for this posting among those the caller may see, with reasons",
+            description="Superseded by GET /api/matching/postings/{posting_id}/candidates (filters, pages, "
+                        "masked contacts, interest); kept for scripts written against it.")
 def posting_candidates(request, posting_id: int, top: int = Query(10, ge=1, le=100)):
     user = request.auth
     posting = scoped_get(_visible(user), pk=posting_id)
