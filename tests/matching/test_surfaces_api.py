@@ -144,3 +144,16 @@ def test_english_reasons_and_messages(sw, settings):
     admin.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     bad = admin.get(cand_url(sw.px), max_km="x")
     assert "Maximum distance should be a number" in bad.json()["error"]["message"]
+
+
+def test_recruiters_learn_only_the_groups_their_posting_is_for(sw):
+    recruiter = ApiClient(sw.recruiter_x)
+    items = {c["seeker"]: c for c in recruiter.get(cand_url(sw.px)).json()["items"]}
+    assert items[sw.b.pk]["priority_groups"] == []  # staff see 残疾人 (above); this post is not for that group
+    refused = recruiter.get(cand_url(sw.px), priority="disability")
+    assert refused.status_code == 400 and "priority" in fields(refused)
+    sw.px.disability_friendly = True
+    sw.px.save(update_fields=["disability_friendly"])
+    items = {c["seeker"]: c for c in recruiter.get(cand_url(sw.px)).json()["items"]}
+    assert items[sw.b.pk]["priority_groups"] == ["残疾人"]
+    assert [c["seeker"] for c in recruiter.get(cand_url(sw.px), priority="disability").json()["items"]] == [sw.b.pk]

@@ -147,7 +147,10 @@ def posting_candidates(request, posting_id: DbId, filters: Query[CandidateQuery]
     posting = _posting(request, posting_id)
     # Ranked only as deep as asked (offset + limit), so the first page can come from stored lists.
     depth = min(offset + limit, selectors.MAX_CANDIDATES)
-    rows = selectors.candidates(request.auth, posting, parsed, limit=depth)
+    try:
+        rows = selectors.candidates(request.auth, posting, parsed, limit=depth)
+    except FilterError as e:
+        raise _bad_filter(e) from None
     items = [
         {"seeker": r.seeker.pk, "name": r.name, "phone": r.phone, "km": None if r.km is None else round(r.km, 1),
          "priority_groups": r.groups, "score": round(r.score, 4), "reasons": localized(r.reasons),

@@ -27,7 +27,7 @@ from jobbridge.matching.records import region_table
 from jobbridge.people.models import PriorityCriterion, PriorityDiagnosis, Seeker, WorkHistory
 
 from . import placements_link
-from .filters import CandidateFilters
+from .filters import CandidateFilters, FilterError
 
 # Lists are asked for only as deep as the page shown: the stored lists (batch runs) hold the
 # top 10 each way, and a deeper request falls back to scoring on demand (see matching.selectors).
@@ -253,9 +253,32 @@ class CandidateRow:
     can_share: bool = False
 
 
+def groups_shown(user, posting: Posting) -> frozenset[str] | None:
+    """The priority groups ``user`` may learn of a candidate for ``posting``; None means all.
+
+    Staff see every group (priority is their work). A recruiter sees only the groups the posting
+    is for (its target groups, and disability when it is marked suitable): being disabled or from
+    a poor household must not become a reason a recruiter learns and passes someone over for."""
+    if is_staff(user):
+        return None
+    allowed = {g for g in (posting.target_groups or []) if g in PriorityCriterion.values}
+    if posting.disability_friendly:
+        allowed.add(PriorityCriterion.DISABILITY)
+    return frozenset(allowed)
+
+
+def check_priority_filter(user, posting: Posting, filters: CandidateFilters) -> None:
+    shown = groups_shown(user, posting)
+    if filters.priority and shown is not None and filters.priority not in shown:
+        raise FilterError("priority", _("本岗位未面向该重点群体，招聘方不能按其筛选"))
+
+
 def candidates(user, posting: Posting, filters: CandidateFilters, *, limit: int = PAGE_SIZE,
                today=None) -> list[CandidateRow]:
-    """The best ``limit`` candidates for ``posting`` among those ``user`` may see, filtered, contacts masked."""
+    """The best ``limit`` candidates for ``posting`` among those ``user`` may see, filtered, contacts masked.
+    Raises FilterError when a recruiter filters by a group the posting is not for."""
+    check_priority_filter(user, posting, filters)
+    shown_groups = groups_shown(user, posting)
     matches = matching.candidates_for_posting(posting, filtered_pool(user, posting, filters), k=limit, today=today)
     ids = [m.seeker_id for m in matches]
     seekers = Seeker.objects.in_bulk(ids)
@@ -264,6 +287,8 @@ def candidates(user, posting: Posting, filters: CandidateFilters, *, limit: int 
     groups: dict[int, list[str]] = {}
     for sid, criterion in (PriorityDiagnosis.objects.current().filter(seeker_id__in=ids)
                            .order_by("criterion").values_list("seeker_id", "criterion")):
+        if shown_groups is not None and criterion not in shown_groups:
+            continue
         groups.setdefault(sid, []).append(str(labels.get(criterion, criterion)))
     staff = is_staff(user)
     rows = []

@@ -84,6 +84,11 @@ def _filters_or_error(request) -> tuple[CandidateFilters, int, FilterError | Non
     return filters, page_no, None
 
 
+def _priority_choices(user, posting) -> list[tuple[str, str]]:
+    shown = selectors.groups_shown(user, posting)
+    return [(v, label) for v, label in PriorityCriterion.choices if shown is None or v in shown]
+
+
 def candidates(request, posting_id: int):
     """本岗位候选人: ranked, with reasons, filters and masked contacts."""
     posting = selectors.posting_for_candidates(request.user, posting_id)
@@ -97,7 +102,12 @@ def candidates(request, posting_id: int):
     size = selectors.PAGE_SIZE
     page_no = min(page_no, selectors.MAX_CANDIDATES // size)
     depth = page_no * size
-    rows = [] if (error or closed) else selectors.candidates(request.user, posting, filters, limit=depth)
+    rows = []
+    if not (error or closed):
+        try:
+            rows = selectors.candidates(request.user, posting, filters, limit=depth)
+        except FilterError as e:
+            error = e
     shown = rows[depth - size:]
     for r in shown:
         r.reasons = localized(r.reasons)
@@ -106,7 +116,7 @@ def candidates(request, posting_id: int):
         "has_next": len(rows) == depth and depth < selectors.MAX_CANDIDATES,
         "filters": filters, "error": error, "closed": closed,
         "query": urlencode(filters.as_query()),
-        "priorities": PriorityCriterion.choices, "raw": request.GET,
+        "priorities": _priority_choices(request.user, posting), "raw": request.GET,
         "is_staff": selectors.is_staff(request.user),
     }
     template = "matching/_candidates.html" if request.htmx else "matching/candidates.html"
