@@ -152,7 +152,7 @@ def main() -> None:
     sc.certificate_table(np.arange(1))  # build the certificate cache before forking
     t_scorer = time.perf_counter() - t
     t = time.perf_counter()
-    plan = plan_cells(sc, params)
+    plan = plan_cells(sc, params, workers=2, processes=True)
     t_plan = time.perf_counter() - t
     print(f"scorer {t_scorer:.1f} s, plan {t_plan:.1f} s: {len(plan):,} cells, {plan.pairs:,} candidate pairs "
           f"({plan.pairs / len(s):,.0f} per seeker)", flush=True)  # fmt: skip

@@ -38,7 +38,7 @@ import scipy.sparse as sp
 
 from .allocation import Arcs
 from .features import PostingBatch, SeekerBatch
-from .scoring import Scorer
+from .scoring import Scorer, unique_rows
 from .topk import TopK, best_per_row, merge_candidates
 from .weights import DEFAULT_WEIGHTS, Weights
 
@@ -210,10 +210,18 @@ class _Index:
 # ---- the plan --------------------------------------------------------------------------------
 
 
-def plan_cells(scorer: Scorer, params: RetrievalParams = RetrievalParams(), count_only: bool = False) -> Plan:
+def plan_cells(
+    scorer: Scorer,
+    params: RetrievalParams = RetrievalParams(),
+    count_only: bool = False,
+    *,
+    workers: int = 1,
+    processes: bool = False,
+) -> Plan:
     """Decide every seeker's candidate cells (a few sorts and searchsorted calls, plus a text
-    clustering of each cell above the cap).  ``count_only`` returns the number of pairs the
-    cells hold before any cap instead (an int)."""
+    clustering of each cell above the cap, spread over ``workers`` forked processes when
+    ``processes``; the plan is the same either way).  ``count_only`` returns the number of
+    pairs the cells hold before any cap instead (an int)."""
     s, p, w = scorer.s, scorer.p, scorer.w
     gate = w.require_same_major_group
     elig = np.flatnonzero(scorer.exclusion == 0).astype(np.int64)
@@ -253,9 +261,7 @@ def plan_cells(scorer: Scorer, params: RetrievalParams = RetrievalParams(), coun
         pos = np.concatenate([np.flatnonzero(coded), unc[g_rows]]) if len(g_idx) else np.flatnonzero(coded)
         ok = grp >= 0
         # Two guessed codes of one posting may share a group at this level: keep it once.
-        gp = (
-            np.unique(np.column_stack([grp[ok], pos[ok]]), axis=0) if ok.any() else np.zeros((0, 2), np.int64)
-        )
+        gp = unique_rows(np.column_stack([grp[ok], pos[ok]]))[0] if ok.any() else np.zeros((0, 2), np.int64)
         indexes.append(_Index(gp[:, 0], elig[gp[:, 1]], work[gp[:, 1]]))
     s_major_all = np.unique(s.occ[:, :, 3])
     majors = s_major_all[s_major_all >= 0]
@@ -304,7 +310,7 @@ def plan_cells(scorer: Scorer, params: RetrievalParams = RetrievalParams(), coun
 
     # Resolve the level of each distinct (ids, range, start, max): widen while the cell is thin.
     key = np.column_stack([i_ids, i_lo, i_hi, i_start, i_max])
-    ukey, uinv = np.unique(key, axis=0, return_inverse=True)
+    ukey, uinv = unique_rows(key)
     uinv = uinv.ravel()
     n_u = len(ukey)
     level = np.full(n_u, -1, dtype=np.int64)
@@ -325,7 +331,7 @@ def plan_cells(scorer: Scorer, params: RetrievalParams = RetrievalParams(), coun
 
     # Cells: distinct (level, group, range); seekers per cell without duplicates.
     ckey = np.column_stack([level, group, ukey[:, 4], ukey[:, 5]])
-    cells, cinv = np.unique(ckey, axis=0, return_inverse=True)
+    cells, cinv = unique_rows(ckey)
     cinv = cinv.ravel()
     pair = np.unique(cinv[uinv] * np.int64(n_s + 1) + i_row)
     p_cell, p_row = pair // (n_s + 1), pair % (n_s + 1)
@@ -342,8 +348,8 @@ def plan_cells(scorer: Scorer, params: RetrievalParams = RetrievalParams(), coun
 
     # Posting runs; a run above the cap is split by text (below) and cut by prior.
     prior = posting_prior(scorer) if len(p) else np.zeros(0, dtype=np.float32)
-    rng = np.random.default_rng(0)
     out: list[tuple] = []  # (cell, part, seeker rows, posting rows, run size)
+    big: list[tuple[int, np.ndarray, np.ndarray]] = []  # runs to split: (cell, run, seekers)
     for lev in range(5):
         sel = np.flatnonzero(cells[:, 0] == lev)
         if not len(sel):
@@ -355,10 +361,8 @@ def plan_cells(scorer: Scorer, params: RetrievalParams = RetrievalParams(), coun
             if len(run) <= params.cap:
                 out.append((c, -1, who, np.sort(run), len(run)))
             else:
-                out.extend(
-                    (c, part, w_, r_, len(run))
-                    for part, w_, r_ in _split_big(scorer, run, who, prior, params, rng)
-                )
+                big.append((c, run, who))
+    out.extend(_split_all(scorer, big, prior, params, workers, processes))
     out.sort(key=lambda t: (t[0], t[1]))
     n_cells = len(out)
     cell_of = np.array([t[0] for t in out], dtype=np.int64)
@@ -379,12 +383,41 @@ def plan_cells(scorer: Scorer, params: RetrievalParams = RetrievalParams(), coun
     )  # fmt: skip
 
 
+_SPLIT_JOB = None
+
+
+def _split_one(scorer, task, prior, params) -> list[tuple]:
+    c, run, who = task
+    rng = np.random.default_rng([0, c])  # per cell: the same plan whatever the worker split
+    return [(c, part, w_, r_, len(run)) for part, w_, r_ in _split_big(scorer, run, who, prior, params, rng)]
+
+
+def _split_worker(i: int) -> list[tuple]:
+    scorer, tasks, prior, params, n = _SPLIT_JOB
+    return [t for task in tasks[i::n] for t in _split_one(scorer, task, prior, params)]
+
+
+def _split_all(scorer, big, prior, params, workers: int, processes: bool) -> list[tuple]:
+    """Split the runs above the cap, in forked workers (alternate runs, biggest first) if asked."""
+    global _SPLIT_JOB
+    big = sorted(big, key=lambda t: -len(t[1]) * len(t[2]))
+    if workers > 1 and processes and len(big) > 1 and "fork" in mp.get_all_start_methods():
+        n = min(workers, len(big))
+        _SPLIT_JOB = (scorer, big, prior, params, n)  # inherited copy-on-write by the workers
+        try:
+            with mp.get_context("fork").Pool(n) as pool:
+                return [t for part in pool.map(_split_worker, range(n), chunksize=1) for t in part]
+        finally:
+            _SPLIT_JOB = None
+    return [t for task in big for t in _split_one(scorer, task, prior, params)]
+
+
 def _project(m: sp.csr_matrix, lut: np.ndarray, width: int) -> sp.csr_matrix:
     """Rows of ``m`` restricted to the features ``lut`` maps (feature -> column, -1 dropped)."""
     pos = lut[m.indices]
-    hit = pos >= 0
-    ptr = np.concatenate([[0], np.cumsum(hit)]).astype(np.int64)[m.indptr]
-    return sp.csr_matrix((m.data[hit], pos[hit], ptr), shape=(m.shape[0], width))
+    keep = np.flatnonzero(pos >= 0)
+    ptr = np.searchsorted(keep, m.indptr).astype(np.int64)
+    return sp.csr_matrix((m.data[keep], pos[keep], ptr), shape=(m.shape[0], width))
 
 
 def _split_big(scorer: Scorer, run: np.ndarray, who: np.ndarray, prior: np.ndarray, params, rng):
@@ -479,7 +512,7 @@ def score_cells(
         for a in range(0, len(rows), step):
             blk = rows[a : a + step]
             sc = scorer.block(blk, cols, filters_checked=True)
-            r, c_, v = best_per_row(sc, k)
+            r, c_, v = best_per_row(sc, k, group=32, floor=run_s[blk].min(axis=1))
             ids = pj[c_]
             # A posting reached through two cells of the same seeker must be listed once.
             dup = (run_i[blk[r]] == ids[:, None]).any(axis=1)
@@ -549,7 +582,7 @@ def province_topk_scorer(
     if k <= 0:
         raise ValueError("k must be positive")
     n_p = len(scorer.p)
-    plan = plan_cells(scorer, params) if plan is None else plan
+    plan = plan_cells(scorer, params, workers=workers, processes=processes) if plan is None else plan
     work = np.diff(plan.seeker_ptr) * np.diff(plan.posting_ptr)
     order = np.argsort(-work, kind="stable")
     order = order[work[order] > 0]

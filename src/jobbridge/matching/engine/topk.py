@@ -56,13 +56,18 @@ def merge_into(run_s, run_i, rows, new_s, new_i, k: int) -> None:
     run_s[rows], run_i[rows] = cat_s, cat_i
 
 
-def best_per_row(scores: np.ndarray, k: int, group: int = 64) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def best_per_row(
+    scores: np.ndarray, k: int, group: int = 64, floor: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Rows, columns and values of (at least) each row's k largest entries, found cheaply.
 
     Splits each row into groups of ``group`` columns and takes the group maxima (one fast
     reduction).  The k-th largest group maximum is a lower bound of the row's k-th largest entry,
     so only groups whose maximum reaches it can hold a top-k entry; those few groups are then
     sorted.  Exact, and about one pass over the block instead of an argpartition per row.
+
+    ``floor`` (per row, optional): the caller will only keep entries strictly above it (a running
+    list's k-th best), so the bound is raised to it and groups below it are never gathered.
     """
     r, c = scores.shape
     if c <= max(k, group):
@@ -82,6 +87,8 @@ def best_per_row(scores: np.ndarray, k: int, group: int = 64) -> tuple[np.ndarra
         thr = np.partition(maxima, n_groups - k, axis=1)[:, n_groups - k]
     else:
         thr = np.full(r, -np.inf, dtype=scores.dtype)
+    if floor is not None:
+        thr = np.maximum(thr, floor.astype(scores.dtype))
     # Groups above the bound, plus (for ties at the bound) only the first k groups that reach it.
     above = maxima > thr[:, None]
     at = (maxima == thr[:, None]) & np.isfinite(maxima)
