@@ -140,11 +140,11 @@ class Scorer:
         self.s_cat = (seekers.education.astype(np.int32) + 1) * 32 + (seekers.groups.astype(np.int32) & 31)
         self.seeker_category_table = self._build_category_table()
         # First row with each residence centroid: distances are computed per distinct residence.
+        # (One int64 per seeker from the two float32 bit patterns; + 0 folds -0.0 into 0.0.)
+        lat = (np.nan_to_num(seekers.lat, nan=999).astype(np.float32) + np.float32(0)).view(np.uint32)
+        lon = (np.nan_to_num(seekers.lon, nan=999).astype(np.float32) + np.float32(0)).view(np.uint32)
         _, first, inv = np.unique(
-            np.stack([np.nan_to_num(seekers.lat, nan=999), np.nan_to_num(seekers.lon, nan=999)], axis=1),
-            axis=0,
-            return_index=True,
-            return_inverse=True,
+            (lat.astype(np.int64) << 32) | lon.astype(np.int64), return_index=True, return_inverse=True
         )
         self.s_home = first[inv.ravel()].astype(np.int64)
         self._held = self._cert_ok = None
@@ -177,9 +177,13 @@ class Scorer:
         self.exclusion = posting_exclusions(postings, self.today)
         # distinct certificate-requirement sets (row 0 of req_sets is the empty set)
         req = postings.req_certs
-        keys = [tuple(req.indices[req.indptr[j] : req.indptr[j + 1]].tolist()) for j in range(len(postings))]
         uniq = {(): 0}
-        self.p_req_inv = np.array([uniq.setdefault(k, len(uniq)) for k in keys], dtype=np.int64)
+        self.p_req_inv = np.zeros(len(postings), dtype=np.int64)
+        need = np.flatnonzero(np.diff(req.indptr) > 0)  # most postings need none: loop over the rest
+        ind, ptr = req.indices.tolist(), req.indptr.tolist()
+        self.p_req_inv[need] = [
+            uniq.setdefault(tuple(ind[ptr[j] : ptr[j + 1]]), len(uniq)) for j in need.tolist()
+        ]
         sets = sorted(uniq, key=uniq.get)
         # Requirement sets as a dense 0/1 matrix over the few certificate columns any posting needs.
         self.req_cols = np.unique(req.indices).astype(np.int64)
