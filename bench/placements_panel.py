@@ -219,6 +219,40 @@ def timed(fn, runs: int) -> tuple[float, float]:
     return statistics.median(times), times[min(len(times) - 1, int(round(0.95 * len(times) + 0.5)) - 1)]
 
 
+def time_writes(n: int) -> None:
+    """The write side: what keeping the rollup in step adds to one move (an event and one upsert)."""
+    from unittest import mock
+
+    from jobbridge.core.models import Role, User
+    from jobbridge.placements import rollups
+    from jobbridge.placements.models import Application
+    from jobbridge.placements.services import application_move
+
+    admin, _created = User.objects.get_or_create(
+        username="bench-admin", defaults={"role": Role.ADMIN, "is_superuser": True}
+    )
+    apps = list(Application.objects.filter(state="intention").order_by("pk")[: 2 * n])
+    load = os.getloadavg()
+
+    def run(batch):
+        times = []
+        for app in batch:
+            t = time.perf_counter()
+            application_move(application=app, actor=admin, to_state="contacted")
+            times.append(time.perf_counter() - t)
+        times.sort()
+        return statistics.median(times), times[int(0.95 * (len(times) - 1))]
+
+    with_rollup = run(apps[:n])
+    with mock.patch.object(rollups, "write", lambda deltas: None):
+        without = run(apps[n:])
+    print(
+        f"move intention → contacted, {n} each: with the rollup median {with_rollup[0] * 1000:.1f} ms, "
+        f"p95 {with_rollup[1] * 1000:.1f} ms; without (peer) median {without[0] * 1000:.1f} ms, "
+        f"p95 {without[1] * 1000:.1f} ms; load average {load[0]:.2f} → {os.getloadavg()[0]:.2f}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--applications", type=int, default=500_000)
@@ -230,6 +264,13 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="time a database kept by an earlier --keep run")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--month", help="YYYY-MM to time (default: this month, partly over)")
+    parser.add_argument(
+        "--writes",
+        type=int,
+        default=0,
+        help="instead of the panel: time N moves (intention → contacted) through the service "
+        "with the rollup kept in step, and N without it (peer); changes the data",
+    )
     args = parser.parse_args()
     if not args.reuse:
         recreate_database(args.url)
@@ -264,6 +305,8 @@ def main() -> None:
     )
     if args.populate_only:
         return
+    if args.writes:
+        return time_writes(args.writes)
     clerk, _created = User.objects.get_or_create(
         username="bench-province", defaults={"role": Role.BUREAU, "region_id": "630000"}
     )
