@@ -46,6 +46,7 @@ DETAILED, MINOR, MEDIUM, MAJOR, ALL = range(5)
 LEVEL_NAMES = ("detailed", "minor", "medium", "major", "all")
 SHIFT = np.int64(1_000_000)  # cell key = group id * SHIFT + work county code (6 digits)
 ANY = (0, 999_999)
+PRIORITY_PART = -1_000_000  # plan part ids of the priority parts of a split cell (minus the group bit)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,10 @@ class RetrievalParams:
     """Postings of a split cell with the best prior, scored for every seeker of the cell."""
     home_keep: int = 400
     """Postings of a split cell in a seeker's home prefecture scored for the seekers living there."""
+    priority_keep: int = 300
+    """Postings of a split cell that target a priority group (or suit people with disabilities),
+    scored for the seekers in that group: the priority bonus is the one large seeker-specific
+    component the prior can only average."""
     cluster_size: int = 800
     """Target postings per text cluster of a split cell."""
     max_clusters: int = 48
@@ -447,6 +452,24 @@ def _split_big(scorer: Scorer, run: np.ndarray, who: np.ndarray, prior: np.ndarr
             if len(members) > params.home_keep:
                 members = members[np.argpartition(-prior[members], params.home_keep - 1)[: params.home_keep]]
             yield -2 - h, owners[inv.ravel() == h], np.sort(members)
+    if params.priority_keep > 0:
+        s_groups = scorer.s.groups[who]
+        p_targets = scorer.p.targets[run]
+        for bit in range(8):
+            seekers = who[(s_groups >> bit) & 1 == 1]
+            if not len(seekers):
+                continue
+            ok = (p_targets >> bit) & 1 == 1
+            if bit == 0:  # DISABILITY_BIT: disability-friendly postings earn the bonus too
+                ok |= scorer.p.disability_friendly[run]
+            members = run[ok]
+            if not len(members):
+                continue
+            if len(members) > params.priority_keep:
+                members = members[
+                    np.argpartition(-prior[members], params.priority_keep - 1)[: params.priority_keep]
+                ]
+            yield PRIORITY_PART - bit, seekers, np.sort(members)
     n_c = min(params.max_clusters, max(2, int(np.ceil(len(run) / params.cluster_size))))
     # k-means in the run's own vocabulary: texts as sparse rows over it, centroids dense (cheap
     # sparse-times-dense products instead of sparse-times-sparse with dense-ish centroids).
