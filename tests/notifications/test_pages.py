@@ -202,3 +202,10 @@ def test_a_run_waiting_for_the_worker_keeps_polling_and_runs_once(client, grid_w
     assert run_delivery(run_id=run.pk) == {}  # a task delivered twice runs once
     html = client.get(f"/notifications/outbox/runs/{run.pk}/", **HX).content.decode()
     assert "hx-trigger" not in html and "已处理1/1条（100%）" in html
+
+
+def test_push_list_opened_bare_without_a_region_is_a_form_and_a_bad_region_an_error(client, grid_world):
+    client.force_login(UserFactory(admin=True))
+    page = client.get("/notifications/push-list/")
+    assert page.status_code == 200 and 'name="region"' in page.content.decode()
+    assert client.get("/notifications/push-list/", {"region": "nowhere"}).status_code == 400

@@ -136,3 +136,18 @@ def test_pages_in_english(client, haidong):
     assert "Labor transfer dashboard" in dash
     assert "Destination province" in client.get("/transfers/panel/dest_province/",
                                                 {"region": "630200", "month": "2023-01"}).content.decode()
+
+
+def test_menu_links_open_a_form_or_the_viewers_own_region(client, haidong):
+    from tests.factories import LEDU_TOWN, GridFactory
+
+    login(client, UserFactory(admin=True))  # no region of their own: the form, waiting for one
+    for url in ("/transfers/dashboard/", "/transfers/report/"):
+        page = client.get(url)
+        assert page.status_code == 200 and 'name="region"' in page.content.decode()
+    assert client.get("/transfers/dashboard/", {"region": "nowhere"}).status_code == 400
+    commissioner = UserFactory(commissioner=True)
+    commissioner.grids.add(GridFactory())
+    login(client, commissioner)
+    page = client.get("/transfers/dashboard/")
+    assert page.status_code == 200 and f'value="{LEDU_TOWN}"' in page.content.decode()

@@ -46,7 +46,9 @@ def push_list(request):
     except UnknownRegion as e:
         context["errors"] = {"region": str(e)}
     template = "notifications/_push_results.html" if request.htmx else "notifications/push_list.html"
-    return render(request, template, context, status=400 if context["errors"] else 200)
+    # Opened bare (the menu link) by someone with no region or grid of their own: a form waiting
+    # for one, not an error.
+    return render(request, template, context, status=400 if context["errors"] and request.GET else 200)
 
 
 def _row_response(request, seeker_id: int, posting_id: int, note: str = ""):

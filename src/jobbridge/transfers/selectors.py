@@ -49,6 +49,11 @@ def resolve_region(value: str | None, user) -> str:
     if not value:
         if getattr(user, "region_id", None):
             return user.region_id
+        if getattr(user, "role", None) == Role.COMMISSIONER:
+            # A commissioner's own region is their grids' township (the first, when they span several).
+            town = user.grids.order_by("township_id").values_list("township_id", flat=True).first()
+            if town:
+                return town
         raise BadParameter("region", _("请指定地区"))
     try:
         code = core_regions.resolve(value)

@@ -33,6 +33,12 @@ def _params(request) -> tuple[str | None, int | None, str]:
     return code, month, ""
 
 
+def _status(request, error: str) -> int:
+    """400 for a bad parameter; a page opened bare (the menu link) by someone with no region of
+    their own to default to is a form waiting for one, not an error."""
+    return 400 if error and request.GET else 200
+
+
 def _crumbs(user, code: str) -> list[tuple[str, str]]:
     chain = core_regions.ancestors(code)
     top = getattr(user, "region_id", None)
@@ -97,7 +103,7 @@ def report(request):
         r = selectors.monthly_report(code, month)
         ctx.update(report=r, data=r.as_dict(), rows=selectors.report_table(code, month), code=code,
                    month=selectors.month_label(month), crumbs=_crumbs(request.user, code))
-    return render(request, "transfers/report.html", ctx, status=400 if error else 200)
+    return render(request, "transfers/report.html", ctx, status=_status(request, error))
 
 
 @staff_required
@@ -118,7 +124,7 @@ def dashboard(request):
         r = selectors.monthly_report(code, month, with_persons=False)
         ctx.update(report=r, data=r.as_dict(), code=code, month=selectors.month_label(month),
                    season=month // 100, crumbs=_crumbs(request.user, code))
-    return render(request, "transfers/dashboard.html", ctx, status=400 if error else 200)
+    return render(request, "transfers/dashboard.html", ctx, status=_status(request, error))
 
 
 @staff_required
