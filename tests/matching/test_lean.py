@@ -230,3 +230,17 @@ def test_a_browser_session_still_works(world):
     resp = get(client, seeker.pk)
     assert resp.status_code == 200 and resp.json() == expected(seeker.pk)
     assert json.loads(resp.content) == resp.json()
+
+
+def test_without_a_prepared_statement_the_answer_is_the_same(world, monkeypatch):
+    class Everything(set):
+        def __contains__(self, _name):
+            return True
+
+    admin = client_for(UserFactory(admin=True))
+    seeker = max(world["seekers"], key=lambda s: len(store.read_list("s", s.pk).items))
+    prepared = get(admin, seeker.pk).content
+    monkeypatch.setattr(lean, "_unpreparable", Everything())
+    with CaptureQueriesContext(connection) as queries:
+        assert get(admin, seeker.pk).content == prepared
+    assert not any("EXECUTE" in q["sql"] for q in queries)

@@ -210,7 +210,8 @@ def _execute_prepared(cur, sql: str, params: tuple) -> None:
         cur.execute(sql, params)
         return
     session = connection.connection
-    done = _prepared.setdefault(session, set())
+    with _lock:  # gthread workers: one database session per thread, one shared map
+        done = _prepared.setdefault(session, set())
     if name not in done:
         count = iter(range(1, 1000))
         numbered = _PLACEHOLDER.sub(lambda m: "%" if m.group() == "%%" else f"${next(count)}", sql)
