@@ -12,7 +12,9 @@ excludes the record with a stated reason.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -144,6 +146,19 @@ def _memo(fn):
     return f
 
 
+@contextlib.contextmanager
+def _no_gc():
+    """Cyclic GC paused while a batch's lists are built: they hold no cycles, and in a process
+    that already holds millions of records every full collection would walk all of them."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def _centroids(codes: np.ndarray, regions: RegionTable | None) -> tuple[np.ndarray, np.ndarray]:
     lat = np.full(len(codes), np.nan, dtype=np.float32)
     lon = np.full(len(codes), np.nan, dtype=np.float32)
@@ -200,6 +215,11 @@ class SeekerBatch:
         occupations: OccupationTable | None = None,
         weights: Weights = DEFAULT_WEIGHTS,
     ) -> SeekerBatch:
+        with _no_gc():
+            return cls._from_records(records, regions, occupations, weights)
+
+    @classmethod
+    def _from_records(cls, records, regions, occupations, weights) -> SeekerBatch:
         n = len(records)
         notes: list[str] = []
         occ = np.full((n, MAX_SEEKER_OCCUPATIONS, 4), UNKNOWN, dtype=np.int32)
@@ -382,6 +402,11 @@ class PostingBatch:
         occupations: OccupationTable | None = None,
         weights: Weights = DEFAULT_WEIGHTS,
     ) -> PostingBatch:
+        with _no_gc():
+            return cls._from_records(records, regions, occupations, weights)
+
+    @classmethod
+    def _from_records(cls, records, regions, occupations, weights) -> PostingBatch:
         n = len(records)
         notes: list[str] = []
         names = ("ids", "min_education", "wage_min", "wage_max", "work", "board", "lodging",
