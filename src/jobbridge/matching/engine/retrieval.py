@@ -652,9 +652,10 @@ def _parallel(scorer, plan, shards, k, block_pairs, processes, progress, total):
                 reported = 0
                 while not res.ready():
                     res.wait(0.5)
-                    if progress and counter.value > reported:
-                        progress(counter.value - reported, total)
-                        reported = counter.value
+                    done = counter.value  # read once: the workers keep adding to it
+                    if progress and done > reported:
+                        progress(done - reported, total)
+                        reported = done
                 out = res.get()
                 if progress and total > reported:
                     progress(total - reported, total)
