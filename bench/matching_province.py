@@ -11,8 +11,8 @@ chunk) + concatenation + scorer preparation + blocking plan + exact rescoring of
 it runs first, is timed and printed separately, and is not part of the figure.
 
 Peers measured in the same run:
-* exact brute force: the same scorer on full rows, timed on the sample and extrapolated to all
-  seekers over 2 cores;
+* exact brute force: the same scorer on full rows, timed on the sample (2 forked processes) and
+  extrapolated to all seekers;
 * naive blocking (same detailed occupation x destination, no widening, no cap): its candidate
   pair count (extrapolated at our measured cost per pair) and its recall on the same sample.
 
@@ -20,6 +20,7 @@ Recall is tie-aware (``retrieval.recall_at_k``): a retrieved posting counts when
 reaches the exact 10th best; strict id recall is printed too.
 
     .venv/bin/python bench/matching_province.py [--seekers 1000000] [--postings 1000000] [--sample 1000]
+        [--records-cache FILE]   # keep the generated records in FILE (reused by the next run)
 """
 
 from __future__ import annotations
