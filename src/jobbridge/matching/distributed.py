@@ -16,6 +16,14 @@ touch one of those provinces (those who accept anywhere are in every partition).
 Ties. The engine's top-k may cut a tie at the k-th place either way. Each part therefore asks for
 ``k + TIE_MARGIN`` and the lists are put in a canonical order (score descending, then id) before
 cutting to k, so a local run and a partitioned Dask run store the same lists.
+
+Province scale. Above a size threshold (``batch.province_pairs()``) a run is not partitioned:
+``solve_province`` takes every seeker and every admissible posting at once and fills the seeker
+side with the engine's province retrieval (``engine.retrieval.province_topk_scorer``: blocking
+into candidate cells, exact rescoring of the candidates), which does its own blocking. Posting
+lists there are *approximate*: each posting's best seekers among the pairs kept on the seeker
+side (see ``solve_province``). ``list_chunks`` turns the arrays into lists a chunk of owners at a
+time, so they are written without holding every list as Python objects.
 """
 
 from __future__ import annotations
@@ -31,6 +39,7 @@ import numpy as np
 from .engine.codes import OccupationTable, RegionTable, destination_range
 from .engine.features import DISABILITY_BIT, EDUCATION_NAMES, PostingBatch, SeekerBatch, group_names
 from .engine.geo import haversine_km
+from .engine.retrieval import RetrievalParams, province_topk_scorer
 from .engine.scoring import Scorer, as_day, posting_exclusions
 from .engine.topk import topk_both_ways
 
@@ -141,6 +150,116 @@ def merge_parts(results: list[PartResult], k: int) -> tuple[dict[int, list], dic
             items.sort(key=lambda it: (-it[1], it[0]))
             del items[k:]
     return seekers, postings, pairs
+
+
+# ---- province scale ---------------------------------------------------------------------------
+def admissible_postings(postings: PostingBatch, today: dt.date) -> np.ndarray:
+    """Rows of the postings that may be matched at all (open, with vacancies, placed)."""
+    return np.flatnonzero(posting_exclusions(postings, as_day(today)) == 0)
+
+
+@dataclass
+class ProvinceResult:
+    """Both sides as arrays over the scorer's rows (canonical order: score descending, then id).
+
+    ``seeker_postings``/``seeker_scores``: (n_seekers, k) posting rows / rounded scores, -1 / -inf
+    padded. Posting side as CSR: ``posting_ptr`` over posting rows -> ``posting_seekers`` and
+    ``posting_scores``, at most k each."""
+
+    scorer: Scorer
+    seeker_postings: np.ndarray
+    seeker_scores: np.ndarray
+    posting_ptr: np.ndarray
+    posting_seekers: np.ndarray
+    posting_scores: np.ndarray
+    pairs_scored: int = 0
+
+
+def canonical_rows(rows: np.ndarray, scores: np.ndarray, ids: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's list in canonical order (rounded score descending, then id), cut to k."""
+    n, width = rows.shape
+    vals = np.round(scores.astype(np.float64), SCORE_DIGITS)
+    valid = (rows >= 0) & np.isfinite(vals)
+    vals = np.where(valid, vals, -np.inf)
+    other = np.where(valid, ids[np.maximum(rows, 0)], np.iinfo(np.int64).max)
+    owner = np.repeat(np.arange(n, dtype=np.int64), width)
+    order = np.lexsort((other.ravel(), -vals.ravel(), owner)).reshape(n, width) - owner.reshape(n, width) * width
+    out_rows = np.take_along_axis(np.where(valid, rows, -1), order, axis=1)[:, :k]
+    out_vals = np.take_along_axis(vals, order, axis=1)[:, :k]
+    return out_rows, out_vals
+
+
+def solve_province(seekers: SeekerBatch, postings: PostingBatch, k: int, today: dt.date, *,
+                   params: RetrievalParams | None = None, workers: int = 2, processes: bool = True,
+                   progress: Callable[[int, int], None] | None = None) -> ProvinceResult:
+    """Top-k lists of every seeker by province retrieval (``postings``: the admissible ones).
+
+    Seeker side: ``province_topk_scorer`` asked for ``k + TIE_MARGIN``, put in canonical order and
+    cut to k, as ``solve_part`` does. Posting side (approximate): each posting's k best seekers
+    among the (seeker, posting) pairs that made some seeker's ``k + TIE_MARGIN`` list, i.e. the
+    seekers for whom this posting is among their best. A posting that is in nobody's list gets no
+    list; a posting's exact best seeker may be missing when that seeker has k + TIE_MARGIN better
+    postings. ``progress(done, total)`` gets running totals of pairs scored."""
+    scorer = Scorer(seekers, postings, today=today)
+    n_s, n_p = len(seekers), len(postings)
+    if not n_s or not n_p:
+        e = np.empty(0, dtype=np.int64)
+        return ProvinceResult(scorer, np.full((n_s, 0), -1, dtype=np.int64), np.full((n_s, 0), -np.inf),
+                              np.zeros(n_p + 1, dtype=np.int64), e, np.empty(0))
+    done = [0]
+
+    def step(d: int, total: int) -> None:  # the engine reports increments
+        done[0] += d
+        if progress:
+            progress(done[0], total)
+
+    top = province_topk_scorer(scorer, k + TIE_MARGIN, step, params=params or RetrievalParams(),
+                               workers=workers, processes=processes)
+    s_ids, p_ids = seekers.ids.astype(np.int64), postings.ids.astype(np.int64)
+    # Posting side from every kept pair (before the cut to k, so ties at the seeker's k-th place count).
+    wide_rows, wide_vals = canonical_rows(top.seeker_postings, top.seeker_scores, p_ids, k + TIE_MARGIN)
+    owner, slot = np.nonzero(wide_rows >= 0)
+    pj, vals = wide_rows[owner, slot], wide_vals[owner, slot]
+    order = np.lexsort((s_ids[owner], -vals, pj))
+    pj, si, vals = pj[order], owner[order], vals[order]
+    start = np.searchsorted(pj, np.arange(n_p + 1))
+    rank = np.arange(len(pj)) - start[pj]
+    keep = rank < k
+    pj, si, vals = pj[keep], si[keep], vals[keep]
+    ptr = np.searchsorted(pj, np.arange(n_p + 1)).astype(np.int64)
+    return ProvinceResult(scorer, wide_rows[:, :k], wide_vals[:, :k], ptr, si, vals, top.pairs_scored)
+
+
+def list_chunks(res: ProvinceResult, kind: str, chunk: int = 20_000):
+    """``{owner id: [[other id, score, reasons], ...]}`` for ``chunk`` owners at a time (owners with
+    an empty list are left out), with reasons encoded per chunk."""
+    scorer = res.scorer
+    s_ids, p_ids = scorer.s.ids.astype(np.int64), scorer.p.ids.astype(np.int64)
+    if kind == "s":
+        n = len(res.seeker_postings)
+        for a in range(0, n, chunk):
+            rows, vals = res.seeker_postings[a:a + chunk], res.seeker_scores[a:a + chunk]
+            owner, slot = np.nonzero(rows >= 0)
+            if not len(owner):
+                continue
+            si, pj = owner + a, rows[owner, slot]
+            yield _lists(s_ids[si], p_ids[pj], vals[owner, slot], encode_reasons(scorer, si, pj))
+    else:
+        n = len(res.posting_ptr) - 1
+        for a in range(0, n, chunk):
+            lo, hi = res.posting_ptr[a], res.posting_ptr[min(a + chunk, n)]
+            if lo == hi:
+                continue
+            pj = np.searchsorted(res.posting_ptr, np.arange(lo, hi), side="right") - 1
+            si = res.posting_seekers[lo:hi]
+            yield _lists(p_ids[pj], s_ids[si], res.posting_scores[lo:hi], encode_reasons(scorer, si, pj))
+
+
+def _lists(owners: np.ndarray, others: np.ndarray, vals: np.ndarray, reasons: list) -> dict[int, list]:
+    out: dict[int, list] = {}
+    for o, oid, v, r in zip(owners.tolist(), others.tolist(), vals.tolist(), reasons, strict=True):
+        out.setdefault(o, []).append([oid, v, r])
+    return out
 
 
 # ---- compact reasons ------------------------------------------------------------------------

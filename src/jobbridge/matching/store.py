@@ -50,6 +50,17 @@ def write_lists(run: MatchRun, kind: str, lists: dict[int, list],
     return written
 
 
+def write_chunks(run: MatchRun, kind: str, chunks: Iterable[dict[int, list]],
+                 progress: Callable[[int], None] | None = None) -> int:
+    """``write_lists`` for lists produced a chunk at a time (province-scale runs), so only one
+    chunk is held as Python objects. Returns rows written."""
+    written = 0
+    for lists in chunks:
+        base = written
+        written += write_lists(run, kind, lists, (lambda n, b=base: progress(b + n)) if progress else None)
+    return written
+
+
 def switch_current(run: MatchRun) -> None:
     """Make ``run`` the served version in one transaction; the previous current one is superseded."""
     with transaction.atomic():
