@@ -91,3 +91,28 @@ def test_a_new_posting_is_seen_by_a_changed_seeker_even_with_an_older_index(worl
     seeker_update(actor=admin, seeker=seeker, data={"desired_occupations": [WELDER], "desired_regions": ["320200"]})
     assert batch.refresh_seeker(seeker.pk) > 0
     assert post.pk in [it[0] for it in store.read_list("s", seeker.pk).items]
+
+
+def test_a_short_posting_list_of_a_province_run_is_not_taken_as_complete(world):
+    """Province runs derive posting lists from the seekers' lists: a short one is scored afresh."""
+    run = MatchRun.objects.get(is_current=True)
+    from jobbridge.matching.models import MatchList
+
+    posting = store_owner_with_candidates(run)
+    MatchList.objects.filter(run=run, kind="p", owner_id=posting.pk).update(items="[]")
+    scoped = Seeker.objects.all()
+    exact = selectors._candidates_on_demand(posting, scoped, k=5, today=None)
+    assert exact  # somebody fits, so an empty list is wrong for it
+    assert selectors.candidates_for_posting(posting, scoped, k=5) == []  # an exact run's short list is complete
+    run.parameters = {**run.parameters, "method": "province"}
+    run.save(update_fields=["parameters"])
+    assert not store.read_list("p", posting.pk).exhaustive and store.read_list("s", 1) is not None
+    assert selectors.candidates_for_posting(posting, scoped, k=5) == exact
+
+
+def store_owner_with_candidates(run):
+    from jobbridge.employers.models import Posting
+    from jobbridge.matching.models import MatchList
+
+    owner = MatchList.objects.filter(run=run, kind="p").exclude(items="[]").values_list("owner_id", flat=True).first()
+    return Posting.objects.get(pk=owner)

@@ -60,7 +60,7 @@ def _usable(stored, owner, today) -> bool:
 
 
 def _complete(stored, kept: int, k: int) -> bool:
-    return kept >= k or len(stored.items) < stored.run_k
+    return kept >= k or (stored.exhaustive and len(stored.items) < stored.run_k)
 
 
 def recommend_for_seeker(seeker: Seeker, *, k: int = 10, today=None) -> list[Match]:

@@ -93,7 +93,9 @@ def discard(run: MatchRun) -> None:
 class StoredList:
     items: list  # [[other id, score, compact reasons], ...] best first
     as_of: object  # datetime: when the list's inputs were read (run start, or incremental update)
-    run_k: int  # the run's k: a list shorter than this holds every admissible match
+    run_k: int  # the run's k: a list shorter than this holds every admissible match ...
+    exhaustive: bool = True  # ... unless False: a province run's posting lists are derived from
+    # the seekers' lists (approximate), so a short one says nothing about who else would fit
 
 
 def read_list(kind: str, owner_id: int) -> StoredList | None:
@@ -106,11 +108,17 @@ def read_list(kind: str, owner_id: int) -> StoredList | None:
            .values_list("items", "updated_at", "run__started_at", "run__parameters").first())
     if row is not None:
         items, updated, started, params = row
-        return StoredList(json.loads(items), updated or started, int(params.get("k", 10)))
+        # An incremental update (updated_at set) wrote this list exactly, whatever the run's method.
+        return StoredList(json.loads(items), updated or started, int(params.get("k", 10)),
+                          exhaustive=updated is not None or not _derived(kind, params))
     run = MatchRun.objects.filter(is_current=True).values_list("started_at", "parameters").first()
     if run is None:
         return None
-    return StoredList([], run[0], int(run[1].get("k", 10)))
+    return StoredList([], run[0], int(run[1].get("k", 10)), exhaustive=not _derived(kind, run[1]))
+
+
+def _derived(kind: str, params: dict) -> bool:
+    return kind == "p" and (params or {}).get("method") == "province"
 
 
 def put_lists(kind: str, lists: dict[int, list], run: MatchRun | None = None, as_of=None) -> int:
