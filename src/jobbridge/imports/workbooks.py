@@ -18,13 +18,18 @@ ERROR_HEADERS = ("行号", "错误列", "错误原因")
 
 
 def write_template(target, kind: str) -> None:
-    """A template for ``kind`` (a path or a binary file object): headers, one example row, a notes sheet."""
-    columns = COLUMNS[kind]
+    """A template for ``kind`` (a path or a binary file object): headers and a notes sheet."""
+    write_columns_template(target, COLUMNS[kind], _("数据"))
+
+
+def write_columns_template(target, columns, sheet_name: str) -> None:
+    """Headers (required ones shaded, each with a comment), text-formatted columns and a notes
+    sheet for any importer's columns (objects with header, key, required, fmt, example)."""
     book = xlsxwriter.Workbook(target, {"in_memory": True})
     text = book.add_format({"num_format": "@"})  # text cells: Excel keeps ID numbers as typed
     required = book.add_format({"bold": True, "bg_color": "#FDE9D9", "border": 1})
     optional = book.add_format({"bold": True, "border": 1})
-    sheet = book.add_worksheet(_("数据"))
+    sheet = book.add_worksheet(sheet_name)
     for i, col in enumerate(columns):
         sheet.write_string(0, i, col.header, required if col.required else optional)
         sheet.write_comment(0, i, f"{col.key}{'（必填）' if col.required else ''}\n{col.fmt}")

@@ -15,7 +15,6 @@ from itertools import islice
 from pathlib import Path
 
 import python_calamine
-import xlsxwriter
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +36,7 @@ from jobbridge.imports.readers import (
     _read_csv,
     cell_value,
 )
+from jobbridge.imports.workbooks import write_columns_template
 from jobbridge.people.models import Seeker
 from jobbridge.people.services import ServiceError, seeker_register
 
@@ -134,24 +134,7 @@ def _rows(grid, at, columns) -> Iterator[RawRow]:
 
 def write_template(target) -> None:
     """The import template (a path or a binary file): headers, a notes sheet."""
-    book = xlsxwriter.Workbook(target, {"in_memory": True})
-    text = book.add_format({"num_format": "@"})
-    required = book.add_format({"bold": True, "bg_color": "#FDE9D9", "border": 1})
-    optional = book.add_format({"bold": True, "border": 1})
-    sheet = book.add_worksheet(_("返乡返岗"))
-    for i, col in enumerate(COLUMNS):
-        sheet.write_string(0, i, col.header, required if col.required else optional)
-        sheet.write_comment(0, i, f"{col.key}{'（必填）' if col.required else ''}\n{col.fmt}")
-        sheet.set_column(i, i, max(12, len(col.header) * 2 + 4), text)
-    sheet.freeze_panes(1, 0)
-    notes = book.add_worksheet(_("填写说明"))
-    for i, title in enumerate((_("列名"), _("英文列名"), _("必填"), _("格式"), _("示例"))):
-        notes.write_string(0, i, title, optional)
-    for r, col in enumerate(COLUMNS, start=1):
-        notes.write_row(r, 0, [col.header, col.key, _("是") if col.required else _("否"), col.fmt, col.example])
-    notes.set_column(0, 1, 20)
-    notes.set_column(3, 3, 60)
-    book.close()
+    write_columns_template(target, COLUMNS, _("返乡返岗"))
 
 
 class Importer:
