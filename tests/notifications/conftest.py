@@ -118,3 +118,11 @@ def grid_world(db):
         employed=SeekerFactory(name="已就业", grid=grid, employment_status="employed", **anywhere),
         elsewhere=SeekerFactory(name="别的网格", grid=other_grid, **anywhere),
     )
+
+
+@pytest.fixture
+def no_quiet_hours(settings):
+    """For tests that send "now", at whatever hour the suite runs: the default window (21:00-08:00
+    Shanghai) would defer their messages at night. Quiet hours have their own tests at fixed
+    times in test_delivery.py."""
+    settings.JOBBRIDGE_NOTIFY_QUIET_HOURS = ("00:00", "00:00")

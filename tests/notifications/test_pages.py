@@ -11,7 +11,7 @@ from jobbridge.notifications import services
 from jobbridge.notifications.models import ContactLog, DeliveryRun, Notification, Preference
 from tests.factories import EnterpriseFactory, PostingFactory, SeekerFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_quiet_hours")]
 HX = {"HTTP_HX_REQUEST": "true"}
 
 
@@ -209,3 +209,25 @@ def test_push_list_opened_bare_without_a_region_is_a_form_and_a_bad_region_an_er
     page = client.get("/notifications/push-list/")
     assert page.status_code == 200 and 'name="region"' in page.content.decode()
     assert client.get("/notifications/push-list/", {"region": "nowhere"}).status_code == 400
+
+
+def test_a_message_due_in_quiet_hours_waits_on_the_outbox_page_until_the_window_ends(client, settings, grid_world):
+    """Whatever the hour the suite runs at, a window around "now" defers the message: the run
+    counts it as deferred and the outbox shows when it will go."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from jobbridge.notifications.conf import time_zone
+
+    now = timezone.now().astimezone(time_zone())
+    start, end = (now - dt.timedelta(hours=1)).time(), (now + dt.timedelta(hours=2)).time()
+    settings.JOBBRIDGE_NOTIFY_QUIET_HOURS = (start.strftime("%H:%M"), end.strftime("%H:%M"))
+    services.notification_enqueue(channel="console", kind="x", seeker=grid_world.plain, key="a", payload={})
+    client.force_login(grid_world.commissioner)
+    client.post("/notifications/outbox/send-due/", **HX)
+    assert DeliveryRun.objects.get().counts == {"deferred": 1}
+    row = Notification.objects.get(idempotency_key="a")
+    assert row.status == "queued" and row.next_attempt_at.astimezone(time_zone()).strftime("%H:%M") == end.strftime("%H:%M")
+    html = client.get("/notifications/outbox/").content.decode()
+    assert row.next_attempt_at.astimezone(time_zone()).strftime("%Y-%m-%d %H:%M") in html
