@@ -136,15 +136,15 @@ def test_province_run_writes_in_chunks_and_a_failure_leaves_the_old_version(prov
     chunks = []
     real = distributed.list_chunks
     monkeypatch.setattr(batch, "list_chunks", lambda res, kind: real(res, kind, chunk=7))
-    real_write = store.write_lists
+    real_write = store.write_rows
 
-    def crash_on_posting_side(run_, kind, lists, progress=None):
-        chunks.append((kind, len(lists)))
+    def crash_on_posting_side(run_, kind, rows, progress=None):
+        chunks.append((kind, len(rows)))
         if kind == "p":
             raise RuntimeError("disk full")
-        return real_write(run_, kind, lists, progress)
+        return real_write(run_, kind, rows, progress)
 
-    monkeypatch.setattr(store, "write_lists", crash_on_posting_side)
+    monkeypatch.setattr(store, "write_rows", crash_on_posting_side)
     with pytest.raises(batch.MatchRunFailed):
         match_run_execute(run=match_run_create(k=5))
     assert len([c for c in chunks if c[0] == "s"]) > 1 and all(n <= 7 for _, n in chunks)

@@ -33,6 +33,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 
@@ -231,9 +232,12 @@ def solve_province(seekers: SeekerBatch, postings: PostingBatch, k: int, today: 
 
 
 def list_chunks(res: ProvinceResult, kind: str, chunk: int = 20_000):
-    """``{owner id: [[other id, score, reasons], ...]}`` for ``chunk`` owners at a time (owners with
-    an empty list are left out), with reasons encoded per chunk."""
+    """``[(owner id, items as JSON text), ...]`` for ``chunk`` owners at a time (owners with an
+    empty list are left out), the text exactly ``dumps([[other id, score, reasons], ...])``.
+    Reasons are encoded by ``ReasonEncoder`` straight to text, so no chunk is ever held as
+    Python lists of lists."""
     scorer = res.scorer
+    enc = ReasonEncoder(scorer)
     s_ids, p_ids = scorer.s.ids.astype(np.int64), scorer.p.ids.astype(np.int64)
     if kind == "s":
         n = len(res.seeker_postings)
@@ -243,7 +247,7 @@ def list_chunks(res: ProvinceResult, kind: str, chunk: int = 20_000):
             if not len(owner):
                 continue
             si, pj = owner + a, rows[owner, slot]
-            yield _lists(s_ids[si], p_ids[pj], vals[owner, slot], encode_reasons(scorer, si, pj))
+            yield _owner_rows(s_ids[si], enc.texts(si, pj, others=p_ids[pj], scores=vals[owner, slot]))
     else:
         n = len(res.posting_ptr) - 1
         for a in range(0, n, chunk):
@@ -252,21 +256,194 @@ def list_chunks(res: ProvinceResult, kind: str, chunk: int = 20_000):
                 continue
             pj = np.searchsorted(res.posting_ptr, np.arange(lo, hi), side="right") - 1
             si = res.posting_seekers[lo:hi]
-            yield _lists(p_ids[pj], s_ids[si], res.posting_scores[lo:hi], encode_reasons(scorer, si, pj))
+            yield _owner_rows(p_ids[pj], enc.texts(si, pj, others=s_ids[si], scores=res.posting_scores[lo:hi]))
 
 
-def _lists(owners: np.ndarray, others: np.ndarray, vals: np.ndarray, reasons: list) -> dict[int, list]:
-    out: dict[int, list] = {}
-    for o, oid, v, r in zip(owners.tolist(), others.tolist(), vals.tolist(), reasons, strict=True):
-        out.setdefault(o, []).append([oid, v, r])
-    return out
+def _owner_rows(owners: np.ndarray, items: list[str]) -> list[tuple[int, str]]:
+    """Consecutive items of the same owner joined into that owner's JSON list."""
+    cut = np.flatnonzero(owners[1:] != owners[:-1]) + 1
+    bounds = [0, *cut.tolist(), len(owners)]
+    ids = owners[np.concatenate([[0], cut]).astype(np.int64)].tolist()
+    return [(o, "[" + ",".join(items[a:b]) + "]") for o, a, b in zip(ids, bounds[:-1], bounds[1:], strict=True)]
 
 
 # ---- compact reasons ------------------------------------------------------------------------
 # Each kept pair stores the components that scored (points > 0) as short lists
 # [code, points in thousandths of the score, facts...]; ``render_reasons`` turns them back into
 # the sentences of ``engine.explain`` (a test checks they are identical) without a Scorer.
+#
+# ``ReasonEncoder`` writes them straight to JSON text, column by column: the numbers are numpy
+# arrays, the pairs are grouped by which components scored (a few dozen patterns), and each group
+# is formatted with one %-template in C. A run stores ~11 million pairs on the 1M-seeker world, so
+# the per-pair Python of ``encode_reasons_reference`` (about 50 us a pair plus ``json.dumps``)
+# would take hours; this takes a few microseconds a pair. The reference stays as the
+# specification: ``tests/matching/test_encode_reasons.py`` checks that both give identical text.
+_CODES = "otwpeabg"  # the order components appear in, as in the reference
+_TEMPLATES = {
+    "o": '["o",%d,%d,%s,%d]',  # points, level, posting's occupation code (JSON), seeker coded?
+    "t": '["t",%d,%s]',  # points, similarity (2 decimals, as float repr)
+    "w": '["w",%d,%s,%s,%d]',  # points, offer or null, expectation or null, offer >= expectation
+    "p": '["p",%d,%d,%s,%d,%d]',  # points, covering destination or 0, km or null, anywhere, work
+    "e": '["e",%d,%d,%d]',  # points, education, required
+    "a": '["a",%d,%d]',  # points, days late
+    "b": '["b",%d,%d,%d]',  # points, board, lodging
+    "g": '["g",%d,%d,%d]',  # points, shared groups, disabled-friendly
+}
+
+
+class ReasonEncoder:
+    """Compact reasons of many pairs of one scorer as JSON text (see the block comment above).
+
+    Built once per scorer: the per-seeker and per-posting lookups (occupation code JSON, whether
+    the seeker stated an occupation, destination ranges) are made once, not per chunk."""
+
+    def __init__(self, scorer: Scorer):
+        self.scorer = scorer
+        s, p = scorer.s, scorer.p
+        self.p_occ_json = np.array([json.dumps(c, ensure_ascii=False) for c in p.occ_codes], dtype=object)
+        self.s_coded = np.fromiter(map(bool, s.occ_codes), dtype=np.int64, count=len(s))
+        self.p_offer = p.offer
+        counts = np.fromiter(map(len, s.dest_codes), dtype=np.int64, count=len(s))
+        self.d_ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        flat = np.fromiter(chain.from_iterable(s.dest_codes), dtype=np.int64, count=int(self.d_ptr[-1]))
+        uniq, inv = np.unique(flat, return_inverse=True)
+        rng = [destination_range(int(c)) or (1, 0) for c in uniq.tolist()]  # (1, 0): covers nothing
+        self.d_code = flat
+        self.d_lo = np.array([a for a, _ in rng], dtype=np.int64)[inv] if len(uniq) else flat
+        self.d_hi = np.array([b for _, b in rng], dtype=np.int64)[inv] if len(uniq) else flat
+
+    def covering(self, si: np.ndarray, work: np.ndarray) -> np.ndarray:
+        """The first of each seeker's destination codes whose range holds ``work`` (0 if none)."""
+        start, count = self.d_ptr[si], self.d_ptr[si + 1] - self.d_ptr[si]
+        out = np.zeros(len(si), dtype=np.int64)
+        for r in range(int(count.max(initial=0))):
+            at = np.where(count > r, start + r, 0)
+            hit = (count > r) & (out == 0) & (self.d_lo[at] <= work) & (work <= self.d_hi[at])
+            out[hit] = self.d_code[at[hit]]
+        return out
+
+    def texts(self, si, pj, owners=None, others=None, scores=None) -> list[str]:
+        """Per pair, the reasons' JSON text (``dumps(encode_reasons_reference(...)[r])``), or with
+        ``others``/``scores`` the stored item ``[other id, score, reasons]``."""
+        sc = self.scorer
+        s, p, w = sc.s, sc.p, sc.w
+        si, pj = np.asarray(si, dtype=np.int64), np.asarray(pj, dtype=np.int64)
+        n = len(si)
+        if not n:
+            return []
+        # ---- the numbers, exactly as the reference computes them
+        occ = np.zeros(n, dtype=np.float32)
+        level = np.zeros(n, dtype=np.int8)
+        for k in range(s.occ.shape[1]):
+            so, po = s.occ[si, k], p.occ[pj]
+            med, mnr, det = so[:, 2] == po[:, 2], so[:, 1] == po[:, 1], so[:, 0] == po[:, 0]
+            v = w.occ_medium * med + (w.occ_minor - w.occ_medium) * mnr + (w.occ_detailed - w.occ_minor) * det
+            np.maximum(occ, v.astype(np.float32), out=occ)
+            lv = np.where((so[:, 0] >= 0) & det, 3,
+                          np.where((so[:, 1] >= 0) & mnr, 2, np.where((so[:, 2] >= 0) & med, 1, 0)))
+            np.maximum(level, lv.astype(np.int8), out=level)
+        occ *= np.float32(w.occupation)
+        text = np.asarray(sc.s_text_weighted[si].multiply(p.text[pj]).sum(axis=1), dtype=np.float32).ravel()
+        wage = np.clip(sc.s_wage_a[si] * sc.p_offer[pj] + sc.s_wage_b[si], 0, w.wage)
+        wage = np.where(sc.p_offer_known[pj], wage, 0.5 * w.wage).astype(np.float32)
+        km = haversine_km(s.lat[si], s.lon[si], p.lat[pj], p.lon[pj])
+        place = (0.5 * w.place * np.where(np.isnan(km), 0.5, 1.0 / (1.0 + km / w.distance_half_km))
+                 + sc.s_named[si]).astype(np.float32)
+        groups, targets = s.groups[si].astype(np.int64), p.targets[pj].astype(np.int64)
+        disabled_friendly = ((groups & DISABILITY_BIT) != 0) & p.disability_friendly[pj]
+        prio = ((groups & targets) != 0) | disabled_friendly
+        cat = sc.seeker_category_table[sc.s_cat[si], sc.p_cat[pj]]
+        edu = cat - np.where(prio, w.priority, 0.0)
+        avail = np.clip(sc.s_avail[si] + sc.p_avail[pj], 0, w.availability)
+        late = s.available[si].astype(np.int64) - np.maximum(p.valid_from[pj].astype(np.int64), sc.today)
+        board = sc.p_board[pj]
+
+        def pts(points, weight):
+            # explain.add: value = clip(points / weight, 0, 1) rounded to 6 places; shown if > 0.
+            value = np.round(np.clip(np.asarray(points, dtype=np.float64) / weight, 0, 1), 6) if weight else np.zeros(n)
+            return np.rint(value * weight * 1000).astype(np.int64), value > 0
+
+        got = {c: pts(v, wt) for c, v, wt in (
+            ("o", occ, w.occupation), ("t", text, w.text), ("w", wage, w.wage), ("p", place, w.place),
+            ("e", edu, w.education), ("a", avail, w.availability), ("b", board, w.board_lodging),
+            ("g", np.where(prio, w.priority, 0.0), w.priority))}
+        pattern = np.zeros(n, dtype=np.int64)
+        for bit, c in enumerate(_CODES):
+            pattern |= got[c][1].astype(np.int64) << bit
+        offer = self.p_offer[pj].astype(np.float64)
+        expect = s.wage[si].astype(np.float64)
+        km64 = np.asarray(km, dtype=np.float64)
+        work = p.work[pj].astype(np.int64)
+        # Facts after the points, per component (numpy arrays; object arrays where null may occur).
+        facts = {
+            "o": lambda: (level, self.p_occ_json[pj], self.s_coded[si]),
+            "t": lambda: (_similarity(text / w.text if w.text else np.zeros(n)),),
+            "w": lambda: (_int_or_null(offer, np.isfinite(offer)), _int_or_null(expect, ~np.isnan(expect)),
+                          (offer >= expect).astype(np.int64)),
+            "p": lambda: (self.covering(si, work), _int_or_null(km64, ~np.isnan(km64)),
+                          s.anywhere[si].astype(np.int64), work),
+            "e": lambda: (s.education[si], p.min_education[pj]),
+            "a": lambda: (late,),
+            "b": lambda: (p.board[pj].astype(np.int64), p.lodging[pj].astype(np.int64)),
+            "g": lambda: (groups & targets, disabled_friendly.astype(np.int64)),
+        }
+        cols = {c: (got[c][0], *facts[c]()) for c in _CODES if got[c][1].any()}
+        head: tuple = ()
+        if others is not None:
+            vals = np.asarray(scores, dtype=np.float64)
+            head = (np.asarray(others, dtype=np.int64), vals.astype(object))
+        out = np.empty(n, dtype=object)
+        for pat in np.unique(pattern).tolist():
+            rows = np.flatnonzero(pattern == pat)
+            present = [c for bit, c in enumerate(_CODES) if pat >> bit & 1]
+            body = "[" + ",".join(_TEMPLATES[c] for c in present) + "]"
+            template = f"[%d,%s,{body}]" if head else body
+            columns = [_plain(col[rows]) for col in (*head, *(col for c in present for col in cols[c]))]
+            out[rows] = list(map(template.__mod__, zip(*columns, strict=True))) if columns else [body] * len(rows)
+        return out.tolist()
+
+
+def _plain(col: np.ndarray) -> list:
+    """A column as Python values for %-formatting (bools as 0/1, numpy ints as ints)."""
+    return col.tolist() if col.dtype != bool else col.astype(np.int64).tolist()
+
+
+def _int_or_null(v: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Python's ``round`` to an int (half to even, as np.rint), or the JSON null."""
+    out = np.where(known, np.rint(np.where(known, v, 0)), 0).astype(np.int64).astype(object)
+    out[~known] = "null"
+    return out
+
+
+def _similarity(x: np.ndarray) -> np.ndarray:
+    """``repr(float(f"{x:.2f}"))`` of each value, vectorised.
+
+    For a float32 ``x``, ``x * 100`` is exact in float64 (24 + 7 bits), so ``np.rint`` gives the
+    correctly rounded hundredths with ties to even, as ``format`` does; the text is that number
+    with two decimals and one trailing zero dropped ("0.30" -> "0.3", "1.00" -> "1.0")."""
+    if x.dtype != np.float32:
+        return np.array([repr(float(f"{v:.2f}")) for v in x.tolist()], dtype=object)
+    m = np.rint(x.astype(np.float64) * 100).astype(np.int64)
+    a = np.abs(m)
+    whole, cents = (a // 100).astype(str).astype(object), a % 100
+    frac = np.where(cents % 10 == 0, (cents // 10).astype(str), np.char.zfill(cents.astype(str), 2)).astype(object)
+    return np.where(np.signbit(x), "-", "").astype(object) + whole + "." + frac
+
+
+def encode_reasons_json(scorer: Scorer, si: np.ndarray, pj: np.ndarray) -> list[str]:
+    """The compact reasons of each pair (seeker rows ``si``, posting rows ``pj``) as JSON text."""
+    return ReasonEncoder(scorer).texts(si, pj)
+
+
 def encode_reasons(scorer: Scorer, si: np.ndarray, pj: np.ndarray) -> list[list]:
+    """The compact reasons of each pair as Python lists (exact runs and incremental updates)."""
+    texts = encode_reasons_json(scorer, si, pj)
+    return json.loads("[" + ",".join(texts) + "]") if texts else []
+
+
+def encode_reasons_reference(scorer: Scorer, si: np.ndarray, pj: np.ndarray) -> list[list]:
+    """The specification of compact reasons, one pair at a time in plain Python (the encoder of
+    runs before the columnar one). Slow; kept for the equivalence test and the benchmark's peer."""
     s, p, w = scorer.s, scorer.p, scorer.w
     si, pj = np.asarray(si, dtype=np.int64), np.asarray(pj, dtype=np.int64)
     n = len(si)

@@ -29,35 +29,42 @@ def current_run() -> MatchRun | None:
 def write_lists(run: MatchRun, kind: str, lists: dict[int, list],
                 progress: Callable[[int], None] | None = None) -> int:
     """Insert one row per owner (COPY on PostgreSQL, executemany on SQLite), in batches."""
-    rows: list[tuple] = []
+    return write_rows(run, kind, ((owner, dumps(items)) for owner, items in lists.items()), progress)
+
+
+def write_rows(run: MatchRun, kind: str, rows: Iterable[tuple[int, str]],
+               progress: Callable[[int], None] | None = None) -> int:
+    """``write_lists`` for lists already encoded: (owner id, items JSON text) pairs, written
+    ``WRITE_BATCH`` rows per transaction. Returns rows written."""
+    batch: list[tuple] = []
     written = 0
     cols = ["run_id", "kind", "owner_id", "items", "updated_at"]
-    for owner, items in lists.items():
-        rows.append((run.pk, kind, int(owner), dumps(items), None))
-        if len(rows) >= WRITE_BATCH:
+    for owner, text in rows:
+        batch.append((run.pk, kind, int(owner), text, None))
+        if len(batch) >= WRITE_BATCH:
             with transaction.atomic():
-                insert_rows(MatchList, cols, rows)
-            written += len(rows)
-            rows = []
+                insert_rows(MatchList, cols, batch)
+            written += len(batch)
+            batch = []
             if progress:
                 progress(written)
-    if rows:
+    if batch:
         with transaction.atomic():
-            insert_rows(MatchList, cols, rows)
-        written += len(rows)
+            insert_rows(MatchList, cols, batch)
+        written += len(batch)
         if progress:
             progress(written)
     return written
 
 
-def write_chunks(run: MatchRun, kind: str, chunks: Iterable[dict[int, list]],
+def write_chunks(run: MatchRun, kind: str, chunks: Iterable[list[tuple[int, str]]],
                  progress: Callable[[int], None] | None = None) -> int:
-    """``write_lists`` for lists produced a chunk at a time (province-scale runs), so only one
-    chunk is held as Python objects. Returns rows written."""
+    """``write_rows`` for rows produced a chunk at a time (province-scale runs,
+    ``distributed.list_chunks``), so only one chunk is held in memory. Returns rows written."""
     written = 0
-    for lists in chunks:
+    for rows in chunks:
         base = written
-        written += write_lists(run, kind, lists, (lambda n, b=base: progress(b + n)) if progress else None)
+        written += write_rows(run, kind, rows, (lambda n, b=base: progress(b + n)) if progress else None)
     return written
 
 
