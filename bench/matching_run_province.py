@@ -158,7 +158,6 @@ def main() -> None:
     row("figure: whole run (match run, wall)", wall, f"{wall / 60:.1f} min")
     row("target", TARGET_S, f"<= {TARGET_S // 60} min")
     old_total = old_s / max(peer_pairs, 1) * pairs
-    new_total = new_s / max(peer_pairs, 1) * pairs
     row(f"peer: per-pair encoder, {peer_pairs:,} pairs", old_s,
         f"{old_s / max(peer_pairs, 1) * 1e6:.1f} us/pair")
     row(f"peer extrapolated to {pairs:,} pairs", old_total, f"{old_total / 60:.1f} min (encoding only)")
