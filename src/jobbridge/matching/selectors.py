@@ -21,7 +21,7 @@ from jobbridge.people.models import Seeker
 
 from . import store
 from .distributed import render_reasons
-from .engine.explain import explain
+from .engine.explain import explain_pairs
 from .engine.features import PostingBatch, SeekerBatch
 from .engine.scoring import Scorer
 from .records import occupation_table, posting_records, region_table, seeker_records
@@ -42,14 +42,13 @@ class Match:
 def _ranked(scorer: Scorer, scores: np.ndarray, k: int, *, by_posting: bool) -> list[Match]:
     admissible = np.flatnonzero(np.isfinite(scores))
     best = admissible[np.argsort(-scores[admissible], kind="stable")[:k]]
-    regions, occupations = region_table(), occupation_table()
-    out = []
-    for idx in best:
-        i, j = (int(idx), 0) if by_posting else (0, int(idx))
-        why = explain(scorer, i, j, regions, occupations)
-        out.append(Match(int(scorer.s.ids[i]), int(scorer.p.ids[j]), float(scores[idx]),
-                         [r.text for r in why.reasons if r.points > 0]))
-    return out
+    other = np.zeros(len(best), dtype=np.int64)
+    si, pj = (best, other) if by_posting else (other, best)
+    # One engine call for the whole page (the same sentences and numbers as one per row).
+    whys = explain_pairs(scorer, si, pj, region_table(), occupation_table())
+    return [Match(int(scorer.s.ids[i]), int(scorer.p.ids[j]), float(scores[idx]),
+                  [r.text for r in why.reasons if r.points > 0])
+            for i, j, idx, why in zip(si.tolist(), pj.tolist(), best.tolist(), whys, strict=True)]
 
 
 def _usable(stored, owner, today) -> bool:
@@ -109,9 +108,37 @@ def _recommend_on_demand(seeker: Seeker, *, k: int, today) -> list[Match]:
 
 def _candidates_on_demand(posting: Posting, seekers_qs, *, k: int, today) -> list[Match]:
     regions, occupations = region_table(), occupation_table()
-    postings = PostingBatch.from_records(posting_records(Posting.objects.filter(pk=posting.pk)), regions, occupations)
-    seekers = SeekerBatch.from_records(seeker_records(seekers_qs.active()), regions, occupations)
-    if not len(seekers):
+    records = pool_records(seekers_qs.active())
+    if not records:
         return []
+    postings = PostingBatch.from_records(posting_records(Posting.objects.filter(pk=posting.pk)), regions, occupations)
+    seekers = SeekerBatch.from_records(records, regions, occupations)
     scorer = Scorer(seekers, postings, today=today)
     return _ranked(scorer, scorer.block(np.arange(len(seekers)), np.array([0]))[:, 0], k, by_posting=True)
+
+
+POOL_IDS_MAX = 30_000
+"""Largest pool whose ids are bound as parameters (PostgreSQL takes at most 65,535 per query)."""
+
+
+def pool_records(seekers_qs) -> list[dict]:
+    """``seeker_records`` of a scoped pool, in id order, running the pool's query once.
+
+    ``seeker_records`` reads a plain queryset's rows and then each many-valued relation with the
+    queryset as a subquery, so a pool narrowed by ``EXISTS`` clauses (destinations, relevance,
+    priority, scope) is evaluated seven times; the ids are read once here and bound instead.
+    Id order makes ties rank the same on SQLite and PostgreSQL (and as the batch, which reads
+    the register in id order)."""
+    ids = list(seekers_qs.order_by("pk").values_list("pk", flat=True)[: POOL_IDS_MAX + 1])
+    return records_by_id(ids, seekers_qs)
+
+
+def records_by_id(ids: list[int], seekers_qs) -> list[dict]:
+    """``seeker_records`` of the seekers ``ids`` (all of ``seekers_qs``, in id order), binding the
+    ids; above ``POOL_IDS_MAX`` of them, through ``seekers_qs`` as a subquery instead."""
+    if not ids:
+        return []
+    if len(ids) > POOL_IDS_MAX:
+        return sorted(seeker_records(seekers_qs), key=lambda r: r["id"])
+    # A sliced queryset makes seeker_records bind the ids it read instead of a subquery.
+    return seeker_records(Seeker.objects.filter(pk__in=ids).order_by("pk")[: len(ids)])

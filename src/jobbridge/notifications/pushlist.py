@@ -23,10 +23,11 @@ from jobbridge.core import regions
 from jobbridge.core.models import Grid, Role
 from jobbridge.core.models.regions import subtree_bounds
 from jobbridge.employers.models import Posting
-from jobbridge.matching.engine.explain import explain
+from jobbridge.matching.engine.explain import explain_pairs
 from jobbridge.matching.engine.features import PostingBatch, SeekerBatch
 from jobbridge.matching.engine.scoring import Scorer
 from jobbridge.matching.records import occupation_table, posting_records, region_table, seeker_records
+from jobbridge.matching.selectors import records_by_id
 from jobbridge.people.models import EmploymentStatus, PriorityDiagnosis, Seeker
 from jobbridge.people.services import ServiceError
 from jobbridge.people.validation import FieldError
@@ -36,7 +37,7 @@ from .models import ContactLog, Notification
 from .services import place_name, push_key
 
 MAX_DAYS = 30
-# A commissioner calls a few dozen people a day; each row also costs an explanation (~3 ms).
+# A commissioner calls a few dozen people a day; the rows' explanations are one engine call.
 DEFAULT_ROWS = 100
 BLOCK = 2000  # seekers scored per block: 2,000 x a few thousand postings stays within tens of MB
 NOT_LOOKING = (EmploymentStatus.EMPLOYED, EmploymentStatus.OUT_OF_LABOR_FORCE)
@@ -146,16 +147,16 @@ def _best(scorer: Scorer, per_seeker: int) -> list[tuple[int, int, float]]:
     """(seeker row, posting row, score) of each seeker's ``per_seeker`` best admissible postings."""
     out = []
     n, m = len(scorer.s), len(scorer.p)
-    cols = scorer.columns(np.arange(m))
+    # rows_hint: every block scores many people against the same postings, so their text may go
+    # dense once for all blocks (the engine sums the same products either way).
+    cols = scorer.columns(np.arange(m), rows_hint=min(n, BLOCK))
     k = min(per_seeker, m)
     for lo in range(0, n, BLOCK):
         block = scorer.block(slice(lo, min(lo + BLOCK, n)), cols)
         top = np.argpartition(-block, k - 1, axis=1)[:, :k] if k < m else np.tile(np.arange(m), (len(block), 1))
-        for r in range(len(block)):
-            for j in top[r]:
-                score = float(block[r, j])
-                if np.isfinite(score):
-                    out.append((lo + r, int(j), score))
+        scores = np.take_along_axis(block, top, axis=1)
+        r, c = np.nonzero(np.isfinite(scores))  # row-major: the same order as a loop over rows
+        out.extend(zip((r + lo).tolist(), top[r, c].tolist(), scores[r, c].astype(np.float64).tolist(), strict=True))
     return out
 
 
@@ -173,13 +174,16 @@ def push_list(user, *, days: int = 3, region: str = "", grid: str = "", per_seek
     if user.role == Role.COMMISSIONER and not grids:
         out.message = _("您还没有负责的网格，请联系管理员分配网格。")
         return out
-    count = seekers_qs.count()
-    if count > conf.push_max_seekers():
+    # The people's ids in one query (which also counts them), then their records by id: the
+    # scope's query is not repeated for each related table.
+    most = conf.push_max_seekers()
+    ids = list(seekers_qs.order_by("pk").values_list("pk", flat=True)[: most + 1])
+    if len(ids) > most:
         raise _error("region", _("该区域有%(n)s名求职者，超过一次可处理的%(max)s名，请选择更小的区域") % {
-            "n": count, "max": conf.push_max_seekers()})
+            "n": seekers_qs.count(), "max": most})
     regions_t, occupations_t = region_table(), occupation_table()
     p_batch, out.postings = posting_batch(since, today, regions_t, occupations_t)
-    seeker_recs = seeker_records(seekers_qs) if count else []
+    seeker_recs = records_by_id(ids, seekers_qs)
     out.seekers = len(seeker_recs)
     if not seeker_recs:
         out.message = _("您负责的范围内目前没有待就业的求职者。")
@@ -212,7 +216,9 @@ def _rows(scorer: Scorer, best, regions_t, occupations_t, today: dt.date) -> lis
     seeker_ids = {int(scorer.s.ids[i]) for i, _j, _s in best}
     posting_ids = {int(scorer.p.ids[j]) for _i, j, _s in best}
     current = Prefetch("diagnoses", queryset=PriorityDiagnosis.objects.current(), to_attr="current_diagnoses")
-    seekers = Seeker.objects.select_related("grid").prefetch_related(current).in_bulk(seeker_ids)
+    # Only what a row shows (name, masked phone, grid): not the register's text and sealed columns.
+    seekers = (Seeker.objects.only("id", "name", "phone_masked", "grid").select_related("grid__township")
+               .prefetch_related(current).in_bulk(seeker_ids))
     postings = Posting.objects.select_related("enterprise", "work_region").in_bulk(posting_ids)
     contacts: dict[tuple[int, int | None], ContactLog] = {}
     for c in (ContactLog.objects.filter(day=today, seeker_id__in=seeker_ids).select_related("contacted_by")
@@ -224,11 +230,11 @@ def _rows(scorer: Scorer, best, regions_t, occupations_t, today: dt.date) -> lis
     for n in Notification.objects.filter(idempotency_key__in=keys).order_by("channel"):
         _p, sid, pid, _d, _c = n.idempotency_key.split(":", 4)
         notices.setdefault((int(sid), int(pid)), []).append(n)
+    whys = explain_pairs(scorer, [t[0] for t in best], [t[1] for t in best], regions_t, occupations_t)
     rows = []
-    for i, j, score in best:
+    for (i, j, score), why in zip(best, whys, strict=True):
         sid, pid = int(scorer.s.ids[i]), int(scorer.p.ids[j])
         seeker = seekers[sid]
-        why = explain(scorer, i, j, regions_t, occupations_t)
         rows.append(PushRow(
             seeker=seeker, posting=postings[pid], score=score,
             reasons=[r.text for r in why.reasons if r.points > 0],
