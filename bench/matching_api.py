@@ -27,6 +27,10 @@ written as one version with COPY (``store.write_lists``) and switched in. The se
 table sizes (one list row per seeker, 1,000,000 rows) are the real ones; the lists' contents are
 the sample's. A full 1,000,000-seeker batch is a different figure (2, province scale).
 
+With ``--existing`` nothing is built or written: the database's current version is measured as it
+is, e.g. the real lists of a full province run (``bench/matching_run_province.py`` leaves its
+version current), and the table prints which version, method and row counts were read.
+
 Peers, measured in the same run after ours on a fresh server each:
 
 * the previous ORM path of the same endpoint (``MATCHING_LEAN_READS = False``: token, seeker
@@ -61,7 +65,7 @@ BIN = ROOT / ".venv" / "bin"
 LOCK = "/tmp/jb-bench.lock"
 
 
-def setup(url: str, seekers: int) -> None:
+def setup(url: str, seekers: int, build: bool = True) -> None:
     import psycopg
 
     os.environ["DATABASE_URL"] = url
@@ -72,7 +76,9 @@ def setup(url: str, seekers: int) -> None:
             (n,) = conn.execute("SELECT count(*) FROM people_seeker").fetchone()
     except Exception:  # noqa: BLE001 - no database yet
         n = 0
-    if n < seekers:
+    if not build and not n:
+        sys.exit(f"--existing: no seekers in {url.rsplit('/', 1)[1]!r}")
+    if build and n < seekers:
         name = url.rsplit("/", 1)[1]
         if not name.startswith(REBUILDABLE):
             sys.exit(f"refusing to rebuild {name!r}: only databases named {' or '.join(REBUILDABLE)}*")
@@ -150,6 +156,21 @@ def store_lists(sample: int, k: int, force: bool) -> int:
         flush=True,
     )
     return k
+
+
+def existing_lists(k: int) -> tuple[int, str]:
+    """The current version as stored (``--existing``): its k and a description for the table."""
+    from jobbridge.matching import store
+
+    run = store.current_run()
+    if run is None or not run.seeker_rows:
+        sys.exit("--existing: the database has no current version with seeker lists; run `jobbridge match run`")
+    method = run.parameters.get("method", "exact")
+    note = run.parameters.get("note", "")
+    desc = (f"stored lists: v{run.version} ({method}{', ' + note if note else ''}), {run.seeker_rows:,} seeker "
+            f"lists, {run.posting_rows:,} posting lists, {run.seekers:,} seekers x {run.postings:,} postings")
+    print(desc, flush=True)
+    return int(run.parameters.get("k", k)), desc
 
 
 def warm_tables() -> None:
@@ -289,9 +310,14 @@ def main() -> None:
     ap.add_argument("--peer-run-time", type=int, default=30, help="seconds for the on-demand peer (0: skip)")
     ap.add_argument("--no-orm-peer", action="store_true", help="skip the previous ORM path")
     ap.add_argument("--restore", action="store_true", help="recompute and rewrite the stored lists")
+    ap.add_argument("--existing", action="store_true",
+                    help="measure the database's current version as stored (no build, no sample, no rewrite)")
     args = ap.parse_args()
-    setup(args.url, args.seekers)
-    k = store_lists(args.sample, args.k, args.restore)
+    if args.existing and args.restore:
+        ap.error("--existing and --restore exclude each other")
+    setup(args.url, args.seekers, build=not args.existing)
+    k = args.k if args.existing else store_lists(args.sample, args.k, args.restore)
+    k, lists_desc = existing_lists(k)  # what is measured, either way: the current version
     warm_tables()
 
     from jobbridge.api.tokens import token_issue
@@ -343,6 +369,7 @@ def main() -> None:
         f"({args.worker_class}{threads}), locust FastHttpUser (no wait), {args.run_time} s, loopback, "
         f"{os.cpu_count()} cores shared with the load generator"
     )
+    print(lists_desc)
     print(
         f"{'':<40}{'users':>6}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'requests':>10}{'failed':>8}{'load 1m':>14}"
     )
