@@ -49,3 +49,42 @@ def test_narrowing_the_pool_changes_no_result():
         assert reachable(everybody, posting).count() < everybody.count()  # it does narrow
         if posting.occupation_id:
             assert relevant(everybody, posting).count() < everybody.count()
+
+
+def test_a_pool_is_read_by_its_ids_with_the_same_records_and_a_fixed_number_of_queries():
+    """``pool_records`` runs the pool's (EXISTS-heavy) query once and binds its ids as one
+    parameter (JSON on SQLite, an array on PostgreSQL): the same records as ``seeker_records``
+    over the pool itself, in id order, and as many queries for 3 people as for 40."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jobbridge.matching.records import seeker_records
+    from jobbridge.matching.selectors import pool_records
+    from tests.factories import DiagnosisFactory
+
+    posting = PostingFactory(enterprise=EnterpriseFactory(region_id="320205"), occupation_id=WELDER)
+
+    def people(n):
+        for i in range(n):
+            s = SeekerFactory(residence_region_id="630202", accepts_anywhere=i % 3 == 0)
+            s.desired_regions.set([["320200"], ["630200"], []][i % 3])
+            s.desired_occupations.set([WELDER] if i % 2 else [])
+            if i % 4 == 0:
+                DiagnosisFactory(seeker=s, criterion="disability")
+
+    def count(pool):
+        with CaptureQueriesContext(connection) as ctx:
+            pool_records(pool)
+        return len(ctx.captured_queries)
+
+    people(3)
+    pool = relevant(reachable(Seeker.objects.all(), posting), posting)
+    few = count(pool)
+    people(37)
+    pool = relevant(reachable(Seeker.objects.all(), posting), posting)
+    got = pool_records(pool)
+    assert got == sorted(seeker_records(pool), key=lambda r: r["id"])
+    assert 10 < len(got) < Seeker.objects.count()  # the pool narrows, and holds people with relations
+    assert any(r["priority_groups"] for r in got) and any(r["destinations"] for r in got)
+    assert count(pool) == few
+    assert pool_records(Seeker.objects.none()) == []

@@ -10,10 +10,13 @@ ran. A stored list is used only when it can be trusted to be the top-k:
   at least ``k`` remain, or the list was never full (so it held every admissible match).
 """
 
+import json
 from dataclasses import dataclass
 
 import numpy as np
+from django.db import connection
 from django.db.models import F
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from jobbridge.employers.models import Posting
@@ -117,28 +120,28 @@ def _candidates_on_demand(posting: Posting, seekers_qs, *, k: int, today) -> lis
     return _ranked(scorer, scorer.block(np.arange(len(seekers)), np.array([0]))[:, 0], k, by_posting=True)
 
 
-POOL_IDS_MAX = 30_000
-"""Largest pool whose ids are bound as parameters (PostgreSQL takes at most 65,535 per query)."""
-
-
 def pool_records(seekers_qs) -> list[dict]:
     """``seeker_records`` of a scoped pool, in id order, running the pool's query once.
 
     ``seeker_records`` reads a plain queryset's rows and then each many-valued relation with the
     queryset as a subquery, so a pool narrowed by ``EXISTS`` clauses (destinations, relevance,
-    priority, scope) is evaluated seven times; the ids are read once here and bound instead.
-    Id order makes ties rank the same on SQLite and PostgreSQL (and as the batch, which reads
-    the register in id order)."""
-    ids = list(seekers_qs.order_by("pk").values_list("pk", flat=True)[: POOL_IDS_MAX + 1])
-    return records_by_id(ids, seekers_qs)
+    priority, scope) would be evaluated seven times; its ids are read once here instead."""
+    return records_by_id(list(seekers_qs.order_by("pk").values_list("pk", flat=True)))
 
 
-def records_by_id(ids: list[int], seekers_qs) -> list[dict]:
-    """``seeker_records`` of the seekers ``ids`` (all of ``seekers_qs``, in id order), binding the
-    ids; above ``POOL_IDS_MAX`` of them, through ``seekers_qs`` as a subquery instead."""
+def records_by_id(ids: list[int]) -> list[dict]:
+    """``seeker_records`` of the seekers ``ids``, in id order (which is how the batch reads the
+    register, so ties rank alike on SQLite, PostgreSQL and in stored lists)."""
     if not ids:
         return []
-    if len(ids) > POOL_IDS_MAX:
-        return sorted(seeker_records(seekers_qs), key=lambda r: r["id"])
-    # A sliced queryset makes seeker_records bind the ids it read instead of a subquery.
-    return seeker_records(Seeker.objects.filter(pk__in=ids).order_by("pk")[: len(ids)])
+    return seeker_records(Seeker.objects.filter(pk__in=ids_subquery(ids)).order_by("pk"))
+
+
+def ids_subquery(ids: list[int]) -> RawSQL:
+    """``ids`` as a one-column subquery bound as a single parameter: a JSON array on SQLite, an
+    array on PostgreSQL. Not ``pk__in=[...]``: Django prepares and binds every id again in each
+    of ``seeker_records``' queries (more time than the queries at a few thousand ids), and
+    PostgreSQL takes at most 65,535 parameters."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [[int(i) for i in ids]])
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps([int(i) for i in ids])])

@@ -175,7 +175,7 @@ def push_list(user, *, days: int = 3, region: str = "", grid: str = "", per_seek
         out.message = _("您还没有负责的网格，请联系管理员分配网格。")
         return out
     # The people's ids in one query (which also counts them), then their records by id: the
-    # scope's query is not repeated for each related table.
+    # scope's query is not repeated for each related table (records_by_id).
     most = conf.push_max_seekers()
     ids = list(seekers_qs.order_by("pk").values_list("pk", flat=True)[: most + 1])
     if len(ids) > most:
@@ -183,7 +183,7 @@ def push_list(user, *, days: int = 3, region: str = "", grid: str = "", per_seek
             "n": seekers_qs.count(), "max": most})
     regions_t, occupations_t = region_table(), occupation_table()
     p_batch, out.postings = posting_batch(since, today, regions_t, occupations_t)
-    seeker_recs = records_by_id(ids, seekers_qs)
+    seeker_recs = records_by_id(ids)
     out.seekers = len(seeker_recs)
     if not seeker_recs:
         out.message = _("您负责的范围内目前没有待就业的求职者。")
