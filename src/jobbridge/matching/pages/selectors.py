@@ -281,7 +281,8 @@ def candidates(user, posting: Posting, filters: CandidateFilters, *, limit: int 
     shown_groups = groups_shown(user, posting)
     matches = matching.candidates_for_posting(posting, filtered_pool(user, posting, filters), k=limit, today=today)
     ids = [m.seeker_id for m in matches]
-    seekers = Seeker.objects.in_bulk(ids)
+    # Only what a row shows (name, masked phone, home for the distance): not the sealed columns.
+    seekers = Seeker.objects.only("id", "name", "phone_masked", "residence_region", "hukou_region").in_bulk(ids)
     applicants = applicant_ids(posting, ids)
     labels = dict(PriorityCriterion.choices)
     groups: dict[int, list[str]] = {}
