@@ -41,7 +41,7 @@ from .engine.codes import OccupationTable, RegionTable, destination_range
 from .engine.features import DISABILITY_BIT, EDUCATION_NAMES, PostingBatch, SeekerBatch, group_names
 from .engine.geo import haversine_km
 from .engine.retrieval import RetrievalParams, province_topk_scorer
-from .engine.scoring import Scorer, as_day, posting_exclusions
+from .engine.scoring import Scorer, as_day, posting_exclusions, unique_rows
 from .engine.topk import topk_both_ways
 
 TIE_MARGIN = 5
@@ -273,22 +273,14 @@ def _owner_rows(owners: np.ndarray, items: list[str]) -> list[tuple[int, str]]:
 # the sentences of ``engine.explain`` (a test checks they are identical) without a Scorer.
 #
 # ``ReasonEncoder`` writes them straight to JSON text, column by column: the numbers are numpy
-# arrays, the pairs are grouped by which components scored (a few dozen patterns), and each group
-# is formatted with one %-template in C. A run stores ~11 million pairs on the 1M-seeker world, so
-# the per-pair Python of ``encode_reasons_reference`` (about 50 us a pair plus ``json.dumps``)
-# would take hours; this takes a few microseconds a pair. The reference stays as the
-# specification: ``tests/matching/test_encode_reasons.py`` checks that both give identical text.
+# arrays; each component's text is formatted once per distinct combination of its integers (a
+# chunk has far fewer than pairs) and gathered; the pairs are grouped by which components scored
+# (a few dozen patterns) and each group is joined with one %-template in C. A province run on the
+# 1M-seeker world stores ~10 million pairs; the per-pair Python of ``encode_reasons_reference``
+# (Python lists, then ``json.dumps``) cost ~47 us a pair there (``bench/matching_run_province.py``).
+# The reference stays as the specification: ``tests/matching/test_encode_reasons.py`` checks that
+# both give identical text on random worlds.
 _CODES = "otwpeabg"  # the order components appear in, as in the reference
-_TEMPLATES = {
-    "o": '["o",%d,%d,%s,%d]',  # points, level, posting's occupation code (JSON), seeker coded?
-    "t": '["t",%d,%s]',  # points, similarity (2 decimals, as float repr)
-    "w": '["w",%d,%s,%s,%d]',  # points, offer or null, expectation or null, offer >= expectation
-    "p": '["p",%d,%d,%s,%d,%d]',  # points, covering destination or 0, km or null, anywhere, work
-    "e": '["e",%d,%d,%d]',  # points, education, required
-    "a": '["a",%d,%d]',  # points, days late
-    "b": '["b",%d,%d,%d]',  # points, board, lodging
-    "g": '["g",%d,%d,%d]',  # points, shared groups, disabled-friendly
-}
 
 
 class ReasonEncoder:
@@ -300,7 +292,9 @@ class ReasonEncoder:
     def __init__(self, scorer: Scorer):
         self.scorer = scorer
         s, p = scorer.s, scorer.p
-        self.p_occ_json = np.array([json.dumps(c, ensure_ascii=False) for c in p.occ_codes], dtype=object)
+        index: dict = {}
+        self.p_occ_id = np.array([index.setdefault(c, len(index)) for c in p.occ_codes], dtype=np.int64)
+        self.p_occ_codes_json = [json.dumps(c, ensure_ascii=False) for c in index]
         self.s_coded = np.fromiter(map(bool, s.occ_codes), dtype=np.int64, count=len(s))
         self.p_offer = p.offer
         counts = np.fromiter(map(len, s.dest_codes), dtype=np.int64, count=len(s))
@@ -374,60 +368,86 @@ class ReasonEncoder:
         expect = s.wage[si].astype(np.float64)
         km64 = np.asarray(km, dtype=np.float64)
         work = p.work[pj].astype(np.int64)
-        # Facts after the points, per component (numpy arrays; object arrays where null may occur).
-        facts = {
-            "o": lambda: (level, self.p_occ_json[pj], self.s_coded[si]),
-            "t": lambda: (_similarity(text / w.text if w.text else np.zeros(n)),),
-            "w": lambda: (_int_or_null(offer, np.isfinite(offer)), _int_or_null(expect, ~np.isnan(expect)),
-                          (offer >= expect).astype(np.int64)),
-            "p": lambda: (self.covering(si, work), _int_or_null(km64, ~np.isnan(km64)),
-                          s.anywhere[si].astype(np.int64), work),
-            "e": lambda: (s.education[si], p.min_education[pj]),
-            "a": lambda: (late,),
-            "b": lambda: (p.board[pj].astype(np.int64), p.lodging[pj].astype(np.int64)),
-            "g": lambda: (groups & targets, disabled_friendly.astype(np.int64)),
+        cents, negative = _cents(text / w.text if w.text else np.zeros(n))
+        # Each component's text is a function of a few integers (its key columns below), and a
+        # chunk has far fewer distinct keys than pairs: each distinct key is formatted once in
+        # Python and the texts are gathered with numpy.
+        keys = {
+            "o": lambda r: (level[r], self.p_occ_id[pj[r]], self.s_coded[si[r]]),
+            "t": lambda r: (cents[r], negative[r]),
+            "w": lambda r: (*_rounded(offer[r], np.isfinite(offer[r])), *_rounded(expect[r], ~np.isnan(expect[r])),
+                            offer[r] >= expect[r]),
+            "p": lambda r: (self.covering(si[r], work[r]), *_rounded(km64[r], ~np.isnan(km64[r])),
+                            s.anywhere[si[r]], work[r]),
+            "e": lambda r: (s.education[si[r]], p.min_education[pj[r]]),
+            "a": lambda r: (late[r],),
+            "b": lambda r: (p.board[pj[r]], p.lodging[pj[r]]),
+            "g": lambda r: ((groups & targets)[r], disabled_friendly[r]),
         }
-        cols = {c: (got[c][0], *facts[c]()) for c in _CODES if got[c][1].any()}
+        occ_json = self.p_occ_codes_json
+        show = {
+            "o": lambda pt, lv, oc, coded: f'["o",{pt},{lv},{occ_json[oc]},{coded}]',
+            "t": lambda pt, m, neg: f'["t",{pt},{_cents_text(m, neg)}]',
+            "w": lambda pt, ok1, of, ok2, ex, ge: f'["w",{pt},{of if ok1 else "null"},{ex if ok2 else "null"},{ge}]',
+            "p": lambda pt, cover, ok, d, anywhere, wk: f'["p",{pt},{cover},{d if ok else "null"},{anywhere},{wk}]',
+            "e": lambda pt, have, need: f'["e",{pt},{have},{need}]',
+            "a": lambda pt, days: f'["a",{pt},{days}]',
+            "b": lambda pt, bd, lg: f'["b",{pt},{bd},{lg}]',
+            "g": lambda pt, shared, df: f'["g",{pt},{shared},{df}]',
+        }
+        texts: dict[str, np.ndarray] = {}
+        for c in _CODES:
+            points, ok = got[c]
+            r = np.flatnonzero(ok)
+            if not len(r):
+                continue
+            cols = np.column_stack([points[r], *(np.asarray(k, dtype=np.int64) for k in keys[c](r))])
+            uniq, inv = unique_rows(cols)
+            full = np.empty(n, dtype=object)
+            full[r] = np.array([show[c](*u) for u in uniq.tolist()], dtype=object)[inv]
+            texts[c] = full
         head: tuple = ()
         if others is not None:
-            vals = np.asarray(scores, dtype=np.float64)
-            head = (np.asarray(others, dtype=np.int64), vals.astype(object))
+            head = (np.asarray(others, dtype=np.int64), np.asarray(scores, dtype=np.float64))
         out = np.empty(n, dtype=object)
         for pat in np.unique(pattern).tolist():
             rows = np.flatnonzero(pattern == pat)
             present = [c for bit, c in enumerate(_CODES) if pat >> bit & 1]
-            body = "[" + ",".join(_TEMPLATES[c] for c in present) + "]"
+            body = "[" + ",".join(["%s"] * len(present)) + "]"
             template = f"[%d,%s,{body}]" if head else body
-            columns = [_plain(col[rows]) for col in (*head, *(col for c in present for col in cols[c]))]
+            columns = [col[rows].tolist() for col in (*head, *(texts[c] for c in present))]
             out[rows] = list(map(template.__mod__, zip(*columns, strict=True))) if columns else [body] * len(rows)
         return out.tolist()
 
 
-def _plain(col: np.ndarray) -> list:
-    """A column as Python values for %-formatting (bools as 0/1, numpy ints as ints)."""
-    return col.tolist() if col.dtype != bool else col.astype(np.int64).tolist()
+def _rounded(v: np.ndarray, known: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(known?, Python's ``round`` to an int: half to even, as np.rint; 0 where unknown)."""
+    return known, np.where(known, np.rint(np.where(known, v, 0)), 0).astype(np.int64)
 
 
-def _int_or_null(v: np.ndarray, known: np.ndarray) -> np.ndarray:
-    """Python's ``round`` to an int (half to even, as np.rint), or the JSON null."""
-    out = np.where(known, np.rint(np.where(known, v, 0)), 0).astype(np.int64).astype(object)
-    out[~known] = "null"
-    return out
-
-
-def _similarity(x: np.ndarray) -> np.ndarray:
-    """``repr(float(f"{x:.2f}"))`` of each value, vectorised.
+def _cents(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``f"{x:.2f}"`` of each value as (hundredths, sign bit), vectorised.
 
     For a float32 ``x``, ``x * 100`` is exact in float64 (24 + 7 bits), so ``np.rint`` gives the
-    correctly rounded hundredths with ties to even, as ``format`` does; the text is that number
-    with two decimals and one trailing zero dropped ("0.30" -> "0.3", "1.00" -> "1.0")."""
+    correctly rounded hundredths with ties to even, as ``format`` does."""
     if x.dtype != np.float32:
-        return np.array([repr(float(f"{v:.2f}")) for v in x.tolist()], dtype=object)
-    m = np.rint(x.astype(np.float64) * 100).astype(np.int64)
-    a = np.abs(m)
-    whole, cents = (a // 100).astype(str).astype(object), a % 100
-    frac = np.where(cents % 10 == 0, (cents // 10).astype(str), np.char.zfill(cents.astype(str), 2)).astype(object)
-    return np.where(np.signbit(x), "-", "").astype(object) + whole + "." + frac
+        m = np.array([round(float(f"{v:.2f}") * 100) for v in x.tolist()], dtype=np.int64)
+    else:
+        m = np.rint(x.astype(np.float64) * 100).astype(np.int64)
+    return np.abs(m), np.signbit(x)
+
+
+def _cents_text(m: int, negative: int) -> str:
+    """``repr(float(f"{x:.2f}"))`` from the hundredths: two decimals with one trailing zero dropped
+    ("0.30" -> "0.3", "1.00" -> "1.0")."""
+    whole, c = divmod(m, 100)
+    return f"{'-' if negative else ''}{whole}.{c // 10 if c % 10 == 0 else f'{c:02d}'}"
+
+
+def _similarity(x: np.ndarray) -> list[str]:
+    """``repr(float(f"{x:.2f}"))`` of each value (what the reference stores for "t")."""
+    m, neg = _cents(x)
+    return [_cents_text(a, b) for a, b in zip(m.tolist(), neg.tolist(), strict=True)]
 
 
 def encode_reasons_json(scorer: Scorer, si: np.ndarray, pj: np.ndarray) -> list[str]:
