@@ -3,10 +3,9 @@
 Every write that adds a history event, a hire or an answered (or cancelled) retention check
 counts it here in the same transaction. The services open a ``batch()`` around their work:
 the deltas of one request (a hire adds the hire, its event and the obsolete events of the
-person's other applications) are summed in Python and written once at the end with
-``INSERT ... ON CONFLICT DO UPDATE SET n = n + excluded.n`` (an atomic increment on SQLite and
-PostgreSQL), keys sorted so two writers take the rollup row locks in the same order. A failed
-request rolls its deltas back with everything else.
+person's other applications) are summed in Python and written once at the end by
+``core.rollups.add`` (an atomic, sorted upsert on SQLite and PostgreSQL). A failed request rolls
+its deltas back with everything else.
 
 ``rebuild()`` recomputes the table from the rows themselves (GROUP BY in the database), for a
 restore, after writes that went around the services (the demo's back-dating), or to prove
@@ -18,15 +17,15 @@ import threading
 from collections import Counter
 from contextlib import contextmanager
 
-from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
+from jobbridge.core import rollups as core_rollups
+
 from .models import Application, ApplicationEvent, FollowUp, PlacementRollup, RollupKind
 
 KEPT, GONE = "kept", "gone"
-_CHUNK = 500
 _local = threading.local()
 
 
@@ -73,20 +72,7 @@ def add(key: tuple, n: int = 1) -> None:
 
 
 def write(deltas: Counter) -> None:
-    items = sorted((k, n) for k, n in deltas.items() if n)
-    if not items:
-        return
-    table = connection.ops.quote_name(PlacementRollup._meta.db_table)
-    cols = [*PlacementRollup.KEY, "n"]
-    row = "(" + ", ".join(["%s"] * len(cols)) + ")"
-    with transaction.atomic(), connection.cursor() as cursor:
-        for i in range(0, len(items), _CHUNK):
-            chunk = items[i : i + _CHUNK]
-            cursor.execute(
-                f"INSERT INTO {table} ({', '.join(cols)}) VALUES {', '.join([row] * len(chunk))} "
-                f"ON CONFLICT ({', '.join(PlacementRollup.KEY)}) DO UPDATE SET n = {table}.n + excluded.n",
-                [v for k, n in chunk for v in (*k, n)],
-            )
+    core_rollups.add(PlacementRollup, deltas)
 
 
 def counts_from_rows() -> Counter:
@@ -122,35 +108,12 @@ def counts_from_rows() -> Counter:
 
 
 def stored() -> Counter:
-    return Counter(
-        {
-            tuple(r[:-1]): r[-1]
-            for r in PlacementRollup.objects.values_list(*PlacementRollup.KEY, "n")
-            if r[-1]
-        }
-    )
+    return core_rollups.stored(PlacementRollup)
 
 
-@transaction.atomic
 def rebuild() -> dict:
-    """Replace the rollup by a direct count. On PostgreSQL the table is locked first (EXCLUSIVE:
-    reads go on, writers wait), so a hire committing meanwhile is neither lost nor counted twice;
-    on SQLite the transaction already holds the single write lock."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"LOCK TABLE {connection.ops.quote_name(PlacementRollup._meta.db_table)} IN EXCLUSIVE MODE"
-            )
-    counts = counts_from_rows()
-    PlacementRollup.objects.all().delete()
-    PlacementRollup.objects.bulk_create(
-        [
-            PlacementRollup(**dict(zip(PlacementRollup.KEY, k, strict=True)), n=n)
-            for k, n in sorted(counts.items())
-            if n
-        ],
-        batch_size=2000,
-    )
+    """Replace the rollup by a direct count (the table locked meanwhile: see ``core.rollups.rebuild``)."""
+    counts = core_rollups.rebuild(PlacementRollup, counts_from_rows)
     return {
         "rollup_rows": len([n for n in counts.values() if n]),
         "events": sum(n for k, n in counts.items() if k[2] == RollupKind.MOVE),

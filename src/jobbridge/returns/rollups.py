@@ -1,16 +1,16 @@
 """Keeping ``HomecomingCount`` in step with the records.
 
 Every write path computes the key a record had before and has after, and ``apply`` adds the
-differences with one upsert per key (INSERT … ON CONFLICT DO UPDATE, on PostgreSQL and SQLite
-alike) inside the writer's transaction: the counts and the records commit together.
-``rebuild`` recomputes a season from the records with one INSERT … SELECT … GROUP BY.
+differences (``core.rollups.add``: a sorted upsert, on PostgreSQL and SQLite alike) inside the
+writer's transaction: the counts and the records commit together. ``rebuild`` recomputes a
+season from the records (GROUP BY in the database, the keys made in Python).
 """
 
 from collections import Counter
 
-from django.db import connection, transaction
 from django.db.models import Count
 
+from jobbridge.core import rollups as core_rollups
 from jobbridge.core.cleaning import parse_date
 
 from .models import Homecoming, HomecomingCount, Season
@@ -30,33 +30,25 @@ def key_from(season: Season, values: dict) -> tuple:
 
 
 def apply(deltas: Counter) -> None:
-    rows = [(*key, n) for key, n in deltas.items() if n]
-    if not rows:
-        return
-    table = connection.ops.quote_name(HomecomingCount._meta.db_table)
-    cols = ", ".join(("season_id", "origin_region", "destination_region", "move_class", "status", "returned_day"))
-    with connection.cursor() as cur:
-        cur.executemany(
-            f"INSERT INTO {table} ({cols}, n) VALUES (%s, %s, %s, %s, %s, %s, %s) "
-            f"ON CONFLICT ({cols}) DO UPDATE SET n = {table}.n + EXCLUDED.n",
-            sorted(rows),  # one order for every writer: concurrent upserts cannot deadlock
-        )
+    core_rollups.add(HomecomingCount, deltas)
 
 
-@transaction.atomic
 def rebuild(season: Season) -> int:
     """Recompute ``season``'s counts from the records; returns the number of records counted."""
-    HomecomingCount.objects.filter(season=season).delete()
-    groups = (Homecoming.objects.filter(season=season).order_by()
-              .values_list("origin_region_id", "destination_region_id", "move_class", "status", "returned_on")
-              .annotate(n=Count("id")))
-    deltas: Counter = Counter()
-    for origin, dest, move, status, back, n in groups:
-        values = {"origin_region_id": origin, "destination_region_id": dest, "move_class": move, "status": status,
-                  "returned_on": back}
-        deltas[key_from(season, values)] += n
-    apply(deltas)
-    return sum(deltas.values())
+
+    def count() -> Counter:
+        groups = (Homecoming.objects.filter(season=season).order_by()
+                  .values_list("origin_region_id", "destination_region_id", "move_class", "status", "returned_on")
+                  .annotate(n=Count("id")))
+        deltas: Counter = Counter()
+        for origin, dest, move, status, back, n in groups:
+            values = {"origin_region_id": origin, "destination_region_id": dest, "move_class": move,
+                      "status": status, "returned_on": back}
+            deltas[key_from(season, values)] += n
+        return deltas
+
+    counts = core_rollups.rebuild(HomecomingCount, count, rows=HomecomingCount.objects.filter(season=season))
+    return sum(counts.values())
 
 
 def settle_merge(sender, *, keep, drop, **kwargs) -> None:

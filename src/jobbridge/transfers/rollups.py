@@ -3,8 +3,8 @@
 Every ledger write (a hire, a manual entry, an import batch, a deletion) calls ``apply`` inside
 its own transaction with the facts of the rows it added (+1) or removed (-1). Deltas are summed
 in Python first, so an import batch of 1,000 rows touches a few dozen rollup rows, then written
-with one ``INSERT ... ON CONFLICT DO UPDATE SET n = n + excluded.n`` per chunk: an atomic
-increment on both SQLite and PostgreSQL, safe under concurrent writers.
+by ``core.rollups.add``: an atomic, sorted upsert on both SQLite and PostgreSQL, safe under
+concurrent writers.
 """
 
 from collections import Counter
@@ -14,11 +14,10 @@ from functools import lru_cache
 from django.db import connection, transaction
 
 from jobbridge.core import regions as core_regions
+from jobbridge.core import rollups as core_rollups
 from jobbridge.core.models import Industry
 
 from .models import Dimension, Transfer, TransferPerson, TransferRollup
-
-_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -100,29 +99,10 @@ def apply(facts, sign: int = 1) -> None:
     if not rollup:
         return
     with transaction.atomic():
-        _upsert(TransferRollup, TransferRollup.KEY, "person_times", rollup)
-        _upsert(TransferPerson, TransferPerson.KEY, "person_times", persons)
+        core_rollups.add(TransferRollup, rollup, value="person_times")
+        core_rollups.add(TransferPerson, persons, value="person_times")
         if sign < 0:
             _drop_empty(rollup, persons)
-
-
-def _upsert(model, key: tuple[str, ...], value: str, deltas: Counter) -> None:
-    table = connection.ops.quote_name(model._meta.db_table)
-    cols = [*key, value]
-    conflict = ", ".join(key)
-    row = "(" + ", ".join(["%s"] * len(cols)) + ")"
-    # Sorted, so two writers touching the same keys take their row locks in the same order.
-    # (Keys of one table hold the same types position by position, so they compare directly.)
-    items = sorted((k, n) for k, n in deltas.items() if n)
-    with connection.cursor() as cursor:
-        for i in range(0, len(items), _CHUNK):
-            chunk = items[i : i + _CHUNK]
-            params = [v for k, n in chunk for v in (*k, n)]
-            cursor.execute(
-                f"INSERT INTO {table} ({', '.join(cols)}) VALUES {', '.join([row] * len(chunk))} "
-                f"ON CONFLICT ({conflict}) DO UPDATE SET {value} = {table}.{value} + excluded.{value}",
-                params,
-            )
 
 
 def _drop_empty(rollup: Counter, persons: Counter) -> None:
@@ -145,6 +125,8 @@ def rebuild(*, progress=None) -> dict:
     steps = 5
     with transaction.atomic(), connection.cursor() as cursor:
         _step(progress, 0, steps)
+        # Writers wait until the rebuild commits, then add their deltas to the rebuilt counts.
+        core_rollups.lock(TransferRollup, TransferPerson)
         TransferRollup.objects.all().delete()
         TransferPerson.objects.all().delete()
         origins = [r[0] for r in Transfer.objects.order_by().values_list("origin_region_id").distinct()]
@@ -220,4 +202,4 @@ def settle_merge(sender, *, keep, drop, **kwargs) -> None:
         moved[(r.period, r.origin_county, r.origin_township, r.move_class, keep.pk)] += r.person_times
     with transaction.atomic():
         TransferPerson.objects.filter(pk__in=[r.pk for r in rows]).delete()
-        _upsert(TransferPerson, TransferPerson.KEY, "person_times", moved)
+        core_rollups.add(TransferPerson, moved, value="person_times")

@@ -3,6 +3,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from jobbridge.core import rollups as core_rollups
 from jobbridge.core.models import User
 from jobbridge.employers.models import Posting
 from jobbridge.people.models import Seeker
@@ -141,7 +142,7 @@ class Command(BaseCommand):
     def rebuild_rollups(self, opts):
         if opts["check"]:
             direct, stored = rollups.counts_from_rows(), rollups.stored()
-            diff = sorted(k for k in direct.keys() | stored.keys() if direct[k] != stored[k])
+            diff = core_rollups.differences(direct, stored)
             result = {"rollup_rows": len(stored), "differences": len(diff),
                       "examples": [list(k) + [stored[k], direct[k]] for k in diff[:10]]}
             self.out(opts, result, f"rollup rows {len(stored)}, differences from a direct count: {len(diff)}"
