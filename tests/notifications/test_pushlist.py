@@ -239,3 +239,32 @@ def test_a_person_who_said_no_to_a_post_is_not_put_up_for_it_again(grid_world, p
     services.contact_record(actor=commissioner, seeker_id=other.pk, posting_id=new.pk, outcome="interested")
     rows = pushlist.push_list(commissioner).rows
     assert [(r.seeker.pk, r.contact.outcome) for r in rows] == [(other.pk, "interested")]
+
+
+def test_a_region_larger_than_the_limit_is_refused_with_its_real_size(grid_world, posts, settings):
+    settings.JOBBRIDGE_NOTIFY_PUSH_MAX_SEEKERS = 1
+    with pytest.raises(ServiceError) as e:
+        pushlist.push_list(grid_world.clerk)  # Ledu: 张三 and 别的网格 are looking, 已就业 is not
+    assert e.value.errors[0].field == "region" and "有2名求职者" in e.value.errors[0].message
+    settings.JOBBRIDGE_NOTIFY_PUSH_MAX_SEEKERS = 2
+    assert {r.seeker.name for r in pushlist.push_list(grid_world.clerk).rows} == {"张三", "别的网格"}
+
+
+def test_the_api_list_costs_the_same_queries_for_more_people_and_names_their_grid(api, grid_world, posts):
+    client = api(grid_world.commissioner)
+
+    def count():
+        pushlist.clear_cache()
+        client.get("/api/notifications/push-list", days=14)  # warm the token and reference caches
+        pushlist.clear_cache()
+        with CaptureQueriesContext(connection) as ctx:
+            body = client.get("/api/notifications/push-list", days=14).json()
+        return len(ctx.captured_queries), body
+
+    few, body = count()
+    assert body["rows"][0]["seeker"]["grid"] == str(grid_world.grid)
+    for _ in range(6):
+        SeekerFactory(grid=grid_world.grid, accepts_anywhere=True)
+    many, body = count()
+    assert len({r["seeker"]["id"] for r in body["rows"]}) == 7 and many == few
+    assert {r["seeker"]["grid"] for r in body["rows"]} == {str(grid_world.grid)}
