@@ -1,12 +1,14 @@
 """The API: the report in the caller's regions, records created or updated through one endpoint,
 lists of people scoped and masked, import and template, one error format."""
 
+import json
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jobbridge.returns.models import Homecoming
 from tests.api.conftest import ApiClient, fields
-from tests.factories import LEDU, GridFactory, SeekerFactory, UserFactory, new_id_number
+from tests.factories import LEDU, LEDU_TOWN, GridFactory, SeekerFactory, UserFactory, new_id_number
 
 from .factories import DONGGUAN, HomecomingFactory, SeasonFactory
 
@@ -114,3 +116,28 @@ def test_import_and_template_and_seasons(season):
     assert r.status_code == 422 and "season" in fields(r)
     assert ApiClient(UserFactory(commissioner=True)).post(
         "/api/returns/seasons", {"code": "x", "festival_date": "2026-02-17"}).status_code == 403
+
+
+def test_record_json_is_exactly_the_schema_fields_in_order(season):
+    """A record as the API sends it, byte for byte: related rows as their ids or codes, the person
+    by name and masked ID number (the schema reads them off the record as loaded)."""
+    from tests.factories import EnterpriseFactory
+
+    api = ApiClient(UserFactory(region_id=LEDU))
+    seeker, employer = SeekerFactory(), EnterpriseFactory()
+    r = api.post("/api/returns/homecomings", {"season": "2026", "seeker_id": seeker.pk, "destination_region": "东莞市",
+                                              "employer_uscc": employer.uscc, "went_home_on": "2026-02-03",
+                                              "returned_on": "2026-02-27", "returned_to": "无锡市"})
+    assert r.status_code == 201, r.json()
+    h = Homecoming.objects.get()
+    record = {"id": h.pk, "seeker": seeker.pk, "name": seeker.name, "id_masked": seeker.id_masked, "season": "2026",
+              "origin_region": seeker.hukou_region_id, "destination_region": DONGGUAN, "employer": employer.pk,
+              "went_home_on": "2026-02-03", "returned_on": "2026-02-27", "returned_to": "320200",
+              "status": "changed", "move_class": "out_of_province"}
+    assert r.content == json.dumps({"result": "created", "record": record}, ensure_ascii=False).encode()
+    other = HomecomingFactory(season=season)  # not back yet, no employer: nulls
+    listed = api.get("/api/returns/homecomings", season="2026").content
+    bare = {**record, "id": other.pk, "seeker": other.seeker_id, "name": other.seeker.name,
+            "id_masked": other.seeker.id_masked, "origin_region": LEDU_TOWN, "employer": None,
+            "went_home_on": "2026-02-07", "returned_on": None, "returned_to": None, "status": "home"}
+    assert listed == json.dumps({"items": [record, bare], "count": 2}, ensure_ascii=False).encode()

@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+import json
 
 import pytest
 import python_calamine
@@ -151,3 +152,28 @@ def test_menu_links_open_a_form_or_the_viewers_own_region(client, haidong):
     login(client, commissioner)
     page = client.get("/transfers/dashboard/")
     assert page.status_code == 200 and f'value="{LEDU_TOWN}"' in page.content.decode()
+
+
+def test_ledger_row_json_is_exactly_the_schema_fields_in_order():
+    """A ledger row as the API sends it, byte for byte, in the answer to an entry, the detail and
+    the list: related rows as ids or codes, the person by name and masked ID number."""
+    from jobbridge.core import pii
+
+    api = ApiClient(UserFactory(region_id="630200"))
+    seeker = SeekerFactory()
+    body = {"id_number": pii.decrypt(seeker.id_cipher), "destination": "320205", "transferred_on": "2023-01-05",
+            "employer": "无锡某厂", "industry": "39", "channel": "bureau"}
+    created = api.post("/api/transfers", body)
+    assert created.status_code == 201, created.content
+    t = Transfer.objects.get()
+    row = {"id": t.pk, "seeker_id": seeker.pk, "seeker_name": seeker.name, "id_masked": seeker.id_masked,
+           "origin_basis": "hukou", "origin_region": seeker.hukou_region_id, "destination_region": "320205",
+           "enterprise_id": None, "employer_name": "无锡某厂", "industry": "39", "transferred_on": "2023-01-05",
+           "channel": "bureau", "move_class": "out_of_province", "source": "manual", "priority_group": False,
+           "application_id": None}
+    assert created.content == json.dumps({**row, "created": True}, ensure_ascii=False).encode()
+    assert api.get(f"/api/transfers/{t.pk}").content == json.dumps(row, ensure_ascii=False).encode()
+    assert api.get("/api/transfers").content == json.dumps({"items": [row], "count": 1}, ensure_ascii=False).encode()
+    t.industry_id = None
+    t.save(update_fields=["industry"])
+    assert api.get(f"/api/transfers/{t.pk}").json()["industry"] is None

@@ -13,7 +13,7 @@ from pathlib import Path
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -106,51 +106,20 @@ class ReportQuery(Schema):
 
 
 class HomecomingOut(Schema):
+    # Related rows as their ids or codes, read off the record as loaded (seeker and season joined).
     id: int
-    seeker: int
-    name: str
-    id_masked: str
-    season: str
-    origin_region: str
-    destination_region: str
-    employer: int | None
+    seeker: int = Field(alias="seeker_id")
+    name: str = Field(alias="seeker.name")
+    id_masked: str = Field(alias="seeker.id_masked")
+    season: str = Field(alias="season.code")
+    origin_region: str = Field(alias="origin_region_id")
+    destination_region: str = Field(alias="destination_region_id")
+    employer: int | None = Field(alias="employer_id")
     went_home_on: dt.date
     returned_on: dt.date | None
-    returned_to: str | None
+    returned_to: str | None = Field(alias="returned_to_id")
     status: str
     move_class: str
-
-    @staticmethod
-    def resolve_seeker(obj) -> int:
-        return obj.seeker_id
-
-    @staticmethod
-    def resolve_name(obj) -> str:
-        return obj.seeker.name
-
-    @staticmethod
-    def resolve_id_masked(obj) -> str:
-        return obj.seeker.id_masked
-
-    @staticmethod
-    def resolve_season(obj) -> str:
-        return obj.season.code
-
-    @staticmethod
-    def resolve_origin_region(obj) -> str:
-        return obj.origin_region_id
-
-    @staticmethod
-    def resolve_destination_region(obj) -> str:
-        return obj.destination_region_id
-
-    @staticmethod
-    def resolve_employer(obj) -> int | None:
-        return obj.employer_id
-
-    @staticmethod
-    def resolve_returned_to(obj) -> str | None:
-        return obj.returned_to_id
 
 
 class HomecomingQuery(Schema):

@@ -8,7 +8,7 @@ checking the requested region against the caller's own (a region outside it is a
 import datetime as dt
 
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from jobbridge.api.access import Page, require_staff, scoped_get
@@ -22,43 +22,23 @@ router = Router(tags=["transfers"])
 
 
 class TransferOut(Schema):
+    # The person and the regions read off the row as loaded (seeker joined): one query per page.
     id: int
     seeker_id: int
-    seeker_name: str
-    id_masked: str
+    seeker_name: str = Field(alias="seeker.name")
+    id_masked: str = Field(alias="seeker.id_masked")
     origin_basis: OriginBasis
-    origin_region: str
-    destination_region: str
+    origin_region: str = Field(alias="origin_region_id")
+    destination_region: str = Field(alias="destination_region_id")
     enterprise_id: int | None
     employer_name: str
-    industry: str | None
+    industry: str | None = Field(alias="industry_id")
     transferred_on: dt.date
     channel: Channel
     move_class: MoveClass
     source: Source
     priority_group: bool
     application_id: int | None
-
-    # Resolvers read the row as loaded (seeker joined): the list stays one query per page.
-    @staticmethod
-    def resolve_seeker_name(obj) -> str:
-        return obj.seeker.name
-
-    @staticmethod
-    def resolve_id_masked(obj) -> str:
-        return obj.seeker.id_masked
-
-    @staticmethod
-    def resolve_origin_region(obj) -> str:
-        return obj.origin_region_id
-
-    @staticmethod
-    def resolve_destination_region(obj) -> str:
-        return obj.destination_region_id
-
-    @staticmethod
-    def resolve_industry(obj) -> str | None:
-        return obj.industry_id
 
 
 class TransferIn(InputSchema):
