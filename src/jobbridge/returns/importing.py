@@ -34,8 +34,8 @@ from jobbridge.imports.readers import (
     _fill_merged,
     _find_header,
     _read_csv,
-    cell_value,
 )
+from jobbridge.imports.readers import _rows as rows_below_header
 from jobbridge.imports.workbooks import write_columns_template
 from jobbridge.people.models import Seeker
 from jobbridge.people.services import ServiceError, seeker_register
@@ -117,19 +117,7 @@ def read_sheet(path: str | Path) -> Sheet:
     if missing:
         raise FileError(_("缺少必填列：%(c)s") % {"c": "、".join(missing)})
     return Sheet(headers=headers, labels={**_LABELS, **seen}, header_row=at + 1, total=len(grid) - at - 1,
-                 rows=_rows(grid, at, columns), ignored=ignored)
-
-
-def _rows(grid, at, columns) -> Iterator[RawRow]:
-    for r in range(at + 1, len(grid)):
-        cells, values, errors = grid[r], {}, []
-        for i, col in columns.items():
-            try:
-                values[col.key] = cell_value(col, cells[i] if i < len(cells) else None)
-            except ValueError as e:
-                values[col.key], _e = "", errors.append((col.key, str(e)))
-        if errors or any(v not in ("", None) for v in values.values()):
-            yield RawRow(number=r + 1, values=values, cells=list(cells), errors=errors)
+                 rows=rows_below_header(grid, at, columns), ignored=ignored)
 
 
 def write_template(target) -> None:
