@@ -148,6 +148,7 @@ def store_lists(sample: int, k: int, force: bool) -> int:
     run.seeker_rows = store.write_lists(run, "s", replicated)
     run.posting_rows = store.write_lists(run, "p", p_lists)
     run.save()
+    store.analyze()
     store.switch_current(run)
     store.prune()
     print(

@@ -13,7 +13,7 @@ the register can grow several-fold before the run outgrows the window.
 What is measured: ``call_command("match", "run")`` in this process, exactly what the CLI runs, with
 the phases timed by wrapping the functions ``batch.match_run_execute`` calls (``load_batches``,
 ``solve_province``, ``store.write_chunks`` per side, split into encoding the lists and COPY, and
-``store.switch_current`` + ``store.prune``); rows and pairs written; peak resident memory of this
+``store.analyze``, ``store.switch_current``, ``store.prune``); rows and pairs written; peak resident memory of this
 process and of the forked scoring workers (``getrusage``). The whole run holds
 ``/tmp/jb-bench.lock``; the load average is read before and after.
 
@@ -100,6 +100,7 @@ def main() -> None:
     batch.load_batches = timed("load (records -> batches)", batch.load_batches)
     batch.solve_province = timed("score (province retrieval)", batch.solve_province, keep="res")
     store.write_chunks = timed_chunks(store.write_chunks)
+    store.analyze = timed("analyze (planner statistics)", store.analyze)
     store.switch_current = timed("switch", store.switch_current)
     store.prune = timed("prune older versions", store.prune)
 
@@ -150,7 +151,7 @@ def main() -> None:
     print(f"{'phase':<44}{'seconds':>10}")
     for name in ("load (records -> batches)", "score (province retrieval)", "write seekers lists",
                  "  of which encoding (seekers)", "write postings lists", "  of which encoding (postings)",
-                 "switch", "prune older versions"):
+                 "analyze (planner statistics)", "switch", "prune older versions"):
         if name in phases:
             row(name, phases[name])
     other = wall - sum(v for k, v in phases.items() if not k.startswith(" "))

@@ -165,6 +165,7 @@ def match_run_execute(*, run: MatchRun, progress: Callable[[int, str], None] | N
                                                  lambda n: report(800 + 190 * (base + n) // total, "writing"))
             run.save(update_fields=["seeker_rows", "posting_rows"])
         report(990, "switching", force=True)
+        store.analyze()  # statistics for the new rows before readers plan against them
         store.switch_current(run)
         run.progress_done, run.stage = 1000, "done"
         MatchRun.objects.filter(pk=run.pk).update(progress_done=1000, progress_total=1000, stage="done")

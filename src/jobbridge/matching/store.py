@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from jobbridge.imports.fastsql import insert_rows
@@ -66,6 +66,23 @@ def write_chunks(run: MatchRun, kind: str, chunks: Iterable[list[tuple[int, str]
         base = written
         written += write_rows(run, kind, rows, (lambda n, b=base: progress(b + n)) if progress else None)
     return written
+
+
+def analyze() -> None:
+    """Refresh the planner's statistics of the list tables after a run's bulk write.
+
+    Measured on the 1M-seeker world (PostgreSQL, autovacuum off, as a busy server's autovacuum
+    may also lag a bulk load): with no statistics for a million fresh rows the planner's default
+    estimates put the lean read statement (``lean._list_sql``) over ``jit_above_cost``, and every
+    recommendation request paid ~18 ms of JIT compilation (84 req/s instead of 700). ANALYZE
+    samples the table (under a second) and the estimates drop to one row."""
+    tables = [connection.ops.quote_name(m._meta.db_table) for m in (MatchList, MatchRun)]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {', '.join(tables)}")
+        elif connection.vendor == "sqlite":
+            for table in tables:
+                cursor.execute(f"ANALYZE {table}")
 
 
 def switch_current(run: MatchRun) -> None:
