@@ -121,8 +121,13 @@ def header_key(text: object) -> str:
 
 def header_index(kind: str) -> dict[str, Column]:
     """Every accepted spelling of a header (normalised) to its column."""
+    return columns_index(COLUMNS[kind])
+
+
+def columns_index(columns: tuple[Column, ...]) -> dict[str, Column]:
+    """``header_index`` for any importer's columns (the returns app keeps its own)."""
     index: dict[str, Column] = {}
-    for col in COLUMNS[kind]:
+    for col in columns:
         for spelling in (col.header, col.key, *col.aliases):
             index.setdefault(header_key(spelling), col)
     return index

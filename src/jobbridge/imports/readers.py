@@ -20,7 +20,7 @@ from pathlib import Path
 import python_calamine
 from django.utils.translation import gettext as _
 
-from .columns import COLUMNS, Column, header_index, header_key
+from .columns import COLUMNS, Column, columns_index, header_key
 
 HEADER_SEARCH_ROWS = 20  # a title or a note may sit above the header row
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -57,7 +57,9 @@ class Roster:
     ignored_headers: list[str]
 
 
-def open_roster(path: str | Path, kind: str) -> Roster:
+def open_roster(path: str | Path, kind: str, *, columns: tuple[Column, ...] | None = None) -> Roster:
+    """``kind``'s roster, or one of an app's own ``columns`` (the returns import)."""
+    columns = COLUMNS[kind] if columns is None else columns
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -68,19 +70,19 @@ def open_roster(path: str | Path, kind: str) -> Roster:
     with path.open("rb") as f:
         head = f.read(8192)
     if head.startswith(_ZIP_MAGIC) or head.startswith(_OLE2_MAGIC):
-        grid, merged = _read_workbook(path, kind)
+        grid, merged = _read_workbook(path, columns)
     else:
         grid, merged = _read_csv(path, head), []
-    return _build(kind, grid, merged)
+    return _build(kind, columns, grid, merged)
 
 
-def _read_workbook(path: Path, kind: str) -> tuple[list[list], list]:
+def _read_workbook(path: Path, columns: tuple[Column, ...]) -> tuple[list[list], list]:
     try:
         with path.open("rb") as f:
             book = python_calamine.CalamineWorkbook.from_filelike(f)
             visible = python_calamine.SheetVisibleEnum.Visible
             sheets = [m.name for m in book.sheets_metadata if m.visible == visible] or book.sheet_names
-            index = header_index(kind)
+            index = columns_index(columns)
             first = None
             for name in sheets:
                 sheet = book.get_sheet_by_name(name)
@@ -137,12 +139,12 @@ def _find_header(grid: list[list], index: dict[str, Column]) -> tuple[int | None
     return best, best_hits
 
 
-def _build(kind: str, grid: list[list], merged: list) -> Roster:
-    index = header_index(kind)
+def _build(kind: str, spec: tuple[Column, ...], grid: list[list], merged: list) -> Roster:
+    index = columns_index(spec)
     _fill_merged(grid, merged)
     header_at, _hits = _find_header(grid, index)
     if header_at is None:
-        example = "、".join(c.header for c in COLUMNS[kind] if c.required)
+        example = "、".join(c.header for c in spec if c.required)
         raise FileError(_("找不到表头：前%(n)d行中没有可识别的列名（应包含%(cols)s等列），请使用下载的模板")
                         % {"n": HEADER_SEARCH_ROWS, "cols": example})
     headers = ["" if c is None else str(c) for c in grid[header_at]]
@@ -160,7 +162,7 @@ def _build(kind: str, grid: list[list], merged: list) -> Roster:
                                                                          "h": col.header})
         seen[col.key] = text.strip()
         columns[i] = col
-    missing = [c for c in COLUMNS[kind] if c.required and c.key not in seen]
+    missing = [c for c in spec if c.required and c.key not in seen]
     if missing:
         raise FileError(_("缺少必填列：%(cols)s") % {"cols": "、".join(f"{c.header}（{c.key}）" for c in missing)})
     labels = {col.key: seen[col.key] for col in columns.values()}

@@ -1,7 +1,7 @@
 """Bulk import of went-home and returned records from .xlsx, .xls or .csv.
 
-Reading reuses the roster reader's pieces (format sniffing, CSV encodings, merged cells,
-Excel's numbers and date serials); the rules are ``clean_homecoming``'s, as on the page and
+Reading is the roster reader's (``imports.readers.open_roster`` with the columns below: format
+sniffing, CSV encodings, merged cells, Excel's numbers and date serials); the rules are ``clean_homecoming``'s, as on the page and
 the API. Rows name their person by ID number; a person not yet registered is registered from
 the row (name, hukou = the home region) through ``people.services.seeker_register``, as roster
 imports do. The natural key is (season, person): a second import of the same file finds every
@@ -9,12 +9,10 @@ record unchanged, a later file with return dates fills them in. Empty cells keep
 """
 
 from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from itertools import islice
 from pathlib import Path
 
-import python_calamine
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,18 +22,9 @@ from jobbridge.core.audit import audit
 from jobbridge.core.identity import parse_resident_id
 from jobbridge.core.models import AuditEvent
 from jobbridge.employers.models import Enterprise
-from jobbridge.imports.columns import Column, header_key
+from jobbridge.imports.columns import Column
 from jobbridge.imports.engine import Outcome
-from jobbridge.imports.readers import (
-    _OLE2_MAGIC,
-    _ZIP_MAGIC,
-    FileError,
-    RawRow,
-    _fill_merged,
-    _find_header,
-    _read_csv,
-)
-from jobbridge.imports.readers import _rows as rows_below_header
+from jobbridge.imports.readers import FileError, RawRow, Roster, open_roster
 from jobbridge.imports.workbooks import write_columns_template
 from jobbridge.people.models import Seeker
 from jobbridge.people.services import ServiceError, seeker_register
@@ -63,61 +52,17 @@ COLUMNS = (
     Column("returned_to", "返岗地", fmt="区划代码或名称；空则为节前务工地", example="东莞市"),
     Column("status", "状态", fmt="在家未返岗、已返岗、已返岗（换工作地）、留乡不再外出；空则按日期判断", example="已返岗"),
 )
-_INDEX = {header_key(s): c for c in COLUMNS for s in (c.header, c.key, *c.aliases)}
 _LABELS = {c.key: c.header for c in COLUMNS}
 BATCH = 500
 _LOCK_ID = 7_301_201
-HEADER_ROWS = 20
 
 
-@dataclass
-class Sheet:
-    headers: list[str]
-    labels: dict[str, str]
-    header_row: int
-    total: int
-    rows: Iterator[RawRow]
-    ignored: list[str]
-
-
-def read_sheet(path: str | Path) -> Sheet:
-    path = Path(path)
-    if not path.is_file():
-        raise FileError(_("找不到文件%(f)s") % {"f": path})
-    if path.stat().st_size == 0:
-        raise FileError(_("文件为空（0字节），请重新选择文件"))
-    head = path.open("rb").read(8192)
-    merged = []
-    if head.startswith(_ZIP_MAGIC) or head.startswith(_OLE2_MAGIC):
-        try:
-            book = python_calamine.CalamineWorkbook.from_path(str(path))
-            sheet = book.get_sheet_by_index(0)
-            grid, merged = sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges or []
-        except (python_calamine.CalamineError, OSError, ValueError) as e:
-            raise FileError(_("无法读取Excel文件（%(e)s）") % {"e": str(e)[:200]}) from None
-    else:
-        grid = _read_csv(path, head)
-    _fill_merged(grid, merged)
-    at, _hits = _find_header(grid[:HEADER_ROWS], _INDEX)
-    if at is None:
-        raise FileError(_("找不到表头：应包含身份证号、节前务工地、返乡日期等列，请使用下载的模板"))
-    headers = ["" if c is None else str(c) for c in grid[at]]
-    columns, ignored, seen = {}, [], {}
-    for i, text in enumerate(headers):
-        col = _INDEX.get(header_key(text))
-        if col is None:
-            if text.strip():
-                ignored.append(text.strip())
-        elif col.key in seen:
-            raise FileError(_("“%(a)s”和“%(b)s”是同一列，请删去其中一列") % {"a": seen[col.key], "b": text.strip()})
-        else:
-            seen[col.key] = text.strip()
-            columns[i] = col
-    missing = [c.header for c in COLUMNS if c.required and c.key not in seen]
-    if missing:
-        raise FileError(_("缺少必填列：%(c)s") % {"c": "、".join(missing)})
-    return Sheet(headers=headers, labels={**_LABELS, **seen}, header_row=at + 1, total=len(grid) - at - 1,
-                 rows=rows_below_header(grid, at, columns), ignored=ignored)
+def read_sheet(path: str | Path) -> Roster:
+    """The file read by the roster reader, with the returns columns. A row's error names its column
+    as the file writes it, or as the template does for a column the file lacks."""
+    roster = open_roster(path, "returns", columns=COLUMNS)
+    roster.labels = {**_LABELS, **roster.labels}
+    return roster
 
 
 def write_template(target) -> None:
@@ -138,7 +83,7 @@ class Importer:
         except FileError as e:
             out.file_error = e.message
             return out
-        out.headers, out.ignored_headers = sheet.headers, sheet.ignored
+        out.headers, out.ignored_headers = sheet.headers, sheet.ignored_headers
         if progress:
             progress(0, sheet.total)
         while batch := list(islice(sheet.rows, BATCH)):
