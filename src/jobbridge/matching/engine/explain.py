@@ -133,12 +133,12 @@ def explain_pairs(
     return out  # type: ignore[return-value]
 
 
-def _compose(scorer: Scorer, i: int, j: int, total: np.ndarray, comp, r: int, c: int,
+def _compose(scorer: Scorer, i: int, j: int, total: np.ndarray, comp, row: int, col: int,
              regions: RegionTable, occupations: OccupationTable | None) -> Explanation:
-    """The explanation of seeker row ``i`` x posting row ``j``, read at cell (r, c) of a block."""
+    """The explanation of seeker row ``i`` x posting row ``j``, read at cell (row, col) of a block."""
     s, p, w = scorer.s, scorer.p, scorer.w
-    v = {k: float(a[r, c]) for k, a in comp.values.items()}
-    score = float(total[r, c])
+    v = {k: float(a[row, col]) for k, a in comp.values.items()}
+    score = float(total[row, col])
     out = Explanation(int(s.ids[i]), int(p.ids[j]), None if np.isneginf(score) else score)
 
     # ---- hard filters -------------------------------------------------------------------------
@@ -146,13 +146,13 @@ def _compose(scorer: Scorer, i: int, j: int, total: np.ndarray, comp, r: int, c:
     if excl:
         out.exclusions.append(Reason("posting_status", 0.0, 0.0, POSTING_EXCLUSION_TEXT[excl]))
     work_name = regions.name(int(p.work[j]))
-    if not comp.destination_ok[r, c]:
+    if not comp.destination_ok[row, col]:
         out.exclusions.append(Reason("destination", 0.0, 0.0, f"{work_name}不在您的意向工作地内"))
-    if not comp.relevance_ok[r, c]:
+    if not comp.relevance_ok[row, col]:
         out.exclusions.append(
             Reason("relevance", 0.0, 0.0, "职业大类不同：" + _occupation_sentence(scorer, i, j, occupations))
         )
-    if not comp.timing_ok[r, c]:
+    if not comp.timing_ok[row, col]:
         out.exclusions.append(
             Reason(
                 "timing",
@@ -164,7 +164,7 @@ def _compose(scorer: Scorer, i: int, j: int, total: np.ndarray, comp, r: int, c:
     if p.req_count[j]:
         have = {normalise_certificate(c) for c in s.cert_names[i]}
         missing = [c for c in p.cert_names[j] if normalise_certificate(c) not in have]
-        if comp.certificates_ok[r, c]:
+        if comp.certificates_ok[row, col]:
             out.reasons.append(
                 Reason("certificates", 0.0, 1.0, f"证书要求：已具备（{'、'.join(p.cert_names[j])}）")
             )
@@ -190,7 +190,7 @@ def _compose(scorer: Scorer, i: int, j: int, total: np.ndarray, comp, r: int, c:
         wage_text = f"月薪{_yuan(offer)} {'≥' if offer >= expect else '<'} 期望{_yuan(expect)}"
     add("wage", w.wage, v["wage"], wage_text)
 
-    km = float(comp.distance_km[r, c])
+    km = float(comp.distance_km[row, col])
     dist_text = "距离未知" if np.isnan(km) else f"{_yuan(km)}公里"
     covering = _covering_destination(scorer, i, int(p.work[j]))
     if covering is not None and not s.anywhere[i]:
