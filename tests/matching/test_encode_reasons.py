@@ -103,3 +103,31 @@ def test_no_pairs():
     seekers, postings, today = _world(1)
     assert D.encode_reasons_json(Scorer(seekers, postings, today=today), [], []) == []
     assert D.encode_reasons(Scorer(seekers, postings, today=dt.date(2026, 1, 1)), [], []) == []
+
+
+class _Counted(list):
+    """A batch's Python list that counts how many of its entries were read."""
+
+    reads = 0
+
+    def __getitem__(self, i):
+        _Counted.reads += 1
+        return super().__getitem__(i)
+
+    def __iter__(self):
+        _Counted.reads += len(self)
+        return super().__iter__()
+
+
+def test_a_few_pairs_read_only_their_own_seekers_and_postings():
+    """Incremental updates encode ~10 pairs against every active seeker: the encoder must not
+    walk the whole batch's lists (at 1M seekers that alone cost a large part of a second)."""
+    seekers, postings, today = _world(4)
+    scorer = Scorer(seekers, postings, today=today)
+    want = D.encode_reasons_json(scorer, [5, 9, 5], [1, 2, 3])
+    for batch in (seekers, postings):
+        batch.occ_codes = _Counted(batch.occ_codes)
+    seekers.dest_codes = _Counted(seekers.dest_codes)
+    _Counted.reads = 0
+    assert D.encode_reasons_json(scorer, [5, 9, 5], [1, 2, 3]) == want
+    assert _Counted.reads <= 2 * 2 + 3  # two seekers (codes, destinations), three postings

@@ -286,37 +286,58 @@ _CODES = "otwpeabg"  # the order components appear in, as in the reference
 class ReasonEncoder:
     """Compact reasons of many pairs of one scorer as JSON text (see the block comment above).
 
-    Built once per scorer: the per-seeker and per-posting lookups (occupation code JSON, whether
-    the seeker stated an occupation, destination ranges) are made once, not per chunk."""
+    Lookups in the batches' Python lists (occupation codes, destination codes) are made per call
+    for the distinct seekers and postings of the pairs only, so a few pairs against a
+    million-seeker scorer (an incremental update) cost no pass over the whole batch."""
 
     def __init__(self, scorer: Scorer):
         self.scorer = scorer
-        s, p = scorer.s, scorer.p
-        index: dict = {}
-        self.p_occ_id = np.array([index.setdefault(c, len(index)) for c in p.occ_codes], dtype=np.int64)
-        self.p_occ_codes_json = [json.dumps(c, ensure_ascii=False) for c in index]
-        self.s_coded = np.fromiter(map(bool, s.occ_codes), dtype=np.int64, count=len(s))
-        self.p_offer = p.offer
-        counts = np.fromiter(map(len, s.dest_codes), dtype=np.int64, count=len(s))
-        self.d_ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-        flat = np.fromiter(chain.from_iterable(s.dest_codes), dtype=np.int64, count=int(self.d_ptr[-1]))
-        uniq, inv = np.unique(flat, return_inverse=True)
-        rng = [destination_range(int(c)) or (1, 0) for c in uniq.tolist()]  # (1, 0): covers nothing
-        self.d_code = flat
-        self.d_lo = np.array([a for a, _ in rng], dtype=np.int64)[inv] if len(uniq) else flat
-        self.d_hi = np.array([b for _, b in rng], dtype=np.int64)[inv] if len(uniq) else flat
+        self._ranges: dict[int, tuple[int, int]] = {}  # destination code -> its work-region range
 
-    def covering(self, si: np.ndarray, work: np.ndarray) -> np.ndarray:
-        """The first of each seeker's destination codes whose range holds ``work`` (0 if none)."""
-        start, count = self.d_ptr[si], self.d_ptr[si + 1] - self.d_ptr[si]
-        out = np.zeros(len(si), dtype=np.int64)
-        for r in range(int(count.max(initial=0))):
-            at = np.where(count > r, start + r, 0)
-            hit = (count > r) & (out == 0) & (self.d_lo[at] <= work) & (work <= self.d_hi[at])
-            out[hit] = self.d_code[at[hit]]
+    def _range(self, code: int) -> tuple[int, int]:
+        rg = self._ranges.get(code)
+        if rg is None:
+            rg = self._ranges[code] = destination_range(code) or (1, 0)  # (1, 0): covers nothing
+        return rg
+
+    def _destinations(self, si: np.ndarray):
+        """Per pair, whether the seeker stated an occupation; and the seekers' destination codes
+        with their ranges (CSR over the distinct seekers, ``inv`` maps pairs to them)."""
+        s = self.scorer.s
+        us, inv = np.unique(si, return_inverse=True)
+        rows = us.tolist()
+        coded = np.fromiter((bool(s.occ_codes[i]) for i in rows), dtype=np.int64, count=len(rows))[inv]
+        codes = [s.dest_codes[i] for i in rows]
+        ptr = np.concatenate([[0], np.cumsum(np.fromiter(map(len, codes), dtype=np.int64, count=len(rows)))])
+        flat = [int(c) for c in chain.from_iterable(codes)]
+        ranges = [self._range(c) for c in flat]
+        lo = np.array([r[0] for r in ranges], dtype=np.int64)
+        hi = np.array([r[1] for r in ranges], dtype=np.int64)
+        return coded, (ptr.astype(np.int64), np.array(flat, dtype=np.int64), lo, hi, inv.ravel())
+
+    @staticmethod
+    def _covering(dest, r: np.ndarray, work: np.ndarray) -> np.ndarray:
+        """For pairs ``r``: the first of the seeker's destination codes whose range holds the
+        posting's ``work`` region (0 if none), as the reference's ``_covering``."""
+        ptr, code, lo, hi, inv = dest
+        u = inv[r]
+        start, count = ptr[u], ptr[u + 1] - ptr[u]
+        out = np.zeros(len(r), dtype=np.int64)
+        for k in range(int(count.max(initial=0))):
+            at = np.where(count > k, start + k, 0)
+            hit = (count > k) & (out == 0) & (lo[at] <= work) & (work <= hi[at])
+            out[hit] = code[at[hit]]
         return out
 
-    def texts(self, si, pj, owners=None, others=None, scores=None) -> list[str]:
+    def _occupations(self, pj: np.ndarray) -> tuple[np.ndarray, list[str]]:
+        """Per pair, an index into the distinct posting occupation codes' JSON texts."""
+        p = self.scorer.p
+        up, inv = np.unique(pj, return_inverse=True)
+        index: dict = {}
+        ids = np.array([index.setdefault(p.occ_codes[j], len(index)) for j in up.tolist()], dtype=np.int64)
+        return ids[inv.ravel()], [json.dumps(c, ensure_ascii=False) for c in index]
+
+    def texts(self, si, pj, others=None, scores=None) -> list[str]:
         """Per pair, the reasons' JSON text (``dumps(encode_reasons_reference(...)[r])``), or with
         ``others``/``scores`` the stored item ``[other id, score, reasons]``."""
         sc = self.scorer
@@ -364,7 +385,9 @@ class ReasonEncoder:
         pattern = np.zeros(n, dtype=np.int64)
         for bit, c in enumerate(_CODES):
             pattern |= got[c][1].astype(np.int64) << bit
-        offer = self.p_offer[pj].astype(np.float64)
+        offer = p.offer[pj].astype(np.float64)
+        s_coded, dest = self._destinations(si)
+        occ_id, occ_json = self._occupations(pj)
         expect = s.wage[si].astype(np.float64)
         km64 = np.asarray(km, dtype=np.float64)
         work = p.work[pj].astype(np.int64)
@@ -373,18 +396,17 @@ class ReasonEncoder:
         # chunk has far fewer distinct keys than pairs: each distinct key is formatted once in
         # Python and the texts are gathered with numpy.
         keys = {
-            "o": lambda r: (level[r], self.p_occ_id[pj[r]], self.s_coded[si[r]]),
+            "o": lambda r: (level[r], occ_id[r], s_coded[r]),
             "t": lambda r: (cents[r], negative[r]),
             "w": lambda r: (*_rounded(offer[r], np.isfinite(offer[r])), *_rounded(expect[r], ~np.isnan(expect[r])),
                             offer[r] >= expect[r]),
-            "p": lambda r: (self.covering(si[r], work[r]), *_rounded(km64[r], ~np.isnan(km64[r])),
+            "p": lambda r: (self._covering(dest, r, work[r]), *_rounded(km64[r], ~np.isnan(km64[r])),
                             s.anywhere[si[r]], work[r]),
             "e": lambda r: (s.education[si[r]], p.min_education[pj[r]]),
             "a": lambda r: (late[r],),
             "b": lambda r: (p.board[pj[r]], p.lodging[pj[r]]),
             "g": lambda r: ((groups & targets)[r], disabled_friendly[r]),
         }
-        occ_json = self.p_occ_codes_json
         show = {
             "o": lambda pt, lv, oc, coded: f'["o",{pt},{lv},{occ_json[oc]},{coded}]',
             "t": lambda pt, m, neg: f'["t",{pt},{_cents_text(m, neg)}]',
