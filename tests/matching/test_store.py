@@ -116,3 +116,37 @@ def store_owner_with_candidates(run):
 
     owner = MatchList.objects.filter(run=run, kind="p").exclude(items="[]").values_list("owner_id", flat=True).first()
     return Posting.objects.get(pk=owner)
+
+
+def test_reading_a_list_finds_it_through_the_unique_index_of_the_current_version(world):
+    """``read_list`` must not scan every stored list: on SQLite without planner statistics (lists
+    written since the last ANALYZE) a filter on the joined run's ``is_current`` did, so the cost
+    grew with the stored versions. It still reads the current version only."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    old = MatchRun.objects.get(is_current=True)
+    seeker_id = next(o for o, i in old.lists.filter(kind="s").values_list("owner_id", "items") if i != "[]")
+    new = match_run_execute(run=match_run_create(k=5))
+    assert new.is_current and old.lists.exists()  # two stored versions, the newer one served
+    from jobbridge.matching.models import MatchList
+
+    MatchList.objects.filter(run=new, kind="s", owner_id=seeker_id).update(items="[[1, 0.5, []]]")
+    with CaptureQueriesContext(connection) as queries:
+        assert store.read_list("s", seeker_id).items == [[1, 0.5, []]]
+    sql = queries.captured_queries[0]["sql"]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:  # forget the statistics the runs' ANALYZE gathered
+            cursor.execute("DELETE FROM sqlite_stat1")
+            cursor.execute("ANALYZE sqlite_schema")
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            plan = " | ".join(row[-1] for row in cursor.fetchall())
+        assert "SCAN matching_matchlist" not in plan and "(run_id=? AND kind=? AND owner_id=?)" in plan, plan
+    else:  # tiny tables may be read sequentially; the index must be usable for the current run
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}")
+            plan = " | ".join(row[0] for row in cursor.fetchall())
+        assert "one_match_list_per_owner" in plan and "owner_id" in plan, plan
+    MatchRun.objects.filter(pk=new.pk).update(is_current=False)
+    assert store.read_list("s", seeker_id) is None  # no current version: nothing is read
