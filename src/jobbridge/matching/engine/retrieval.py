@@ -123,6 +123,56 @@ class Plan:
 
 # ---- helpers ---------------------------------------------------------------------------------
 
+# Ties.  Many postings share a score (same occupation, county, wage band), so every "best n" in
+# this module -- the prior cuts of a plan and each seeker's top-k -- ranks by one strict total
+# order: score descending, then posting id ascending.  Both are packed into one int64 *order key*
+# (the score's float32 bits mapped to a sortable int32, then the posting's rank by id), so a
+# plain comparison of keys decides and no result depends on the order candidates arrive in
+# (worker count, threads or processes, record order).
+_RANK_BITS = 31
+_RANK_MAX = np.int64((1 << _RANK_BITS) - 1)
+NO_KEY = np.iinfo(np.int64).min  # an empty slot of a running list
+
+
+def id_rank(ids: np.ndarray) -> np.ndarray:
+    """Each row's rank by id (0 = lowest id): the tie-breaker, independent of the row order."""
+    ids = np.asarray(ids)
+    n = len(ids)
+    if n >= _RANK_MAX:
+        raise ValueError(f"too many postings for the tie-breaking key: {n}")
+    if n < 2 or bool((ids[1:] > ids[:-1]).all()):
+        return np.arange(n, dtype=np.int64)
+    rank = np.empty(n, dtype=np.int64)
+    rank[np.argsort(ids, kind="stable")] = np.arange(n, dtype=np.int64)
+    return rank
+
+
+def order_keys(values: np.ndarray, rank: np.ndarray) -> np.ndarray:
+    """int64 keys, larger for a larger float32 value and, among equal values, for a lower rank."""
+    v = np.asarray(values, dtype=np.float32) + np.float32(0)  # -0.0 -> 0.0: equal scores, equal keys
+    bits = v.view(np.int32).astype(np.int64)
+    bits = np.where(bits < 0, bits ^ np.int64(0x7FFFFFFF), bits)  # IEEE order as signed int order
+    return (bits << _RANK_BITS) | (_RANK_MAX - np.asarray(rank, dtype=np.int64))
+
+
+def key_values(keys: np.ndarray) -> np.ndarray:
+    """The float32 values of order keys (-inf for empty slots)."""
+    bits = keys >> _RANK_BITS
+    bits = np.where(bits < 0, bits ^ np.int64(0x7FFFFFFF), bits).astype(np.int32)
+    return np.where(keys == NO_KEY, np.float32(-np.inf), bits.view(np.float32))
+
+
+def key_ranks(keys: np.ndarray) -> np.ndarray:
+    return _RANK_MAX - (keys & _RANK_MAX)
+
+
+def best_by(rows: np.ndarray, values: np.ndarray, rank: np.ndarray, keep: int) -> np.ndarray:
+    """The ``keep`` of ``rows`` with the largest ``values[rows]`` (ties: lower rank), in rank order."""
+    if len(rows) > keep:
+        key = order_keys(values[rows], rank[rows])
+        rows = rows[np.argpartition(key, len(rows) - keep)[len(rows) - keep :]] if keep else rows[:0]
+    return rows[np.argsort(rank[rows], kind="stable")]
+
 
 def merged_ranges(s: SeekerBatch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every seeker's accepted destinations merged into disjoint ranges: (seeker, lo, hi) arrays."""
@@ -199,11 +249,13 @@ def predict_codes(
 
 
 class _Index:
-    """Eligible postings sorted by (group at a level, work county); counts and runs by searchsorted."""
+    """Eligible postings sorted by (group at a level, work county, posting id); counts and runs by
+    searchsorted.  The id order inside a county makes a run's order (and so the text clustering's
+    sample) depend on the data only, not on the order the records arrived in."""
 
-    def __init__(self, groups: np.ndarray, rows: np.ndarray, work: np.ndarray) -> None:
+    def __init__(self, groups: np.ndarray, rows: np.ndarray, work: np.ndarray, rank: np.ndarray) -> None:
         keys = groups.astype(np.int64) * SHIFT + work.astype(np.int64)
-        order = np.argsort(keys, kind="stable")
+        order = np.lexsort((rank[rows], keys))
         self.keys, self.rows = keys[order], rows[order]
 
     def bounds(self, group: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -229,7 +281,9 @@ def plan_cells(
     pairs the cells hold before any cap instead (an int)."""
     s, p, w = scorer.s, scorer.p, scorer.w
     gate = w.require_same_major_group
+    p_rank = id_rank(p.ids)
     elig = np.flatnonzero(scorer.exclusion == 0).astype(np.int64)
+    elig = elig[np.argsort(p_rank[elig], kind="stable")]  # id order: centroid sums in a fixed order
     p_occ = p.occ[elig].astype(np.int64)  # detailed, minor, medium, major; -2 unknown
     work = p.work[elig].astype(np.int64)
     coded = p_occ[:, 3] >= 0
@@ -267,13 +321,13 @@ def plan_cells(
         ok = grp >= 0
         # Two guessed codes of one posting may share a group at this level: keep it once.
         gp = unique_rows(np.column_stack([grp[ok], pos[ok]]))[0] if ok.any() else np.zeros((0, 2), np.int64)
-        indexes.append(_Index(gp[:, 0], elig[gp[:, 1]], work[gp[:, 1]]))
+        indexes.append(_Index(gp[:, 0], elig[gp[:, 1]], work[gp[:, 1]], p_rank))
     s_major_all = np.unique(s.occ[:, :, 3])
     majors = s_major_all[s_major_all >= 0]
     maj_grp = np.concatenate([p_occ[coded, 3], np.repeat(majors, len(unc))])
     maj_pos = np.concatenate([np.flatnonzero(coded), np.tile(unc, len(majors))])
-    indexes.append(_Index(maj_grp, elig[maj_pos], work[maj_pos]))
-    indexes.append(_Index(np.zeros(len(elig), dtype=np.int64), elig, work))
+    indexes.append(_Index(maj_grp, elig[maj_pos], work[maj_pos], p_rank))
+    indexes.append(_Index(np.zeros(len(elig), dtype=np.int64), elig, work, p_rank))
 
     # Seeker "codes": stated ones, else guessed from text; each with a start and a widest level.
     n_s = len(s)
@@ -308,8 +362,8 @@ def plan_cells(
     n_r = r_ptr[e_row + 1] - r_ptr[e_row]
     item = np.repeat(np.arange(len(e_row)), n_r)
     first_r = np.repeat(r_ptr[e_row], n_r)
-    rank = np.arange(len(item)) - np.repeat(np.cumsum(n_r) - n_r, n_r)
-    ridx = first_r + rank
+    nth = np.arange(len(item)) - np.repeat(np.cumsum(n_r) - n_r, n_r)
+    ridx = first_r + nth
     i_row, i_lo, i_hi = e_row[item], r_lo[ridx], r_hi[ridx]
     i_ids, i_start, i_max = e_ids[item], e_start[item], e_max[item]
 
@@ -354,7 +408,7 @@ def plan_cells(
     # Posting runs; a run above the cap is split by text (below) and cut by prior.
     prior = posting_prior(scorer) if len(p) else np.zeros(0, dtype=np.float32)
     out: list[tuple] = []  # (cell, part, seeker rows, posting rows, run size)
-    big: list[tuple[int, np.ndarray, np.ndarray]] = []  # runs to split: (cell, run, seekers)
+    big: list[tuple] = []  # runs to split: (cell, run, seekers, seed)
     for lev in range(5):
         sel = np.flatnonzero(cells[:, 0] == lev)
         if not len(sel):
@@ -364,10 +418,12 @@ def plan_cells(
         for c, x, y in zip(sel.tolist(), a.tolist(), b.tolist(), strict=True):
             run, who = rows[x:y], p_row[seeker_ptr[c] : seeker_ptr[c + 1]]
             if len(run) <= params.cap:
-                out.append((c, -1, who, np.sort(run), len(run)))
+                out.append((c, -1, who, run[np.argsort(p_rank[run], kind="stable")], len(run)))
             else:
-                big.append((c, run, who))
-    out.extend(_split_all(scorer, big, prior, params, workers, processes))
+                # Seeded by what the cell is, not by its number: adding or removing other cells
+                # (other seekers' ranges, a Dask partition) leaves this cell's clusters alone.
+                big.append((c, run, who, [1, *cells[c].tolist()]))
+    out.extend(_split_all(scorer, big, prior, p_rank, params, workers, processes))
     out.sort(key=lambda t: (t[0], t[1]))
     n_cells = len(out)
     cell_of = np.array([t[0] for t in out], dtype=np.int64)
@@ -391,30 +447,32 @@ def plan_cells(
 _SPLIT_JOB = None
 
 
-def _split_one(scorer, task, prior, params) -> list[tuple]:
-    c, run, who = task
-    rng = np.random.default_rng([0, c])  # per cell: the same plan whatever the worker split
-    return [(c, part, w_, r_, len(run)) for part, w_, r_ in _split_big(scorer, run, who, prior, params, rng)]
+def _split_one(scorer, task, prior, rank, params) -> list[tuple]:
+    c, run, who, seed = task
+    rng = np.random.default_rng(seed)  # per cell: the same plan whatever the worker split
+    return [
+        (c, part, w_, r_, len(run)) for part, w_, r_ in _split_big(scorer, run, who, prior, rank, params, rng)
+    ]
 
 
 def _split_worker(i: int) -> list[tuple]:
-    scorer, tasks, prior, params, n = _SPLIT_JOB
-    return [t for task in tasks[i::n] for t in _split_one(scorer, task, prior, params)]
+    scorer, tasks, prior, rank, params, n = _SPLIT_JOB
+    return [t for task in tasks[i::n] for t in _split_one(scorer, task, prior, rank, params)]
 
 
-def _split_all(scorer, big, prior, params, workers: int, processes: bool) -> list[tuple]:
+def _split_all(scorer, big, prior, rank, params, workers: int, processes: bool) -> list[tuple]:
     """Split the runs above the cap, in forked workers (alternate runs, biggest first) if asked."""
     global _SPLIT_JOB
-    big = sorted(big, key=lambda t: -len(t[1]) * len(t[2]))
+    big = sorted(big, key=lambda t: (-len(t[1]) * len(t[2]), t[0]))
     if workers > 1 and processes and len(big) > 1 and "fork" in mp.get_all_start_methods():
         n = min(workers, len(big))
-        _SPLIT_JOB = (scorer, big, prior, params, n)  # inherited copy-on-write by the workers
+        _SPLIT_JOB = (scorer, big, prior, rank, params, n)  # inherited copy-on-write by the workers
         try:
             with mp.get_context("fork").Pool(n) as pool:
                 return [t for part in pool.map(_split_worker, range(n), chunksize=1) for t in part]
         finally:
             _SPLIT_JOB = None
-    return [t for task in big for t in _split_one(scorer, task, prior, params)]
+    return [t for task in big for t in _split_one(scorer, task, prior, rank, params)]
 
 
 def _project(m: sp.csr_matrix, lut: np.ndarray, width: int) -> sp.csr_matrix:
@@ -425,16 +483,17 @@ def _project(m: sp.csr_matrix, lut: np.ndarray, width: int) -> sp.csr_matrix:
     return sp.csr_matrix((m.data[keep], pos[keep], ptr), shape=(m.shape[0], width))
 
 
-def _split_big(scorer: Scorer, run: np.ndarray, who: np.ndarray, prior: np.ndarray, params, rng):
+def _split_big(
+    scorer: Scorer, run: np.ndarray, who: np.ndarray, prior: np.ndarray, rank: np.ndarray, params, rng
+):
     """A cell too big to score whole: the best ``prior_keep`` by prior for every seeker, plus text
     clusters (one k-means step on the postings' text vectors), each seeker scoring the ``nprobe``
     clusters nearest its own text, each cluster cut to ``cluster_cap`` by prior.  Yields
     (part, seeker rows, posting rows); part -1 is the prior part, parts <= -2 the home parts:
     the run's postings in a seeker's home prefecture (proximity is the part of the score the
-    prior cannot see), cut to ``home_keep`` by prior, for the seekers living there."""
-    keep = min(params.prior_keep, len(run))
-    top = run[np.argpartition(-prior[run], keep - 1)[:keep]] if keep else run[:0]
-    yield -1, who, np.sort(top)
+    prior cannot see), cut to ``home_keep`` by prior, for the seekers living there.  Every cut by
+    prior breaks ties by the lower posting id, and every part lists its postings in id order."""
+    yield -1, who, best_by(run, prior, rank, params.prior_keep)
     home = scorer.s.residence[who].astype(np.int64) // 100
     work = scorer.p.work[run].astype(np.int64) // 100
     prefs, inv = np.unique(home[home > 0], return_inverse=True)
@@ -449,9 +508,7 @@ def _split_big(scorer: Scorer, run: np.ndarray, who: np.ndarray, prior: np.ndarr
             members = local[bounds[h] : bounds[h + 1]]
             if not len(members):
                 continue
-            if len(members) > params.home_keep:
-                members = members[np.argpartition(-prior[members], params.home_keep - 1)[: params.home_keep]]
-            yield -2 - h, owners[inv.ravel() == h], np.sort(members)
+            yield -2 - h, owners[inv.ravel() == h], best_by(members, prior, rank, params.home_keep)
     if params.priority_keep > 0:
         s_groups = scorer.s.groups[who]
         p_targets = scorer.p.targets[run]
@@ -465,11 +522,7 @@ def _split_big(scorer: Scorer, run: np.ndarray, who: np.ndarray, prior: np.ndarr
             members = run[ok]
             if not len(members):
                 continue
-            if len(members) > params.priority_keep:
-                members = members[
-                    np.argpartition(-prior[members], params.priority_keep - 1)[: params.priority_keep]
-                ]
-            yield PRIORITY_PART - bit, seekers, np.sort(members)
+            yield PRIORITY_PART - bit, seekers, best_by(members, prior, rank, params.priority_keep)
     n_c = min(params.max_clusters, max(2, int(np.ceil(len(run) / params.cluster_size))))
     # k-means in the run's own vocabulary: texts as sparse rows over it, centroids dense (cheap
     # sparse-times-dense products instead of sparse-times-sparse with dense-ish centroids).
@@ -504,9 +557,7 @@ def _split_big(scorer: Scorer, run: np.ndarray, who: np.ndarray, prior: np.ndarr
         seekers = who[(useful & (chosen == cl)).any(axis=1)]
         if not len(members) or not len(seekers):
             continue
-        if len(members) > params.cluster_cap:
-            members = members[np.argpartition(-prior[members], params.cluster_cap - 1)[: params.cluster_cap]]
-        yield cl, seekers, np.sort(members)
+        yield cl, seekers, best_by(members, prior, rank, params.cluster_cap)
 
 
 # ---- scoring the cells -------------------------------------------------------------------------
@@ -514,6 +565,72 @@ def _split_big(scorer: Scorer, run: np.ndarray, who: np.ndarray, prior: np.ndarr
 
 def _empty(n: int, k: int) -> tuple[np.ndarray, np.ndarray]:
     return np.full((n, k), -np.inf, dtype=np.float32), np.full((n, k), -1, dtype=np.int64)
+
+
+def _select(sc: np.ndarray, k: int, floor: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows, columns and values of a superset of each row's k best entries of ``sc`` under the
+    tie rule (value, then lower column), leaving out what cannot beat ``floor``.
+
+    ``best_per_row`` keeps every entry above its bound plus the k lowest-column entries at it,
+    which is what the tie rule needs when the columns are in id order; only its short-row shortcut
+    (a plain argpartition) cuts ties arbitrarily, so short rows are handled here the same way."""
+    r, c = sc.shape
+    group = 32
+    if c <= max(k, group) or c // group > 2 * k:
+        return best_per_row(sc, k, group=group, floor=floor)
+    thr = np.maximum(np.partition(sc, c - k, axis=1)[:, c - k], floor.astype(sc.dtype))
+    above = sc > thr[:, None]
+    at = sc == thr[:, None]
+    at &= np.cumsum(at, axis=1) <= k
+    rows, cols = np.nonzero(above | at)
+    return rows, cols, sc[rows, cols]
+
+
+def _score_keys(
+    scorer: Scorer,
+    plan: Plan,
+    cells: Sequence[int],
+    k: int,
+    block_pairs: int,
+    progress: Callable[[int], None] | None,
+    rank: np.ndarray,
+) -> np.ndarray:
+    """Running top-k order keys (unsorted inside a row, ``NO_KEY`` padded) over the given cells."""
+    run_k = np.full((len(scorer.s), k), NO_KEY, dtype=np.int64)
+    for c in cells:
+        rows, pj = plan.cell_seekers(c), plan.cell_postings(c)
+        if not len(rows) or not len(pj):
+            continue
+        if len(pj) > 1 and not (np.diff(rank[pj]) > 0).all():  # plans built elsewhere: id order
+            pj = pj[np.argsort(rank[pj], kind="stable")]
+        cols = scorer.columns(pj, rows_hint=len(rows))
+        step = max(8, block_pairs // len(pj))
+        for a in range(0, len(rows), step):
+            blk = rows[a : a + step]
+            sc = scorer.block(blk, cols, filters_checked=True)
+            r, c_, v = _select(sc, k, key_values(run_k[blk].min(axis=1)))
+            fin = np.isfinite(v)
+            r, keys = r[fin], order_keys(v[fin], rank[pj[c_[fin]]])
+            # A posting reached through two cells of the same seeker must be listed once.
+            dup = (run_k[blk[r]] == keys[:, None]).any(axis=1)
+            if dup.any():
+                r, keys = r[~dup], keys[~dup]
+            # Keys are distinct per posting, so the round-based merge keeps exactly the k largest
+            # whatever order they come in (the key array stands for both values and ids).
+            merge_candidates(run_k, run_k, blk, r, keys, keys, k)
+            if progress:
+                progress(sc.size)
+    return run_k
+
+
+def _rows_of(keys: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(scores, posting rows) of order keys; -inf / -1 for empty slots."""
+    row_of_rank = np.empty(len(rank), dtype=np.int64)
+    row_of_rank[rank] = np.arange(len(rank), dtype=np.int64)
+    empty = keys == NO_KEY
+    rows = row_of_rank[np.where(empty, 0, key_ranks(keys))] if len(rank) else np.zeros(keys.shape, np.int64)
+    rows[empty] = -1
+    return key_values(keys), rows
 
 
 def score_cells(
@@ -524,46 +641,50 @@ def score_cells(
     block_pairs: int = 2_000_000,
     progress: Callable[[int], None] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Running top-k lists (scores, posting rows; unsorted, -inf/-1 padded) over the given cells."""
-    run_s, run_i = _empty(len(scorer.s), k)
-    for c in cells:
-        rows, pj = plan.cell_seekers(c), plan.cell_postings(c)
-        if not len(rows) or not len(pj):
-            continue
-        cols = scorer.columns(pj, rows_hint=len(rows))
-        step = max(8, block_pairs // len(pj))
-        for a in range(0, len(rows), step):
-            blk = rows[a : a + step]
-            sc = scorer.block(blk, cols, filters_checked=True)
-            r, c_, v = best_per_row(sc, k, group=32, floor=run_s[blk].min(axis=1))
-            ids = pj[c_]
-            # A posting reached through two cells of the same seeker must be listed once.
-            dup = (run_i[blk[r]] == ids[:, None]).any(axis=1)
-            if dup.any():
-                r, ids, v = r[~dup], ids[~dup], v[~dup]
-            merge_candidates(run_s, run_i, blk, r, ids, v, k)
-            if progress:
-                progress(sc.size)
-    return run_s, run_i
+    """Running top-k lists (scores, posting rows; unsorted, -inf/-1 padded) over the given cells.
+
+    Each list holds exactly the k best of the seeker's candidates in these cells under the tie
+    rule (score descending, then lower posting id), so the lists do not depend on the order of
+    ``cells`` or on how cells are shared out; ``merge_results`` keeps that rule."""
+    rank = id_rank(scorer.p.ids)
+    return _rows_of(_score_keys(scorer, plan, cells, k, block_pairs, progress, rank), rank)
 
 
-def merge_results(parts: list[tuple[np.ndarray, np.ndarray]], k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted top-k (posting rows, scores) from several running lists of the same seekers."""
+def merge_results(
+    parts: list[tuple[np.ndarray, np.ndarray]], k: int, posting_ids: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted top-k (posting rows, scores) from several running lists of the same seekers.
+
+    Order: score descending, ties by the lower posting id (``posting_ids``, the batch's ids by
+    row; without them by the lower posting row, the same when ids ascend with rows).  A posting
+    in several parts is listed once.  The result is the same whatever the order of ``parts``."""
     s = np.concatenate([a for a, _ in parts], axis=1)
     i = np.concatenate([b for _, b in parts], axis=1)
+    valid = (i >= 0) & np.isfinite(s)
+    if posting_ids is None:
+        rank = np.where(valid, i, 0)
+    else:
+        by_id = id_rank(np.asarray(posting_ids))
+        rank = by_id[np.where(valid, i, 0)] if len(by_id) else np.zeros(i.shape, dtype=np.int64)
+    keys = np.where(valid, order_keys(s, rank), NO_KEY)
+    keys = np.sort(keys, axis=1)[:, ::-1]  # best first
     if len(parts) > 1:  # the same posting may sit in two workers' lists: keep one copy
-        order = np.argsort(i, axis=1, kind="stable")
-        i_sorted = np.take_along_axis(i, order, axis=1)
-        dup = np.zeros_like(i_sorted, dtype=bool)
-        dup[:, 1:] = (i_sorted[:, 1:] == i_sorted[:, :-1]) & (i_sorted[:, 1:] >= 0)
-        s_sorted = np.take_along_axis(s, order, axis=1)
-        s_sorted[dup] = -np.inf
-        s, i = s_sorted, i_sorted
-    order = np.argsort(-s, axis=1, kind="stable")[:, :k]
-    out_s = np.take_along_axis(s, order, axis=1)
-    out_i = np.take_along_axis(i, order, axis=1)
-    out_i[~np.isfinite(out_s)] = -1
-    return out_i, out_s
+        dup = np.zeros(keys.shape, dtype=bool)
+        dup[:, 1:] = (keys[:, 1:] == keys[:, :-1]) & (keys[:, 1:] != NO_KEY)
+        keys[dup] = NO_KEY
+        keys = np.sort(keys, axis=1)[:, ::-1]
+    keys = np.ascontiguousarray(keys[:, :k])
+    # Rows back from the keys: a row's rank -> the row (with posting_ids) or the row itself.
+    if posting_ids is None:
+        out_i = np.where(keys == NO_KEY, -1, key_ranks(keys))
+    else:
+        _, out_i = _rows_of(keys, id_rank(np.asarray(posting_ids)))
+    out_s = key_values(keys)
+    if out_s.shape[1] < k:  # fewer slots than k in the parts: pad
+        pad = k - out_s.shape[1]
+        out_s = np.pad(out_s, ((0, 0), (0, pad)), constant_values=-np.inf)
+        out_i = np.pad(out_i, ((0, 0), (0, pad)), constant_values=-1)
+    return out_i.astype(np.int64), out_s.astype(np.float32)
 
 
 # ---- entry points ------------------------------------------------------------------------------
@@ -617,7 +738,7 @@ def province_topk_scorer(
         parts = [score_cells(scorer, plan, shards[0] if shards else [], k, params.block_pairs, cb)]
     else:
         parts = _parallel(scorer, plan, shards, k, params.block_pairs, processes, progress, total)
-    si, ss = merge_results(parts, k)
+    si, ss = merge_results(parts, k, scorer.p.ids)
     empty_i = np.full((n_p, 0), -1, dtype=np.int64)
     return TopK(si, ss, empty_i, np.full((n_p, 0), -np.inf, dtype=np.float32), pairs_scored=total)
 

@@ -1,0 +1,155 @@
+"""Province retrieval gives the same lists for the same data, run after run (engine/retrieval.py).
+
+A commissioner calls people from these lists; a list that changes between two nights with no
+data change cannot be explained.  So the postings, their order and their scores must not depend
+on the Python hash seed, the worker count, threads vs processes, or the order records arrive in,
+and ties are broken by one documented rule: score descending, then the lower posting id.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from jobbridge.matching.engine import synthetic as syn
+from jobbridge.matching.engine.features import PostingBatch, SeekerBatch
+from jobbridge.matching.engine.retrieval import (
+    RetrievalParams,
+    merge_results,
+    province_topk,
+    province_topk_scorer,
+)
+from jobbridge.matching.engine.scoring import Scorer
+
+from .conftest import posting, seeker
+
+# One run in a fresh interpreter: a province world small enough for a test, with parameters
+# scaled down so big cells are split (prior, home and priority parts, text clusters).
+RUN = textwrap.dedent(
+    """
+    import json, sys
+    from pathlib import Path
+    import numpy as np
+    import jobbridge
+    from jobbridge.matching.engine import province as pv
+    from jobbridge.matching.engine.features import PostingBatch, SeekerBatch
+    from jobbridge.matching.engine.retrieval import RetrievalParams, plan_cells, province_topk_scorer
+    from jobbridge.matching.engine.scoring import Scorer
+
+    workers, processes, shuffle, out = int(sys.argv[1]), sys.argv[2] == "1", sys.argv[3] == "1", sys.argv[4]
+    data = Path(jobbridge.__file__).parent / "core" / "data"
+    world = pv.build_world(str(data / "csco22.csv"), str(data / "regions.csv.gz"), n_occupations=40)
+    srec, prec = pv.seekers(world, 1500), pv.postings(world, 5000)
+    if shuffle:  # the same records in another order, as two scans of a table may return them
+        rng = np.random.default_rng(7)
+        srec = [srec[i] for i in rng.permutation(len(srec))]
+        prec = [prec[i] for i in rng.permutation(len(prec))]
+    sc = Scorer(SeekerBatch.from_records(srec, world.regions), PostingBatch.from_records(prec, world.regions),
+                today=pv.DAY0)
+    params = RetrievalParams(expand_below=30, cap=300, prior_keep=100, home_keep=40, priority_keep=30,
+                             cluster_size=60, nprobe=3, cluster_cap=120)
+    plan = plan_cells(sc, params, workers=workers, processes=processes)
+    top = province_topk_scorer(sc, 10, params=params, workers=workers, processes=processes, plan=plan)
+    by_id = np.argsort(sc.s.ids)
+    ids = np.where(top.seeker_postings >= 0, sc.p.ids[top.seeker_postings], -1)[by_id]
+    np.savez(out, seeker_ids=sc.s.ids[by_id], posting_ids=ids, scores=top.seeker_scores[by_id])
+    print(json.dumps({"parts": sorted(set(np.sign(plan.part).tolist())), "cells": len(plan)}))
+    """
+)
+
+
+def _run(tmp_path, name, hash_seed, workers, processes, shuffle):
+    out = tmp_path / f"{name}.npz"
+    env = {**os.environ, "PYTHONHASHSEED": str(hash_seed)}
+    done = subprocess.run(
+        [sys.executable, "-c", RUN, str(workers), "1" if processes else "0", "1" if shuffle else "0", str(out)],
+        env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    info = json.loads(done.stdout.strip().splitlines()[-1])
+    with np.load(out) as z:
+        return info, {key: z[key] for key in z.files}
+
+
+def test_same_lists_whatever_hash_seed_workers_and_record_order(tmp_path):
+    runs = {
+        "one worker": _run(tmp_path, "a", 1, 1, False, False),
+        "two threads": _run(tmp_path, "b", 2, 2, False, False),
+        "two processes": _run(tmp_path, "c", 3, 2, True, False),
+        "records shuffled": _run(tmp_path, "d", 4, 2, True, True),
+    }
+    info, ref = runs["one worker"]
+    assert info["parts"] == [-1, 0, 1]  # split cells: prior/home/priority parts and text clusters
+    assert (ref["posting_ids"][:, 0] >= 0).mean() > 0.9
+    for name, (_, got) in runs.items():
+        assert np.array_equal(got["seeker_ids"], ref["seeker_ids"]), name
+        same = (got["posting_ids"] == ref["posting_ids"]).all(axis=1)
+        assert same.all(), f"{name}: {int((~same).sum())} lists differ"
+        assert got["scores"].tobytes() == ref["scores"].tobytes(), name
+
+
+def _ranked(scorer, row, k):
+    """The exact top-k of one seeker under the rule: score descending, then the lower posting id."""
+    scores = scorer.block(np.array([row]), np.arange(len(scorer.p)))[0]
+    ok = np.flatnonzero(np.isfinite(scores))
+    ok = ok[np.lexsort((scorer.p.ids[ok], -scores[ok]))][:k]
+    return scorer.p.ids[ok].tolist(), scores[ok]
+
+
+@pytest.mark.parametrize(("workers", "processes"), [(1, False), (2, False), (2, True)])
+def test_ties_go_to_the_lower_posting_id(regions, workers, processes):
+    # Twelve identical postings (one score) in a shuffled id order, and a worse one with the lowest id.
+    ids = [57, 3, 40, 12, 99, 8, 71, 25, 64, 31, 90, 16]
+    p = PostingBatch.from_records([posting(id=i) for i in ids] + [posting(id=1, board=False)], regions)
+    s = SeekerBatch.from_records([seeker(id=1), seeker(id=2, skills="电焊")], regions)
+    sc = Scorer(s, p, today=syn.DAY0)
+    top = province_topk_scorer(sc, 5, params=RetrievalParams(cap=4, prior_keep=20), workers=workers,
+                               processes=processes)  # fmt: skip
+    for row in range(2):
+        got = p.ids[top.seeker_postings[row]].tolist()
+        assert got == [3, 8, 12, 16, 25]
+        assert got == _ranked(sc, row, 5)[0]
+
+
+def test_lists_equal_the_exact_ranking_with_ids_breaking_ties(small_world):
+    complete = RetrievalParams(expand_below=10**9, cap=10**9)
+    for workers in (1, 2):
+        top = province_topk_scorer(small_world, 10, params=complete, workers=workers)
+        for row in range(len(small_world.s)):
+            want, want_s = _ranked(small_world, row, 10)
+            got = top.seeker_postings[row][top.seeker_postings[row] >= 0]
+            assert small_world.p.ids[got].tolist() == want
+            np.testing.assert_array_equal(top.seeker_scores[row][: len(want)], want_s)
+
+
+def test_reversed_records_give_the_same_lists(regions):
+    srec, prec = syn.seekers(300, seed=21), syn.postings(700, seed=22)
+    params = RetrievalParams(expand_below=20, cap=80, prior_keep=30, cluster_size=25, cluster_cap=40)
+
+    def lists(srec, prec):
+        s, p = SeekerBatch.from_records(srec, regions), PostingBatch.from_records(prec, regions)
+        top = province_topk(s, p, 10, today=syn.DAY0, params=params, workers=2)
+        by_id = np.argsort(s.ids)
+        ids = np.where(top.seeker_postings >= 0, p.ids[top.seeker_postings], -1)
+        return ids[by_id], top.seeker_scores[by_id]
+
+    ids_a, sc_a = lists(srec, prec)
+    ids_b, sc_b = lists(srec[::-1], prec[::-1])
+    assert np.array_equal(ids_a, ids_b)
+    assert sc_a.tobytes() == sc_b.tobytes()
+
+
+def test_merge_results_keeps_one_copy_and_breaks_ties_by_id():
+    ids = np.array([30, 10, 20, 40])  # posting ids by row
+    a = (np.array([[1.0, 2.0, -np.inf]], np.float32), np.array([[0, 3, -1]]))
+    b = (np.array([[1.0, 2.0, 1.0]], np.float32), np.array([[1, 3, 2]]))
+    for parts in ([a, b], [b, a]):
+        rows, scores = merge_results(parts, 4, ids)
+        assert rows.tolist() == [[3, 1, 2, 0]]  # 40 (2.0) then 10, 20, 30 (all 1.0)
+        assert scores.tolist() == [[2.0, 1.0, 1.0, 1.0]]
+    rows, _ = merge_results([a, b], 3)  # without ids: the lower row
+    assert rows.tolist() == [[3, 0, 1]]
