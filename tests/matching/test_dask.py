@@ -77,3 +77,87 @@ def test_a_worker_dying_mid_run_fails_the_run(cluster, monkeypatch):
     assert cluster.scheduler_address in message and "KilledWorker" in message
     assert store.current_run().pk == good["id"]
     assert not MatchList.objects.filter(run__status="failed").exists()
+
+
+# ---- province scale: the plan's cells scored on the cluster -----------------------------------
+@pytest.fixture
+def province_world(settings, monkeypatch):
+    from tests.matching.test_batch_province import SMALL
+
+    settings.JOBBRIDGE_MATCH_PROVINCE_PAIRS = 0  # a small world on the province path
+    monkeypatch.setattr(batch, "PROVINCE_PARAMS", SMALL)
+    return build_world(seed=6, seekers=60, postings=40)
+
+
+def test_province_run_on_dask_stores_the_same_lists_as_the_local_province_run(cluster, province_world):
+    local = cli("--k", "5")
+    a = lists(MatchRun.objects.get(pk=local["id"]))  # read now: two more runs prune it
+    assert local["parameters"]["method"] == "province" and local["partitions"] == 1
+    assert any(kind == "p" for kind, _ in a) and any(kind == "s" for kind, _ in a)
+    seen: list[tuple[int, str]] = []
+    runs = []
+    for groups in (3, 20):  # however the cells are shared out, the same lists
+        run = batch.match_run_create(k=5, scheduler=cluster.scheduler_address, partitions=groups)
+        runs.append(batch.match_run_execute(run=run, progress=lambda p, s: seen.append((p, s))))
+        assert runs[-1].status == "done" and runs[-1].parameters["method"] == "province"
+        assert lists(runs[-1]) == a
+    assert runs[-1].is_current and runs[0].partitions >= 3 and runs[1].partitions > runs[0].partitions
+    # Progress moves per finished task, never backwards within a run, and reaches the end.
+    scoring = [p for p, stage in seen if stage == "scoring"]
+    assert len(set(scoring)) > 3 and max(scoring) == 800
+    first = seen[: seen.index((1000, "done")) + 1]
+    assert [p for p, _ in first] == sorted(p for p, _ in first)
+
+
+def test_cells_are_shared_out_in_balanced_disjoint_groups():
+    import numpy as np
+
+    from jobbridge.matching.engine.retrieval import Plan
+
+    rng = np.random.default_rng(1)
+    seekers, postings = rng.integers(0, 30, 200), rng.integers(0, 50, 200)
+    seekers[:5] = 0  # cells without work are not scheduled
+    z = np.zeros(200, dtype=np.int64)
+    plan = Plan(level=z, group=z, lo=z, hi=z, part=z, run_sizes=z,
+                seeker_ptr=np.r_[0, np.cumsum(seekers)], seeker_rows=np.zeros(seekers.sum(), dtype=np.int64),
+                posting_ptr=np.r_[0, np.cumsum(postings)], posting_rows=np.zeros(postings.sum(), dtype=np.int64))
+    work = seekers * postings
+    groups = distributed.balance_cells(plan, 7)
+    cells = np.concatenate(groups)
+    assert len(groups) == 7 and sorted(cells.tolist()) == np.flatnonzero(work > 0).tolist()
+    loads = [int(work[g].sum()) for g in groups]
+    assert max(loads) - min(loads) <= work.max()  # greedy, biggest first: within one cell's work
+    assert [g.tolist() for g in distributed.balance_cells(plan, 7)] == [g.tolist() for g in groups]
+    assert len(distributed.balance_cells(plan, 1000)) == int((work > 0).sum())
+
+
+def test_province_run_with_an_unreachable_scheduler_keeps_the_previous_version(province_world, monkeypatch):
+    monkeypatch.setattr(distributed, "CONNECT_TIMEOUT", 1)
+    good = cli("--k", "3")
+    address = "tcp://127.0.0.1:9"
+    with pytest.raises(CommandError) as e:
+        call_command("match", "run", "--scheduler", address, stdout=io.StringIO())
+    assert address in str(e.value) and "previous version is still served" in str(e.value)
+    failed = MatchRun.objects.order_by("-version").first()
+    assert failed.status == "failed" and address in failed.error and failed.parameters["method"] == "province"
+    assert store.current_run().pk == good["id"]
+    assert not MatchList.objects.filter(run=failed).exists()
+
+
+def test_a_worker_dying_mid_province_run_fails_the_run(cluster, province_world, monkeypatch):
+    good = cli("--k", "3")
+
+    def die(*args, **kwargs):  # shipped by value to the worker, which it kills
+        import os
+
+        os._exit(1)
+
+    real = distributed.solve_province_on_dask
+    monkeypatch.setattr(batch, "solve_province_on_dask", lambda *a, **kw: real(*a, score=die, **kw))
+    with pytest.raises(CommandError) as e:
+        call_command("match", "run", "--scheduler", cluster.scheduler_address, stdout=io.StringIO())
+    message = str(e.value)
+    assert cluster.scheduler_address in message and "KilledWorker" in message and "cell group" in message
+    assert store.current_run().pk == good["id"]
+    failed = MatchRun.objects.order_by("-version").first()
+    assert failed.status == "failed" and not MatchList.objects.filter(run=failed).exists()

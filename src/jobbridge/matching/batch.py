@@ -34,6 +34,7 @@ from .distributed import (
     run_on_dask,
     solve_part,
     solve_province,
+    solve_province_on_dask,
 )
 from .engine.allocation import Arcs, allocate, stable_allocation
 from .engine.features import PostingBatch, SeekerBatch, group_mask
@@ -142,7 +143,7 @@ def match_run_execute(*, run: MatchRun, progress: Callable[[int, str], None] | N
         seekers, postings = load_batches(today)
         open_rows = admissible_postings(postings, today)
         if len(seekers) * len(open_rows) > province_pairs():
-            _run_province(run, seekers, postings, open_rows, k, today, report)
+            _run_province(run, seekers, postings, open_rows, k, today, report, scheduler, n_parts)
         else:
             parts = plan_parts(seekers, postings, n_parts, today)
             run.seekers, run.postings, run.partitions = len(seekers), len(postings), len(parts)
@@ -194,18 +195,30 @@ def _fail(run: MatchRun, message: str) -> None:
         log.exception("could not drop the rows of failed run v%s", run.version)
 
 
-def _run_province(run, seekers, postings, open_rows, k, today, report) -> None:
+def _run_province(run, seekers, postings, open_rows, k, today, report, scheduler="", n_parts=DEFAULT_PARTITIONS):
     """One part of every seeker and admissible posting, seeker lists by province retrieval
     (the engine's blocking replaces the province partitions), posting lists derived from the
-    kept pairs (approximate), both written a chunk of owners at a time. Runs here even when a
-    Dask scheduler is given (recorded as ``parameters["method"] = "province"``)."""
+    kept pairs (approximate), both written a chunk of owners at a time. With a Dask scheduler
+    the plan is made here and its cells are scored on the cluster in at least ``n_parts`` groups
+    (``distributed.solve_province_on_dask``); the lists are the same as a local run's. Recorded
+    as ``parameters["method"] = "province"``, ``partitions`` = the number of Dask tasks (1 locally)."""
     run.parameters = {**run.parameters, "method": "province"}
     run.seekers, run.postings, run.partitions = len(seekers), len(postings), 1
     run.save(update_fields=["parameters", "seekers", "postings", "partitions"])
     report(50, "scoring", force=True)
-    res = solve_province(seekers, postings.subset(open_rows), k, today, params=PROVINCE_PARAMS,
-                         workers=LOCAL_WORKERS, processes=True,
-                         progress=lambda d, t: report(50 + 750 * d // max(t, 1), "scoring"))
+
+    def scoring(done: int, total: int) -> None:  # the engine's pairs scored (per Dask task on a cluster)
+        report(50 + 750 * done // max(total, 1), "scoring")
+
+    if scheduler:
+        res, tasks = solve_province_on_dask(scheduler, seekers, postings.subset(open_rows), k, today,
+                                            params=PROVINCE_PARAMS, groups=n_parts, plan_workers=LOCAL_WORKERS,
+                                            progress=scoring)
+        run.partitions = max(tasks, 1)
+        run.save(update_fields=["partitions"])
+    else:
+        res = solve_province(seekers, postings.subset(open_rows), k, today, params=PROVINCE_PARAMS,
+                             workers=LOCAL_WORKERS, processes=True, progress=scoring)
     # Owners with a list: every seeker row with a first item, every posting with a non-empty range.
     total = max(int((res.seeker_postings[:, :1] >= 0).sum()) + int((np.diff(res.posting_ptr) > 0).sum()), 1)
     report(800, "writing", force=True)

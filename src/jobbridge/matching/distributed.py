@@ -29,9 +29,12 @@ time, so they are written without holding every list as Python objects.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+import inspect
 import json
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
 
@@ -40,7 +43,14 @@ import numpy as np
 from .engine.codes import OccupationTable, RegionTable, destination_range
 from .engine.features import DISABILITY_BIT, EDUCATION_NAMES, PostingBatch, SeekerBatch, group_names
 from .engine.geo import haversine_km
-from .engine.retrieval import RetrievalParams, province_topk_scorer
+from .engine.retrieval import (
+    Plan,
+    RetrievalParams,
+    merge_results,
+    plan_cells,
+    province_topk_scorer,
+    score_cells,
+)
 from .engine.scoring import Scorer, as_day, posting_exclusions, unique_rows
 from .engine.topk import topk_both_ways
 
@@ -216,9 +226,18 @@ def solve_province(seekers: SeekerBatch, postings: PostingBatch, k: int, today: 
 
     top = province_topk_scorer(scorer, k + TIE_MARGIN, step, params=params or RetrievalParams(),
                                workers=workers, processes=processes)
-    s_ids, p_ids = seekers.ids.astype(np.int64), postings.ids.astype(np.int64)
+    return province_result(scorer, top.seeker_postings, top.seeker_scores, k, top.pairs_scored)
+
+
+def province_result(scorer: Scorer, seeker_postings: np.ndarray, seeker_scores: np.ndarray, k: int,
+                    pairs_scored: int) -> ProvinceResult:
+    """Both sides from every seeker's ``k + TIE_MARGIN`` best (posting rows, scores), however they
+    were computed (here or merged from Dask workers): seeker lists in canonical order cut to k,
+    posting lists derived from the kept pairs (see ``solve_province``)."""
+    n_p = len(scorer.p)
+    s_ids, p_ids = scorer.s.ids.astype(np.int64), scorer.p.ids.astype(np.int64)
     # Posting side from every kept pair (before the cut to k, so ties at the seeker's k-th place count).
-    wide_rows, wide_vals = canonical_rows(top.seeker_postings, top.seeker_scores, p_ids, k + TIE_MARGIN)
+    wide_rows, wide_vals = canonical_rows(seeker_postings, seeker_scores, p_ids, k + TIE_MARGIN)
     owner, slot = np.nonzero(wide_rows >= 0)
     pj, vals = wide_rows[owner, slot], wide_vals[owner, slot]
     order = np.lexsort((s_ids[owner], -vals, pj))
@@ -228,7 +247,7 @@ def solve_province(seekers: SeekerBatch, postings: PostingBatch, k: int, today: 
     keep = rank < k
     pj, si, vals = pj[keep], si[keep], vals[keep]
     ptr = np.searchsorted(pj, np.arange(n_p + 1)).astype(np.int64)
-    return ProvinceResult(scorer, wide_rows[:, :k], wide_vals[:, :k], ptr, si, vals, top.pairs_scored)
+    return ProvinceResult(scorer, wide_rows[:, :k], wide_vals[:, :k], ptr, si, vals, pairs_scored)
 
 
 def list_chunks(res: ProvinceResult, kind: str, chunk: int = 20_000):
@@ -636,12 +655,12 @@ def dumps(items: list) -> str:
 
 
 # ---- Dask ------------------------------------------------------------------------------------
-def run_on_dask(scheduler: str, parts: list[Part], k: int, today: dt.date, *,
-                progress: Callable[[int, int], None] | None = None, connect_timeout: float | None = None,
-                solve: Callable = solve_part) -> list[PartResult]:
-    """Solve the partitions on the Dask cluster at ``scheduler``; any failure -> DistributedError."""
+@contextmanager
+def dask_client(scheduler: str, connect_timeout: float | None = None):
+    """A client of the cluster at ``scheduler`` (not the process default), closed on exit;
+    unreachable -> DistributedError naming it."""
     try:
-        from distributed import Client, as_completed
+        from distributed import Client
     except ImportError as e:  # pragma: no cover - distributed is a pinned dependency
         raise DistributedError(f"the 'distributed' package is not installed: {e}") from e
     try:
@@ -649,31 +668,150 @@ def run_on_dask(scheduler: str, parts: list[Part], k: int, today: dt.date, *,
     except Exception as e:
         raise DistributedError(f"cannot reach the Dask scheduler at {scheduler}: {e}") from e
     try:
-        futures = [client.submit(solve, part, k, today, 1, key=f"jobbridge-part-{i}-{id(parts)}", pure=False)
-                   for i, part in enumerate(parts)]
-        index = {f.key: i for i, f in enumerate(futures)}
-        results: list[PartResult | None] = [None] * len(parts)
-        done = 0
-        with client.as_current():  # as_completed looks the client up; it is not the process default
-            for fut in as_completed(futures):
-                i = index[fut.key]
-                try:
-                    results[i] = fut.result()
-                except Exception as e:
-                    raise DistributedError(
-                        f"partition {i + 1}/{len(parts)} (provinces {parts[i].provinces}) failed on the Dask "
-                        f"cluster at {scheduler}: {type(e).__name__}: {e}"
-                    ) from e
-                done += 1
-                if progress:
-                    progress(done, len(parts))
-        return results  # type: ignore[return-value]
-    except DistributedError:
-        raise
-    except Exception as e:
-        raise DistributedError(f"lost the Dask cluster at {scheduler}: {type(e).__name__}: {e}") from e
+        yield client
     finally:
         try:
             client.close(timeout=5)
         except Exception:  # noqa: BLE001 - closing a dead connection must not hide the real error
             pass
+
+
+def _gather(client, scheduler: str, futures: list, describe: Callable[[int], str],
+            on_result: Callable[[int, object], None]) -> None:
+    """Each future's result to ``on_result(index, result)`` as it finishes (in the calling thread,
+    so the callback may report progress to the database); any failure -> DistributedError."""
+    from distributed import as_completed
+
+    index = {f.key: i for i, f in enumerate(futures)}
+    try:
+        with client.as_current():  # as_completed looks the client up; it is not the process default
+            for fut in as_completed(futures):
+                i = index[fut.key]
+                try:
+                    result = fut.result()
+                except Exception as e:
+                    raise DistributedError(f"{describe(i)} failed on the Dask cluster at {scheduler}: "
+                                           f"{type(e).__name__}: {e}") from e
+                on_result(i, result)
+    except DistributedError:
+        raise
+    except Exception as e:
+        raise DistributedError(f"lost the Dask cluster at {scheduler}: {type(e).__name__}: {e}") from e
+
+
+def run_on_dask(scheduler: str, parts: list[Part], k: int, today: dt.date, *,
+                progress: Callable[[int, int], None] | None = None, connect_timeout: float | None = None,
+                solve: Callable = solve_part) -> list[PartResult]:
+    """Solve the partitions on the Dask cluster at ``scheduler``; any failure -> DistributedError."""
+    with dask_client(scheduler, connect_timeout) as client:
+        try:
+            futures = [client.submit(solve, part, k, today, 1, key=f"jobbridge-part-{i}-{id(parts)}", pure=False)
+                       for i, part in enumerate(parts)]
+        except Exception as e:
+            raise DistributedError(f"lost the Dask cluster at {scheduler}: {type(e).__name__}: {e}") from e
+        results: list[PartResult | None] = [None] * len(parts)
+        done = [0]
+
+        def keep(i: int, result: PartResult) -> None:
+            results[i] = result
+            done[0] += 1
+            if progress:
+                progress(done[0], len(parts))
+
+        _gather(client, scheduler, futures,
+                lambda i: f"partition {i + 1}/{len(parts)} (provinces {parts[i].provinces})", keep)
+        return results  # type: ignore[return-value]
+
+
+# ---- province scale on Dask ------------------------------------------------------------------
+# The plan (which seekers are scored against which postings, ``engine.retrieval.plan_cells``) is
+# made once, here in the client, exactly as a local run makes it; its cells are independent, so
+# the cluster only scores. The scorer and the plan go to every worker once (``scatter``, not
+# pickled into each task); a task is a group of cell ids and returns the running top-(k + 5)
+# lists of the seekers those cells touched. The client merges them as they arrive
+# (``merge_results``, ties by posting id) and derives both sides as a local run does, so a Dask
+# run stores what a local run stores whatever the number of groups or workers.
+
+def balance_cells(plan: Plan, groups: int) -> list[np.ndarray]:
+    """The cells with work (seekers x postings > 0) in at most ``groups`` groups of about equal
+    work: biggest cell first into the lightest group (ties: lowest group). Each group's cell ids
+    ascending. Deterministic: depends on the plan only."""
+    work = np.diff(plan.seeker_ptr) * np.diff(plan.posting_ptr)
+    order = np.argsort(-work, kind="stable")
+    order = order[work[order] > 0]
+    n = max(1, min(groups, len(order)))
+    heap = [(0, g) for g in range(n)]
+    members: list[list[int]] = [[] for _ in range(n)]
+    for c, w in zip(order.tolist(), work[order].tolist(), strict=True):
+        load, g = heapq.heappop(heap)
+        members[g].append(c)
+        heapq.heappush(heap, (load + w, g))
+    return [np.array(sorted(m), dtype=np.int64) for m in members if m]
+
+
+def score_cell_group(scorer: Scorer, plan: Plan, cells: np.ndarray, k: int,
+                     block_pairs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """On a worker: the running top-k lists over ``cells``, only of the seeker rows they reached
+    (a group touches a fraction of the seekers; the rest need not cross the network).
+    Returns (seeker rows, scores, posting rows)."""
+    scores, postings = score_cells(scorer, plan, cells, k, block_pairs)
+    rows = np.flatnonzero((postings >= 0).any(axis=1))
+    return rows, scores[rows], postings[rows]
+
+
+def _merge(parts: list[tuple[np.ndarray, np.ndarray]], k: int, posting_ids: np.ndarray):
+    # Ties are broken by posting id when the engine's merge takes the ids (the order local runs
+    # use); an engine whose merge does not yet take them breaks ties by posting row.
+    if "posting_ids" in inspect.signature(merge_results).parameters:
+        return merge_results(parts, k, posting_ids)
+    return merge_results(parts, k)
+
+
+def solve_province_on_dask(scheduler: str, seekers: SeekerBatch, postings: PostingBatch, k: int,
+                           today: dt.date, *, params: RetrievalParams | None = None, groups: int = 8,
+                           plan_workers: int = 2, progress: Callable[[int, int], None] | None = None,
+                           connect_timeout: float | None = None,
+                           score: Callable = score_cell_group) -> tuple[ProvinceResult, int]:
+    """``solve_province`` with the cells scored on the Dask cluster at ``scheduler`` (see the block
+    comment above). At least ``groups`` tasks, and three per worker thread, so the progress moves
+    and a slow worker does not hold the end. ``progress(done, total)`` in pairs, per finished
+    task. Returns the result and the number of tasks; any cluster failure -> DistributedError."""
+    params = params or RetrievalParams()
+    kk = k + TIE_MARGIN
+    n_s = len(seekers)
+    if not n_s or not len(postings):
+        return solve_province(seekers, postings, k, today, params=params, workers=1, processes=False), 0
+    scorer = Scorer(seekers, postings, today=today)
+    # Planned before connecting: the plan forks its workers (as a local run's does), and a
+    # process with the client's I/O thread running should not fork.
+    plan = plan_cells(scorer, params, workers=plan_workers, processes=True)
+    work = np.diff(plan.seeker_ptr) * np.diff(plan.posting_ptr)
+    total = int(work.sum())
+    best_i = np.full((n_s, kk), -1, dtype=np.int64)
+    best_s = np.full((n_s, kk), -np.inf, dtype=np.float32)
+    with dask_client(scheduler, connect_timeout) as client:
+        try:
+            threads = sum(client.nthreads().values())
+            shards = balance_cells(plan, max(groups, 3 * threads))
+            scorer_f, plan_f = client.scatter([scorer, plan], broadcast=True, hash=False)
+            tag = f"{id(plan):x}"
+            futures = [client.submit(score, scorer_f, plan_f, cells, kk, params.block_pairs,
+                                     key=f"jobbridge-cells-{i}-{tag}", pure=False)
+                       for i, cells in enumerate(shards)]
+        except Exception as e:
+            raise DistributedError(f"lost the Dask cluster at {scheduler}: {type(e).__name__}: {e}") from e
+        done = [0]
+        p_ids = scorer.p.ids
+
+        def keep(i: int, result) -> None:
+            rows, s, p = result
+            if len(rows):
+                merged_i, merged_s = _merge([(best_s[rows], best_i[rows]), (s, p)], kk, p_ids)
+                best_i[rows], best_s[rows] = merged_i, merged_s
+            done[0] += int(work[shards[i]].sum())
+            if progress:
+                progress(done[0], total)
+
+        _gather(client, scheduler, futures,
+                lambda i: f"cell group {i + 1}/{len(shards)} ({len(shards[i])} cells)", keep)
+    return province_result(scorer, best_i, best_s, k, total), len(shards)
