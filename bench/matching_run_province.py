@@ -28,6 +28,7 @@ import argparse
 import fcntl
 import io
 import json
+import logging
 import os
 import resource
 import sys
@@ -47,6 +48,11 @@ def main() -> None:
     ap.add_argument("--no-lock", action="store_true", help="the caller already holds the bench lock")
     ap.add_argument("--province-pairs", type=int, default=None,
                     help="override JOBBRIDGE_MATCH_PROVINCE_PAIRS (0: force the province path on a small world)")
+    ap.add_argument("--dask-workers", type=int, default=0,
+                    help="compare: a local run, then `match run --scheduler` on a LocalCluster of this many "
+                         "worker processes (1 thread each) started here")
+    ap.add_argument("--scheduler", default="", help="compare with a run on this existing Dask cluster instead")
+    ap.add_argument("--partitions", type=int, default=8, help="--partitions of the Dask run (at least this many tasks)")
     args = ap.parse_args()
     os.environ["DATABASE_URL"] = args.url
     os.environ.setdefault("JOBBRIDGE_VAR_DIR", "/tmp/jb-province-bench-var")
@@ -62,6 +68,9 @@ def main() -> None:
 
     from jobbridge.matching import batch, distributed, store
     from jobbridge.matching.models import MatchRun
+
+    if args.dask_workers or args.scheduler:
+        return compare_dask(args)
 
     phases: dict[str, float] = {}
     held: dict = {}
@@ -170,6 +179,109 @@ def main() -> None:
     print(f"same text as the per-pair encoder on the peer chunk: {same}")
     print(f"figure: {'MET' if wall <= TARGET_S else 'NOT met'} ({wall / 60:.1f} min vs {TARGET_S // 60} min)")
     print(f"load average before {before[0]:.2f} / after {after[0]:.2f}")
+    if not args.no_lock:
+        fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def compare_dask(args) -> None:
+    """A local province run (the peer) and a Dask one on the same data, each timed by phase, both
+    versions' stored lists compared row by row in SQL; the Dask one is left current."""
+    from distributed import Client, LocalCluster
+    from django.core.management import call_command
+    from django.db import connection
+
+    from jobbridge.matching import batch, distributed, store
+    from jobbridge.matching.engine import retrieval
+    from jobbridge.matching.models import MatchList
+
+    logging.getLogger("distributed").setLevel(logging.WARNING)  # the in-process scheduler's chatter
+    phases: dict[str, dict[str, float]] = {"local": {}, "dask": {}}
+    mode = ["local"]
+
+    def timed(name, fn):
+        def wrapper(*a, **kw):
+            t = time.perf_counter()
+            try:
+                return fn(*a, **kw)
+            finally:
+                got = phases[mode[0]]
+                got[name] = got.get(name, 0.0) + time.perf_counter() - t
+        return wrapper
+
+    score = "score (plan, scoring, merging, posting side)"
+    batch.load_batches = timed("load (records -> batches)", batch.load_batches)
+    batch.solve_province = timed(score, batch.solve_province)
+    batch.solve_province_on_dask = timed(score, batch.solve_province_on_dask)
+    retrieval.plan_cells = timed("  plan (in this process)", retrieval.plan_cells)
+    distributed.plan_cells = timed("  plan (in this process)", distributed.plan_cells)
+    Client.scatter = timed("  scatter scorer + plan to the workers", Client.scatter)
+    distributed.merge_results = timed("  merge task results (in this process)", distributed.merge_results)
+    distributed.province_result = timed("  canonical order + posting side", distributed.province_result)
+    store.write_chunks = timed("write lists (encode + COPY)", store.write_chunks)
+    for name in ("analyze", "switch_current", "prune"):
+        setattr(store, name, timed("analyze + switch + prune", getattr(store, name)))
+
+    lock = open(LOCK, "a")  # noqa: SIM115 - held for the whole measured comparison
+    if not args.no_lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+    load = {"before": os.getloadavg()}
+    runs, walls = {}, {}
+    for m in ("local", "dask"):
+        mode[0] = m
+        cluster = None
+        extra = []
+        if m == "dask":
+            address = args.scheduler
+            if not address:
+                t = time.perf_counter()
+                cluster = LocalCluster(n_workers=args.dask_workers, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, silence_logs=40)
+                address = cluster.scheduler_address
+                print(f"LocalCluster of {args.dask_workers} worker processes started in "
+                      f"{time.perf_counter() - t:.1f} s (not in the run)", flush=True)
+            extra = ["--scheduler", address, "--partitions", str(args.partitions)]
+        out = io.StringIO()
+        t = time.perf_counter()
+        try:
+            call_command("match", "run", "--json", "--no-progress", *extra, stdout=out)
+            walls[m] = time.perf_counter() - t
+            runs[m] = json.loads(out.getvalue().strip().splitlines()[-1])
+            if m == "dask":
+                with Client(address, set_as_default=False) as c:
+                    rss = c.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+                runs[m]["worker_rss"] = sorted(rss.values())
+        finally:
+            if cluster is not None:
+                cluster.close()
+        load[f"after {m}"] = os.getloadavg()
+    rss_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    with connection.cursor() as cursor:  # the two versions' lists, row by row
+        table = MatchList._meta.db_table
+        cursor.execute(
+            f"SELECT count(*) FILTER (WHERE a.items IS DISTINCT FROM b.items), count(*) "
+            f"FROM (SELECT kind, owner_id, items FROM {table} WHERE run_id = %s) a "
+            f"FULL JOIN (SELECT kind, owner_id, items FROM {table} WHERE run_id = %s) b USING (kind, owner_id)",
+            [runs["local"]["id"], runs["dask"]["id"]])
+        differ, rows = cursor.fetchone()
+
+    r = runs["dask"]
+    print()
+    print(f"Province match run, {r['seekers']:,} seekers x {r['postings']:,} open postings, PostgreSQL, "
+          f"{os.cpu_count()} cores shared; Dask: {r['partitions']} tasks on {len(r['worker_rss'])} workers")
+    print(f"{'phase (seconds)':<48}{'local':>10}{'Dask':>10}")
+    names = ["load (records -> batches)", score, "  plan (in this process)", "  scatter scorer + plan to the workers",
+             "  merge task results (in this process)", "  canonical order + posting side",
+             "write lists (encode + COPY)", "analyze + switch + prune"]
+    for name in names:
+        a, b = phases["local"].get(name), phases["dask"].get(name)
+        print(f"{name:<48}{'' if a is None else f'{a:.1f}':>10}{'' if b is None else f'{b:.1f}':>10}")
+    print(f"{'whole run (match run, wall)':<48}{walls['local']:>10.1f}{walls['dask']:>10.1f}")
+    print(f"Dask overhead: {walls['dask'] - walls['local']:+.1f} s ({walls['dask'] / walls['local'] - 1:+.0%})")
+    print(f"stored lists: {runs['local']['seeker_lists']:,} + {runs['local']['posting_lists']:,} (local), "
+          f"{r['seeker_lists']:,} + {r['posting_lists']:,} (Dask); rows differing: {differ:,} of {rows:,}")
+    print(f"peak RSS: this process {rss_self:,.0f} MB, Dask workers {', '.join(f'{x:,.0f}' for x in r['worker_rss'])} MB")
+    print("load average: " + ", ".join(f"{k} {v[0]:.2f}" for k, v in load.items()))
     if not args.no_lock:
         fcntl.flock(lock, fcntl.LOCK_UN)
 

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-import inspect
 import json
 from collections import defaultdict
 from collections.abc import Callable
@@ -759,14 +758,6 @@ def score_cell_group(scorer: Scorer, plan: Plan, cells: np.ndarray, k: int,
     return rows, scores[rows], postings[rows]
 
 
-def _merge(parts: list[tuple[np.ndarray, np.ndarray]], k: int, posting_ids: np.ndarray):
-    # Ties are broken by posting id when the engine's merge takes the ids (the order local runs
-    # use); an engine whose merge does not yet take them breaks ties by posting row.
-    if "posting_ids" in inspect.signature(merge_results).parameters:
-        return merge_results(parts, k, posting_ids)
-    return merge_results(parts, k)
-
-
 def solve_province_on_dask(scheduler: str, seekers: SeekerBatch, postings: PostingBatch, k: int,
                            today: dt.date, *, params: RetrievalParams | None = None, groups: int = 8,
                            plan_workers: int = 2, progress: Callable[[int, int], None] | None = None,
@@ -806,7 +797,7 @@ def solve_province_on_dask(scheduler: str, seekers: SeekerBatch, postings: Posti
         def keep(i: int, result) -> None:
             rows, s, p = result
             if len(rows):
-                merged_i, merged_s = _merge([(best_s[rows], best_i[rows]), (s, p)], kk, p_ids)
+                merged_i, merged_s = merge_results([(best_s[rows], best_i[rows]), (s, p)], kk, p_ids)
                 best_i[rows], best_s[rows] = merged_i, merged_s
             done[0] += int(work[shards[i]].sum())
             if progress:
