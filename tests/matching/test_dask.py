@@ -20,8 +20,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(scope="module")
 def cluster():
     # allowed-failures 0: a task whose worker dies fails at once instead of being retried.
+    # Dashboard ":0": even "None" binds the scheduler's HTTP server to 8787, shared by parallel runs.
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
-        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                           silence_logs=40) as c:
             yield c
 
@@ -142,6 +143,16 @@ def test_province_run_with_an_unreachable_scheduler_keeps_the_previous_version(p
     assert failed.status == "failed" and address in failed.error and failed.parameters["method"] == "province"
     assert store.current_run().pk == good["id"]
     assert not MatchList.objects.filter(run=failed).exists()
+
+
+def test_a_scheduler_without_workers_fails_the_run_instead_of_waiting(province_world, monkeypatch):
+    monkeypatch.setattr(distributed, "CONNECT_TIMEOUT", 1)
+    good = cli("--k", "3")
+    with LocalCluster(n_workers=0, processes=False, dashboard_address=":0", silence_logs=40) as empty:
+        with pytest.raises(CommandError) as e:
+            call_command("match", "run", "--scheduler", empty.scheduler_address, stdout=io.StringIO())
+    assert empty.scheduler_address in str(e.value) and "has no workers" in str(e.value)
+    assert store.current_run().pk == good["id"]
 
 
 def test_a_worker_dying_mid_province_run_fails_the_run(cluster, province_world, monkeypatch):

@@ -667,6 +667,13 @@ def dask_client(scheduler: str, connect_timeout: float | None = None):
     except Exception as e:
         raise DistributedError(f"cannot reach the Dask scheduler at {scheduler}: {e}") from e
     try:
+        # Tasks on a scheduler without workers would wait for ever: give workers the connect
+        # timeout to join, then fail the run with a clear message.
+        wait = connect_timeout or CONNECT_TIMEOUT
+        try:
+            client.wait_for_workers(1, timeout=wait)
+        except Exception as e:
+            raise DistributedError(f"the Dask scheduler at {scheduler} has no workers (waited {wait} s)") from e
         yield client
     finally:
         try:
