@@ -204,7 +204,7 @@ def main() -> None:
     naive = dataclasses.replace(params, expand_below=0, cap=10**9, predicted_codes=0, region_fallback=False)
     sub = sc.with_seekers(s.subset(sample))
     nplan = plan_cells(sub, naive)
-    ns_, ni_ = merge_results([score_cells(sub, nplan, range(len(nplan)), args.k)], args.k)
+    ns_, ni_ = merge_results([score_cells(sub, nplan, range(len(nplan)), args.k)], args.k, sub.p.ids)
     nrec = recall_at_k(exact, ni_, args.k)
     naive_pairs = plan_cells(sc, naive, count_only=True)
     per_pair = t_score * 2 / max(plan.pairs, 1)

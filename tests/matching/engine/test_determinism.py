@@ -1,4 +1,4 @@
-"""Province retrieval gives the same lists for the same data, run after run (engine/retrieval.py).
+"""The same data gives the same lists, run after run (engine/retrieval.py and engine/topk.py).
 
 A commissioner calls people from these lists; a list that changes between two nights with no
 data change cannot be explained.  So the postings, their order and their scores must not depend
@@ -24,6 +24,7 @@ from jobbridge.matching.engine.retrieval import (
     province_topk_scorer,
 )
 from jobbridge.matching.engine.scoring import Scorer
+from jobbridge.matching.engine.topk import brute_force_topk, topk_both_ways
 
 from .conftest import posting, seeker
 
@@ -153,3 +154,33 @@ def test_merge_results_keeps_one_copy_and_breaks_ties_by_id():
         assert scores.tolist() == [[2.0, 1.0, 1.0, 1.0]]
     rows, _ = merge_results([a, b], 3)  # without ids: the lower row
     assert rows.tolist() == [[3, 0, 1]]
+
+
+def _exact_lists(srec, prec, regions, **kw):
+    s, p = SeekerBatch.from_records(srec, regions), PostingBatch.from_records(prec, regions)
+    top = topk_both_ways(Scorer(s, p, today=syn.DAY0), 8, **kw)
+    s_by, p_by = np.argsort(s.ids), np.argsort(p.ids)
+    s_lists = np.where(top.seeker_postings >= 0, p.ids[top.seeker_postings], -1)[s_by]
+    p_lists = np.where(top.posting_seekers >= 0, s.ids[top.posting_seekers], -1)[p_by]
+    return s_lists, top.seeker_scores[s_by], p_lists, top.posting_scores[p_by]
+
+
+def test_exact_path_lists_do_not_depend_on_threads_or_record_order(regions):
+    # Few occupations and wage bands: many equal scores on both sides.
+    srec, prec = syn.seekers(250, seed=31), syn.postings(400, seed=32)
+    ref = _exact_lists(srec, prec, regions, threads=1, block_pairs=4_000)
+    runs = {
+        "two threads": _exact_lists(srec, prec, regions, threads=2, block_pairs=4_000),
+        "two processes": _exact_lists(srec, prec, regions, threads=2, processes=True),
+        "records reversed": _exact_lists(srec[::-1], prec[::-1], regions, threads=2, block_pairs=7_000),
+    }
+    for name, got in runs.items():
+        for a, b in zip(ref, got, strict=True):
+            assert a.tobytes() == b.tobytes(), name
+    # And they are the brute-force ranking with the lower id first among equal scores.
+    s, p = SeekerBatch.from_records(srec, regions), PostingBatch.from_records(prec, regions)
+    bf = brute_force_topk(Scorer(s, p, today=syn.DAY0), 8)
+    assert np.array_equal(np.where(bf.seeker_postings >= 0, p.ids[bf.seeker_postings], -1), ref[0])
+    assert np.array_equal(np.where(bf.posting_seekers >= 0, s.ids[bf.posting_seekers], -1), ref[2])
+    full = np.sort(ref[1], axis=1)
+    assert (full[:, 1:] == full[:, :-1]).any()  # the world really has ties inside the lists

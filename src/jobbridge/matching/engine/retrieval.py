@@ -39,7 +39,7 @@ import scipy.sparse as sp
 from .allocation import Arcs
 from .features import PostingBatch, SeekerBatch
 from .scoring import Scorer, unique_rows
-from .topk import TopK, best_per_row, merge_candidates
+from .topk import NO_KEY, TopK, best_per_row, id_rank, key_ranks, key_values, merge_candidates, order_keys
 from .weights import DEFAULT_WEIGHTS, Weights
 
 DETAILED, MINOR, MEDIUM, MAJOR, ALL = range(5)
@@ -123,47 +123,9 @@ class Plan:
 
 # ---- helpers ---------------------------------------------------------------------------------
 
-# Ties.  Many postings share a score (same occupation, county, wage band), so every "best n" in
-# this module -- the prior cuts of a plan and each seeker's top-k -- ranks by one strict total
-# order: score descending, then posting id ascending.  Both are packed into one int64 *order key*
-# (the score's float32 bits mapped to a sortable int32, then the posting's rank by id), so a
-# plain comparison of keys decides and no result depends on the order candidates arrive in
-# (worker count, threads or processes, record order).
-_RANK_BITS = 31
-_RANK_MAX = np.int64((1 << _RANK_BITS) - 1)
-NO_KEY = np.iinfo(np.int64).min  # an empty slot of a running list
-
-
-def id_rank(ids: np.ndarray) -> np.ndarray:
-    """Each row's rank by id (0 = lowest id): the tie-breaker, independent of the row order."""
-    ids = np.asarray(ids)
-    n = len(ids)
-    if n >= _RANK_MAX:
-        raise ValueError(f"too many postings for the tie-breaking key: {n}")
-    if n < 2 or bool((ids[1:] > ids[:-1]).all()):
-        return np.arange(n, dtype=np.int64)
-    rank = np.empty(n, dtype=np.int64)
-    rank[np.argsort(ids, kind="stable")] = np.arange(n, dtype=np.int64)
-    return rank
-
-
-def order_keys(values: np.ndarray, rank: np.ndarray) -> np.ndarray:
-    """int64 keys, larger for a larger float32 value and, among equal values, for a lower rank."""
-    v = np.asarray(values, dtype=np.float32) + np.float32(0)  # -0.0 -> 0.0: equal scores, equal keys
-    bits = v.view(np.int32).astype(np.int64)
-    bits = np.where(bits < 0, bits ^ np.int64(0x7FFFFFFF), bits)  # IEEE order as signed int order
-    return (bits << _RANK_BITS) | (_RANK_MAX - np.asarray(rank, dtype=np.int64))
-
-
-def key_values(keys: np.ndarray) -> np.ndarray:
-    """The float32 values of order keys (-inf for empty slots)."""
-    bits = keys >> _RANK_BITS
-    bits = np.where(bits < 0, bits ^ np.int64(0x7FFFFFFF), bits).astype(np.int32)
-    return np.where(keys == NO_KEY, np.float32(-np.inf), bits.view(np.float32))
-
-
-def key_ranks(keys: np.ndarray) -> np.ndarray:
-    return _RANK_MAX - (keys & _RANK_MAX)
+# Ties: one rule everywhere, score (here also the prior) descending, then the lower posting id,
+# as int64 order keys (see "Ties" in topk.py).  It makes every cut and every list independent of
+# the order records arrive in and of how cells are shared out between workers.
 
 
 def best_by(rows: np.ndarray, values: np.ndarray, rank: np.ndarray, keep: int) -> np.ndarray:
@@ -567,25 +529,6 @@ def _empty(n: int, k: int) -> tuple[np.ndarray, np.ndarray]:
     return np.full((n, k), -np.inf, dtype=np.float32), np.full((n, k), -1, dtype=np.int64)
 
 
-def _select(sc: np.ndarray, k: int, floor: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Rows, columns and values of a superset of each row's k best entries of ``sc`` under the
-    tie rule (value, then lower column), leaving out what cannot beat ``floor``.
-
-    ``best_per_row`` keeps every entry above its bound plus the k lowest-column entries at it,
-    which is what the tie rule needs when the columns are in id order; only its short-row shortcut
-    (a plain argpartition) cuts ties arbitrarily, so short rows are handled here the same way."""
-    r, c = sc.shape
-    group = 32
-    if c <= max(k, group) or c // group > 2 * k:
-        return best_per_row(sc, k, group=group, floor=floor)
-    thr = np.maximum(np.partition(sc, c - k, axis=1)[:, c - k], floor.astype(sc.dtype))
-    above = sc > thr[:, None]
-    at = sc == thr[:, None]
-    at &= np.cumsum(at, axis=1) <= k
-    rows, cols = np.nonzero(above | at)
-    return rows, cols, sc[rows, cols]
-
-
 def _score_keys(
     scorer: Scorer,
     plan: Plan,
@@ -608,7 +551,7 @@ def _score_keys(
         for a in range(0, len(rows), step):
             blk = rows[a : a + step]
             sc = scorer.block(blk, cols, filters_checked=True)
-            r, c_, v = _select(sc, k, key_values(run_k[blk].min(axis=1)))
+            r, c_, v = best_per_row(sc, k, group=32, floor=key_values(run_k[blk].min(axis=1)))
             fin = np.isfinite(v)
             r, keys = r[fin], order_keys(v[fin], rank[pj[c_[fin]]])
             # A posting reached through two cells of the same seeker must be listed once.

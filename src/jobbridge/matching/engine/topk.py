@@ -12,7 +12,8 @@ most pairs are *inadmissible* by a hard filter, and the filters have a shape tha
   and partial top-k lists are merged per seeker and per posting with ``argpartition``.
 
 Two threads work on different cells (numpy and scipy release the GIL in the heavy parts); each
-keeps private running lists that are merged at the end.
+keeps private running lists that are merged at the end.  Ties are broken by the lower id (see
+"Ties" below), so the lists are the same for any thread count and record order.
 """
 
 from __future__ import annotations
@@ -41,6 +42,50 @@ class TopK:
     pairs_scored: int = 0
 
 
+# Ties.  Many postings share a score (same occupation, county, wage band), so every top-k of the
+# engine (a seeker's postings here and in retrieval.py, where the prior cuts of a plan follow it
+# too; a posting's seekers here) ranks by one strict total order: score descending, then the
+# lower id of the listed record.  Both are packed into one int64 *order key* (the score's float32
+# bits mapped to a sortable int32, then the record's rank by id), so a plain comparison of keys
+# decides and no list depends on the order candidates arrive in (worker count, threads or
+# processes, the order the records were loaded in).
+_RANK_BITS = 31
+_RANK_MAX = np.int64((1 << _RANK_BITS) - 1)
+NO_KEY = np.iinfo(np.int64).min  # an empty slot of a running list
+
+
+def id_rank(ids: np.ndarray) -> np.ndarray:
+    """Each row's rank by id (0 = lowest id): the tie-breaker, independent of the row order."""
+    ids = np.asarray(ids)
+    n = len(ids)
+    if n >= _RANK_MAX:
+        raise ValueError(f"too many records for the tie-breaking key: {n}")
+    if n < 2 or bool((ids[1:] > ids[:-1]).all()):
+        return np.arange(n, dtype=np.int64)
+    rank = np.empty(n, dtype=np.int64)
+    rank[np.argsort(ids, kind="stable")] = np.arange(n, dtype=np.int64)
+    return rank
+
+
+def order_keys(values: np.ndarray, rank: np.ndarray) -> np.ndarray:
+    """int64 keys, larger for a larger float32 value and, among equal values, for a lower rank."""
+    v = np.asarray(values, dtype=np.float32) + np.float32(0)  # -0.0 -> 0.0: equal scores, equal keys
+    bits = v.view(np.int32).astype(np.int64)
+    bits = np.where(bits < 0, bits ^ np.int64(0x7FFFFFFF), bits)  # IEEE order as signed int order
+    return (bits << _RANK_BITS) | (_RANK_MAX - np.asarray(rank, dtype=np.int64))
+
+
+def key_values(keys: np.ndarray) -> np.ndarray:
+    """The float32 values of order keys (-inf for empty slots)."""
+    bits = keys >> _RANK_BITS
+    bits = np.where(bits < 0, bits ^ np.int64(0x7FFFFFFF), bits).astype(np.int32)
+    return np.where(keys == NO_KEY, np.float32(-np.inf), bits.view(np.float32))
+
+
+def key_ranks(keys: np.ndarray) -> np.ndarray:
+    return _RANK_MAX - (keys & _RANK_MAX)
+
+
 def _empty(n: int, k: int) -> tuple[np.ndarray, np.ndarray]:
     return np.full((n, k), -np.inf, dtype=np.float32), np.full((n, k), -1, dtype=np.int64)
 
@@ -66,17 +111,27 @@ def best_per_row(
     so only groups whose maximum reaches it can hold a top-k entry; those few groups are then
     sorted.  Exact, and about one pass over the block instead of an argpartition per row.
 
-    ``floor`` (per row, optional): the caller will only keep entries strictly above it (a running
-    list's k-th best), so the bound is raised to it and groups below it are never gathered.
+    ``floor`` (per row, optional): the caller will only keep entries above it (a running list's
+    k-th best) or equal to it (a tie the tie rule may still prefer), so the bound is raised to it
+    and groups below it are never gathered.
+
+    Ties: every entry above the bound comes back, and of the entries equal to it the k with the
+    lowest columns, so with columns in id order the result holds the top k under the tie rule
+    (value, then lower id).
     """
     r, c = scores.shape
     if c <= max(k, group):
         rows = np.repeat(np.arange(r), c)
         cols = np.tile(np.arange(c), r)
         return rows, cols, scores.ravel()
-    if c // group <= 2 * k:  # too few groups for the bound to prune: plain argpartition
-        pos = np.argpartition(scores, c - k, axis=1)[:, -k:]
-        return np.repeat(np.arange(r), k), pos.ravel(), np.take_along_axis(scores, pos, axis=1).ravel()
+    if c // group <= 2 * k:  # too few groups for the bound to prune: the k-th value per row
+        thr = np.partition(scores, c - k, axis=1)[:, c - k]
+        if floor is not None:
+            thr = np.maximum(thr, floor.astype(scores.dtype))
+        at = scores == thr[:, None]
+        at &= np.cumsum(at, axis=1) <= k
+        rows, cols = np.nonzero((scores > thr[:, None]) | at)
+        return rows, cols, scores[rows, cols]
     n_full = c // group
     head = scores[:, : n_full * group].reshape(r, n_full, group)
     maxima = head.max(axis=2)
@@ -149,32 +204,38 @@ def merge_candidates(run_s, run_i, row_map, local, ids, vals, k: int) -> None:
         run_i[rr, slot] = ids[sel]
 
 
-def _update_columns(sc: np.ndarray, blk: np.ndarray, pj: np.ndarray, ps, pi, k: int) -> None:
-    """Posting side of a block: only columns where some seeker beats the posting's current k-th best."""
-    thr = ps[pj].min(axis=1)
+def _update_columns(sc: np.ndarray, blk: np.ndarray, pj: np.ndarray, pk, k: int, s_rank) -> None:
+    """Posting side of a block: only columns where some seeker can beat the posting's current k-th
+    best (running order keys ``pk``; ``blk`` in seeker id order, so ties keep the lower id)."""
+    low = pk[pj].min(axis=1)
+    full = low != NO_KEY
+    thr = key_values(low)
     colmax = sc.max(axis=0)
-    full = ~np.isneginf(thr)
     fresh = np.flatnonzero(~full & ~np.isneginf(colmax))  # list not full yet: take the block's best k
     if len(fresh):
         sub = np.ascontiguousarray(sc[:, fresh].T)
-        if sub.shape[1] <= 16 * k:  # a short block: merge it whole (one argpartition per row)
-            merge_into(ps, pi, pj[fresh], sub, np.broadcast_to(blk, sub.shape), k)
-        else:
-            r, c, v = best_per_row(sub, k, group=16)
-            merge_candidates(ps, pi, pj[fresh], r, blk[c], v, k)
-    warm = full & (colmax > thr)  # full lists: only entries above the bar matter (few, once warmed up)
+        r, c, v = best_per_row(sub, k, group=16)
+        fin = np.isfinite(v)
+        keys = order_keys(v[fin], s_rank[blk[c[fin]]])
+        merge_candidates(pk, pk, pj[fresh], r[fin], keys, keys, k)
+    # Full lists: only entries at or above the bar matter (few, once warmed up); at it, a tie
+    # counts only with a lower seeker id than the list's last.
+    warm = full & (colmax >= thr)
     n_warm = int(warm.sum())
     if n_warm == 0:
         return
     if n_warm * 3 < len(pj):
         cols = np.flatnonzero(warm)
         sub = sc[:, cols]
-        r, c = np.nonzero(sub > thr[cols][None, :])
-        merge_candidates(ps, pi, pj[cols], c, blk[r], sub[r, c], k)
+        r, c = np.nonzero(sub >= thr[cols][None, :])
+        v, cols_of = sub[r, c], cols[c]
     else:
         bar = np.where(full, thr, np.inf).astype(sc.dtype)
-        r, c = np.nonzero(sc > bar[None, :])
-        merge_candidates(ps, pi, pj, c, blk[r], sc[r, c], k)
+        r, c = np.nonzero(sc >= bar[None, :])
+        v, cols_of = sc[r, c], c
+    keys = order_keys(v, s_rank[blk[r]])
+    better = keys > low[cols_of]
+    merge_candidates(pk, pk, pj, cols_of[better], keys[better], keys[better], k)
 
 
 def finish(run_s: np.ndarray, run_i: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -220,6 +281,7 @@ def topk_both_ways(
     n_s, n_p = len(s), len(p)
     if k <= 0:
         raise ValueError("k must be positive")
+    p_rank, s_rank = id_rank(p.ids), id_rank(s.ids)  # ties: the lower id (see "Ties" above)
     # Admissible postings sorted by (major group, work region); segments per major group.
     elig = np.flatnonzero(scorer.exclusion == 0)
     order = elig[np.lexsort((p.work[elig], scorer.p_major[elig]))]
@@ -245,15 +307,19 @@ def topk_both_ways(
         a, b = seg[m]
         a2 = a + int(np.searchsorted(works_sorted[a:b], lo, side="left"))
         b2 = a + int(np.searchsorted(works_sorted[a:b], hi, side="right"))
-        if b2 > a2:
-            work_items.append((order[a2:b2], np.asarray(rows, dtype=np.int64)))
+        if b2 > a2:  # columns and rows in id order: best_per_row keeps the lowest-id ties
+            pj, rows_a = order[a2:b2], np.asarray(rows, dtype=np.int64)
+            work_items.append((pj[np.argsort(p_rank[pj], kind="stable")],
+                               rows_a[np.argsort(s_rank[rows_a], kind="stable")]))  # fmt: skip
     # Big cells first so the two threads finish together.
     work_items.sort(key=lambda it: -len(it[0]) * len(it[1]))
     total_pairs = sum(len(a) * len(b) for a, b in work_items)
 
     def run(items) -> tuple:
-        ss, si = _empty(n_s, k)
-        ps, pi = _empty(n_p, k)
+        # Running lists of order keys (unique per pair, so the merges have one answer); the key
+        # array stands for both the values and the ids that merge_candidates writes.
+        sk = np.full((n_s, k), NO_KEY, dtype=np.int64)
+        pk = np.full((n_p, k), NO_KEY, dtype=np.int64)
         done = 0
         for pj, rows in items:
             cols = scorer.columns(pj)
@@ -262,12 +328,14 @@ def topk_both_ways(
                 blk = rows[start : start + step]
                 sc = scorer.block(blk, cols, filters_checked=True)
                 r, c, v = best_per_row(sc, k)
-                merge_candidates(ss, si, blk, r, pj[c], v, k)
-                _update_columns(sc, blk, pj, ps, pi, k)
+                fin = np.isfinite(v)
+                keys = order_keys(v[fin], p_rank[pj[c[fin]]])
+                merge_candidates(sk, sk, blk, r[fin], keys, keys, k)
+                _update_columns(sc, blk, pj, pk, k, s_rank)
                 done += sc.size
                 if progress:
                     progress(sc.size, total_pairs)
-        return ss, si, ps, pi, done
+        return sk, pk, done
 
     threads = max(1, min(threads, len(work_items)))
     shards = [work_items[t::threads] for t in range(threads)]
@@ -275,15 +343,26 @@ def topk_both_ways(
         results = [run(shards[0])] if shards else [run([])]
     else:
         results = _run_parallel(run, shards, processes)
-    ss, si, ps, pi, done = results[0]
+    sk, pk, done = results[0]
     every_s, every_p = np.arange(n_s), np.arange(n_p)
-    for ss2, si2, ps2, pi2, d2 in results[1:]:
-        merge_into(ss, si, every_s, ss2, si2, k)
-        merge_into(ps, pi, every_p, ps2, pi2, k)
+    for sk2, pk2, d2 in results[1:]:  # a pair sits in one cell, so in one worker's lists only
+        merge_into(sk, sk, every_s, sk2, sk2, k)
+        merge_into(pk, pk, every_p, pk2, pk2, k)
         done += d2
-    sp_i, sp_s = finish(ss, si, k)
-    ps_i, ps_s = finish(ps, pi, k)
+    sp_i, sp_s = finish_keys(sk, p_rank, k)
+    ps_i, ps_s = finish_keys(pk, s_rank, k)
     return TopK(sp_i, sp_s, ps_i, ps_s, pairs_scored=done)
+
+
+def finish_keys(keys: np.ndarray, rank: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, scores) best first from running lists of order keys; -1 / -inf for empty slots."""
+    keys = np.sort(keys, axis=1)[:, ::-1][:, :k]
+    row_of_rank = np.empty(len(rank), dtype=np.int64)
+    row_of_rank[rank] = np.arange(len(rank), dtype=np.int64)
+    empty = keys == NO_KEY
+    rows = row_of_rank[np.where(empty, 0, key_ranks(keys))] if len(rank) else np.zeros(keys.shape, np.int64)
+    rows[empty] = -1
+    return rows, key_values(keys)
 
 
 _FORK_JOB = None
@@ -317,16 +396,21 @@ def _segments(sorted_keys: np.ndarray):
 
 
 def brute_force_topk(scorer: Scorer, k: int = 10) -> TopK:
-    """Reference implementation: score every pair with every filter, sort. Small inputs only."""
-    sc = scorer.block(slice(None), np.arange(len(scorer.p)))
+    """Reference implementation: score every pair with every filter, sort (ties: the lower id).
+    Small inputs only."""
+    # Rows and columns in id order, so finish's stable sort leaves ties in id order.
+    s_ord = np.argsort(scorer.s.ids, kind="stable")
+    p_ord = np.argsort(scorer.p.ids, kind="stable")
+    sc = scorer.block(s_ord, p_ord)
     si, ss = (
-        finish(sc, np.broadcast_to(np.arange(sc.shape[1]), sc.shape).copy(), k)
-        if sc.size
-        else _empty(len(scorer.s), k)[::-1]
+        finish(sc, np.broadcast_to(p_ord, sc.shape).copy(), k) if sc.size else _empty(len(scorer.s), k)[::-1]
     )
     pi, ps = (
-        finish(sc.T.copy(), np.broadcast_to(np.arange(sc.shape[0]), sc.T.shape).copy(), k)
+        finish(sc.T.copy(), np.broadcast_to(s_ord, sc.T.shape).copy(), k)
         if sc.size
         else _empty(len(scorer.p), k)[::-1]
     )
+    if sc.size:  # back to the batches' row order
+        si[s_ord], ss[s_ord] = si.copy(), ss.copy()
+        pi[p_ord], ps[p_ord] = pi.copy(), ps.copy()
     return TopK(si, ss, pi, ps, pairs_scored=sc.size)
