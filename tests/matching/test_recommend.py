@@ -65,6 +65,20 @@ def test_loading_records_costs_a_fixed_number_of_queries(world):
     assert len(records) == 6 and len(many) == len(few)
 
 
+def test_a_seekers_occupations_are_read_in_the_order_they_were_entered(world):
+    """The engine keeps the first four distinct codes: the stated wishes, in the order given,
+    must come out the same every night (an unordered read may return any four)."""
+    codes = ["2-02-07-04", "4-01-02-01", "6-18-02-04", "6-28-01-01", "5-01-01-01", "3-01-01-01"]
+    seeker = SeekerFactory()
+    through = Seeker.desired_occupations.through
+    through.objects.bulk_create([through(seeker=seeker, occupation_id=c) for c in codes])
+    with CaptureQueriesContext(connection) as queries:
+        [record] = seeker_records(Seeker.objects.filter(pk=seeker.pk))
+    assert record["occupations"] == codes
+    links = [q["sql"] for q in queries if through._meta.db_table in q["sql"].split(" WHERE ")[0]]
+    assert links and all("ORDER BY" in sql for sql in links)
+
+
 def test_cli(world):
     out = io.StringIO()
     call_command("match", "recommend", "--seeker", str(world["welder"].pk), "--json", "--top", "1", stdout=out)

@@ -30,11 +30,14 @@ def seeker_records(qs) -> list[dict]:
     # A subquery, not a list of ids: a whole register's ids would exceed PostgreSQL's 65,535
     # bind parameters. A sliced queryset is small and may not repeat the same rows: use its ids.
     ids = [r["id"] for r in rows] if qs.query.is_sliced else qs.values("pk")
+    # In the order they were entered: the engine keeps a seeker's first four distinct codes, so
+    # an unordered read could keep a different four (and score differently) from night to night.
     desired = _grouped(Seeker.desired_occupations.through.objects.filter(seeker_id__in=ids)
-                       .values_list("seeker_id", "occupation_id"))
+                       .order_by("seeker_id", "pk").values_list("seeker_id", "occupation_id"))
     skilled = _grouped(Seeker.skill_occupations.through.objects.filter(seeker_id__in=ids)
-                       .values_list("seeker_id", "occupation_id"))
-    past = _grouped(WorkHistory.objects.filter(seeker_id__in=ids).values_list("seeker_id", "occupation_id"))
+                       .order_by("seeker_id", "pk").values_list("seeker_id", "occupation_id"))
+    past = _grouped(WorkHistory.objects.filter(seeker_id__in=ids).order_by("seeker_id", "pk")
+                    .values_list("seeker_id", "occupation_id"))
     destinations = _grouped(Seeker.desired_regions.through.objects.filter(seeker_id__in=ids)
                             .values_list("seeker_id", "region_id"))
     certificates = _grouped(Certificate.objects.filter(seeker_id__in=ids).values_list("seeker_id", "name"))
