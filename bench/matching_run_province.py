@@ -22,6 +22,14 @@ before (``distributed.encode_reasons_reference`` + building the lists + ``json.d
 first chunk of seeker lists (``--peer-chunk`` owners), its time per pair extrapolated to every
 pair written and labelled as such; on that chunk the two encoders' texts are compared byte for
 byte. The run leaves its version current (for ``bench/matching_api.py --existing``).
+
+With ``--dask-workers N`` (or ``--scheduler tcp://HOST:PORT``) it compares instead: a local run
+(the peer) and ``match run --scheduler`` on a LocalCluster of N worker processes started here (not
+in the timing), each timed by phase (plan, scatter, merging of the tasks' lists), and both stored
+versions compared row by row in SQL; the Dask run's version is left current:
+
+    flock /tmp/jb-bench.lock .venv/bin/python bench/matching_run_province.py --no-lock --dask-workers 2 \
+        --url postgres://postgres@127.0.0.1:5432/jb_bench_demo
 """
 
 import argparse

@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import json
+import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -792,7 +793,7 @@ def solve_province_on_dask(scheduler: str, seekers: SeekerBatch, postings: Posti
             threads = sum(client.nthreads().values())
             shards = balance_cells(plan, max(groups, 3 * threads))
             scorer_f, plan_f = client.scatter([scorer, plan], broadcast=True, hash=False)
-            tag = f"{id(plan):x}"
+            tag = uuid.uuid4().hex  # unique per run: a long-lived scheduler may remember keys
             futures = [client.submit(score, scorer_f, plan_f, cells, kk, params.block_pairs,
                                      key=f"jobbridge-cells-{i}-{tag}", pure=False)
                        for i, cells in enumerate(shards)]
