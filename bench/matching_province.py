@@ -19,8 +19,19 @@ Peers measured in the same run:
 Recall is tie-aware (``retrieval.recall_at_k``): a retrieved posting counts when its exact score
 reaches the exact 10th best; strict id recall is printed too.
 
+Posting side (``--posting-recall-sample N``): ``jobbridge match run`` at province scale derives
+each posting's list from the seeker-side pairs (``distributed.province_result``: every seeker keeps
+k + TIE_MARGIN). With this option the retrieval is asked for k + TIE_MARGIN as the run does (the
+seeker figures use its canonical cut to k), ``province_result`` derives the posting lists, and N
+postings whose derived list has >= k seekers (the lists a run serves; shorter ones are scored on
+demand) plus, separately, N postings with any derived list are compared with their exact top-k
+over all seekers (``topk.topk_both_ways`` on the sampled postings: every admissible seeker, hard
+filters, the exact path's tie rule), tie-aware. Peer: the same derivation from only k pairs per
+seeker.
+
     .venv/bin/python bench/matching_province.py [--seekers 1000000] [--postings 1000000] [--sample 1000]
         [--records-cache FILE]   # keep the generated records in FILE (reused by the next run)
+        [--posting-recall-sample 1000]
 """
 
 from __future__ import annotations
@@ -39,6 +50,12 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
 
+from jobbridge.matching.distributed import (  # noqa: E402
+    TIE_MARGIN,
+    admissible_postings,
+    canonical_rows,
+    province_result,
+)
 from jobbridge.matching.engine import province as pv  # noqa: E402
 from jobbridge.matching.engine.batches import concat_postings, concat_seekers  # noqa: E402
 from jobbridge.matching.engine.features import PostingBatch, SeekerBatch  # noqa: E402
@@ -51,6 +68,7 @@ from jobbridge.matching.engine.retrieval import (  # noqa: E402
     score_cells,
 )
 from jobbridge.matching.engine.scoring import Scorer  # noqa: E402
+from jobbridge.matching.engine.topk import topk_both_ways  # noqa: E402
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "src", "jobbridge", "core", "data")
 CHUNK = 100_000
@@ -123,6 +141,74 @@ def exact_rows(sc: Scorer, rows: np.ndarray, k: int, chunk: int = 25) -> tuple[n
     return np.concatenate([o[0] for o in out]), np.concatenate([o[1] for o in out])
 
 
+def derived_lists(res, rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(len(rows), k) seeker rows / scores of the postings' derived lists, -1 / -inf padded."""
+    got_i = np.full((len(rows), k), -1, dtype=np.int64)
+    got_s = np.full((len(rows), k), -np.inf)
+    for n, j in enumerate(rows.tolist()):
+        a, b = res.posting_ptr[j], res.posting_ptr[j + 1]
+        got_i[n, : b - a], got_s[n, : b - a] = res.posting_seekers[a:b], res.posting_scores[a:b]
+    return got_i, got_s
+
+
+def posting_recall(sc: Scorer, wide_rows: np.ndarray, wide_scores: np.ndarray, k: int, n: int) -> tuple[list, dict]:
+    """Posting-side recall of the lists ``province_result`` derives from every seeker's
+    k + TIE_MARGIN kept pairs, against each sampled posting's exact top-k over all seekers."""
+    t = time.perf_counter()
+    res = province_result(sc, wide_rows, wide_scores, k, 0)
+    # Peer: the same derivation when each seeker keeps only k pairs (its canonical top k).
+    n_rows, n_vals = canonical_rows(wide_rows, wide_scores, sc.p.ids.astype(np.int64), k)
+    naive = province_result(sc, n_rows, n_vals, k, 0)
+    t_derive = time.perf_counter() - t
+    open_rows = admissible_postings(sc.p, pv.DAY0)
+    length = np.diff(res.posting_ptr)
+    nlength = np.diff(naive.posting_ptr)
+    full = open_rows[length[open_rows] >= k]
+    anyl = open_rows[length[open_rows] > 0]
+    rng = np.random.default_rng(11)
+    s_full = np.sort(rng.choice(full, size=min(n, len(full)), replace=False))
+    s_any = np.sort(rng.choice(anyl, size=min(n, len(anyl)), replace=False))
+    union = np.union1d(s_full, s_any)
+    t = time.perf_counter()
+    ex = topk_both_ways(sc.with_postings(sc.p.subset(union)), k, threads=2, processes=True)
+    t_exact = time.perf_counter() - t
+    at = {int(j): i for i, j in enumerate(union.tolist())}
+
+    def measure(result, rows):
+        idx = np.array([at[int(j)] for j in rows.tolist()], dtype=np.int64)
+        exact_s, exact_i = ex.posting_scores[idx], ex.posting_seekers[idx]
+        got_i, got_s = derived_lists(result, rows, k)
+        rec = recall_at_k(exact_s, got_s, k)
+        fin = np.isfinite(exact_s)
+        ids = [len(set(exact_i[r][fin[r]]) & set(got_i[r][got_i[r] >= 0])) / fin[r].sum() if fin[r].any() else 1.0
+               for r in range(len(rows))]  # fmt: skip
+        return rec, float(np.mean(ids)), int((fin.sum(axis=1) < k).sum())
+
+    r_full, id_full, short_full = measure(res, s_full)
+    r_any, id_any, short_any = measure(res, s_any)
+    r_naive, _, _ = measure(naive, s_full)
+    n_open = max(len(open_rows), 1)
+    info = dict(t_derive=t_derive, t_exact=t_exact, exact_pairs=ex.pairs_scored, n_open=len(open_rows))
+    rows = [
+        (f"posting-side recall@10, derived lists >= k, {len(s_full):,} sample", f"{r_full.mean():.4f}", "reported",
+         f"min {r_full.min():.2f}; postings below 1: {(r_full < 1).mean():.1%}; strict id recall {id_full:.4f}; "
+         f"{short_full} have < k admissible seekers"),
+        (f"  same, any derived list (also < k), {len(s_any):,} sample", f"{r_any.mean():.4f}", "reported",
+         f"min {r_any.min():.2f}; below 1: {(r_any < 1).mean():.1%}; strict id recall {id_any:.4f}; "
+         f"lists < k here: {(length[s_any] < k).mean():.1%} (scored on demand by the site)"),
+        ("  open postings with a derived list >= k", f"{len(full) / n_open:.1%}", "reported",
+         f"{len(full):,} of {len(open_rows):,} open; any list {len(anyl):,} ({len(anyl) / n_open:.1%}); "
+         f"{int(length.sum()):,} pairs"),
+        ("peer: derivation from k pairs per seeker (not k + 5)", f"{r_naive.mean():.4f}", "",
+         f"recall on the same sample; lists >= k: {int((nlength[open_rows] >= k).sum()):,} "
+         f"({(nlength[open_rows] >= k).mean():.1%} of open)"),
+        ("  exact posting columns (topk_both_ways)", f"{t_exact:.0f} s", "",
+         f"{len(union):,} postings x all seekers, {ex.pairs_scored:,} admissible pairs, 2 processes; "
+         f"derivation {t_derive:.1f} s"),
+    ]  # fmt: skip
+    return rows, info
+
+
 def main() -> None:
     global WORLD
     ap = argparse.ArgumentParser()
@@ -130,6 +216,11 @@ def main() -> None:
     ap.add_argument("--postings", type=int, default=1_000_000)
     ap.add_argument("--sample", type=int, default=1000)
     ap.add_argument("--k", type=int, default=10)
+    ap.add_argument(
+        "--posting-recall-sample", type=int, default=0,
+        help="also measure posting-side recall of the derived posting lists on this many postings "
+        "(the retrieval is then asked for k + TIE_MARGIN, as jobbridge match run does)",
+    )
     ap.add_argument(
         "--records-cache",
         help="pickle file for the generated records (read if present, else written); generation is "
@@ -177,8 +268,14 @@ def main() -> None:
     print(f"scorer {t_scorer:.1f} s, plan {t_plan:.1f} s: {len(plan):,} cells, {plan.pairs:,} candidate pairs "
           f"({plan.pairs / len(s):,.0f} per seeker)", flush=True)  # fmt: skip
     t = time.perf_counter()
-    top = province_topk_scorer(sc, args.k, params=params, plan=plan, workers=2, processes=True)
+    want = args.k + TIE_MARGIN if args.posting_recall_sample else args.k
+    top = province_topk_scorer(sc, want, params=params, plan=plan, workers=2, processes=True)
     t_score = time.perf_counter() - t
+    wide_rows, wide_scores = top.seeker_postings, top.seeker_scores
+    if want != args.k:  # the seeker figures: the canonical cut to k, as the run stores
+        seeker_rows, seeker_scores = canonical_rows(wide_rows, wide_scores, p.ids.astype(np.int64), args.k)
+    else:
+        seeker_rows, seeker_scores = wide_rows, wide_scores
     total = time.perf_counter() - t0
     load_after = os.getloadavg()
     rss_parent = gib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
@@ -192,10 +289,10 @@ def main() -> None:
     t = time.perf_counter()
     exact, exact_ids = exact_rows(sc, sample, args.k)
     t_exact = time.perf_counter() - t
-    rec = recall_at_k(exact, top.seeker_scores[sample], args.k)
+    rec = recall_at_k(exact, seeker_scores[sample], args.k)
     best = exact_ids[:, : args.k]
     finite = np.isfinite(exact[:, : args.k])
-    got = top.seeker_postings[sample]
+    got = seeker_rows[sample]
     id_hits = [len(set(best[i][finite[i]]) & set(got[i][got[i] >= 0])) / max(finite[i].sum(), 1) if finite[i].any() else 1.0
                for i in range(len(sample))]  # fmt: skip
     brute = t_exact / len(sample) * len(s)  # already 2 processes
@@ -209,11 +306,18 @@ def main() -> None:
     naive_pairs = plan_cells(sc, naive, count_only=True)
     per_pair = t_score * 2 / max(plan.pairs, 1)
 
+    post_rows: list = []
+    if args.posting_recall_sample:
+        load_post = os.getloadavg()
+        post_rows, info = posting_recall(sc, wide_rows, wide_scores, args.k, args.posting_recall_sample)
+        print(f"posting side: derivation {info['t_derive']:.1f} s, exact columns {info['t_exact']:.1f} s; "
+              f"load average before {load_post}, after {os.getloadavg()}", flush=True)
+
     load_end = os.getloadavg()
     rows = [
         ("figure 2: top-10 per seeker, end to end", f"{total:.0f} s", "<= 300 s",
          f"records -> features {t_build:.0f} s + scorer {t_scorer:.0f} s + plan {t_plan:.0f} s + scoring {t_score:.0f} s "
-         f"(2 processes); records {how} ({t_gen:.0f} s) excluded"),
+         f"(2 processes, retrieval asked for {want}); records {how} ({t_gen:.0f} s) excluded"),
         (f"  recall@10 (tie-aware), {len(sample):,}-seeker sample", f"{rec.mean():.4f}", ">= 0.95",
          f"min {rec.min():.2f}; seekers below 1: {(rec < 1).mean():.1%}; strict id recall {np.mean(id_hits):.4f}"),
         ("  candidate pairs scored", f"{plan.pairs:,}", "",
@@ -223,6 +327,7 @@ def main() -> None:
          f"{len(sample):,} full rows took {t_exact:.1f} s in 2 processes; x {len(s):,} seekers"),
         ("peer: naive blocking (same detailed occupation x destination)", f"{naive_pairs * per_pair / 2 / 60:.0f} min",
          "", f"{naive_pairs:,} pairs at our cost per pair, 2 cores (extrapolated); recall@10 {nrec.mean():.4f}"),
+        *post_rows,
     ]  # fmt: skip
     print(f"# done {time.strftime('%H:%M:%S')}  load average: start {load_start}, after scoring {load_after}, "
           f"end {load_end}")  # fmt: skip
