@@ -140,9 +140,23 @@ def test_province_run_with_an_unreachable_scheduler_keeps_the_previous_version(p
         call_command("match", "run", "--scheduler", address, stdout=io.StringIO())
     assert address in str(e.value) and "previous version is still served" in str(e.value)
     failed = MatchRun.objects.order_by("-version").first()
-    assert failed.status == "failed" and address in failed.error and failed.parameters["method"] == "province"
+    # Refused before loading (see the next test), so before the run chose its method.
+    assert failed.status == "failed" and address in failed.error and "method" not in failed.parameters
     assert store.current_run().pk == good["id"]
     assert not MatchList.objects.filter(run=failed).exists()
+
+
+def test_an_unreachable_scheduler_fails_before_the_register_is_loaded(province_world, monkeypatch):
+    """At a million seekers loading and planning take minutes: a wrong address must not wait for them."""
+    good = cli("--k", "3")
+
+    def load_batches(today):
+        raise AssertionError("the register was loaded before the scheduler was checked")
+
+    monkeypatch.setattr(batch, "load_batches", load_batches)
+    with pytest.raises(CommandError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
+        call_command("match", "run", "--scheduler", "tcp://127.0.0.1:9", stdout=io.StringIO())
+    assert store.current_run().pk == good["id"]
 
 
 def test_a_scheduler_without_workers_fails_the_run_instead_of_waiting(province_world, monkeypatch):

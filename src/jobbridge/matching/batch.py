@@ -31,6 +31,7 @@ from .distributed import (
     list_chunks,
     merge_parts,
     plan_parts,
+    probe_scheduler,
     run_on_dask,
     solve_part,
     solve_province,
@@ -140,6 +141,8 @@ def match_run_execute(*, run: MatchRun, progress: Callable[[int, str], None] | N
     run.save(update_fields=["status", "started_at", "error"])
     try:
         report(0, "loading", force=True)
+        if scheduler:
+            probe_scheduler(scheduler)
         seekers, postings = load_batches(today)
         open_rows = admissible_postings(postings, today)
         if len(seekers) * len(open_rows) > province_pairs():

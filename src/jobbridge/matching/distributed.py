@@ -655,6 +655,25 @@ def dumps(items: list) -> str:
 
 
 # ---- Dask ------------------------------------------------------------------------------------
+def probe_scheduler(scheduler: str, connect_timeout: float | None = None) -> None:
+    """Fail at once when nothing listens at a ``tcp://host:port`` scheduler address, before a run
+    spends minutes loading and planning (a province run connects only after planning). A plain
+    socket: no Dask client, so no I/O thread before the plan forks. Other schemes are left to
+    ``dask_client``."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(scheduler)
+    if parts.scheme != "tcp" or not parts.hostname:
+        return
+    try:
+        port = parts.port or 8786  # Dask's default scheduler port
+        with socket.create_connection((parts.hostname, port), timeout=connect_timeout or CONNECT_TIMEOUT):
+            pass
+    except (OSError, ValueError) as e:
+        raise DistributedError(f"cannot reach the Dask scheduler at {scheduler}: {e}") from e
+
+
 @contextmanager
 def dask_client(scheduler: str, connect_timeout: float | None = None):
     """A client of the cluster at ``scheduler`` (not the process default), closed on exit;
