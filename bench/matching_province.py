@@ -19,15 +19,17 @@ Peers measured in the same run:
 Recall is tie-aware (``retrieval.recall_at_k``): a retrieved posting counts when its exact score
 reaches the exact 10th best; strict id recall is printed too.
 
-Posting side (``--posting-recall-sample N``): ``jobbridge match run`` at province scale derives
-each posting's list from the seeker-side pairs (``distributed.province_result``: every seeker keeps
-k + TIE_MARGIN). With this option the retrieval is asked for k + TIE_MARGIN as the run does (the
-seeker figures use its canonical cut to k), ``province_result`` derives the posting lists, and N
-postings whose derived list has >= k seekers (the lists a run serves; shorter ones are scored on
-demand) plus, separately, N postings with any derived list are compared with their exact top-k
-over all seekers (``topk.topk_both_ways`` on the sampled postings: every admissible seeker, hard
-filters, the exact path's tie rule), tie-aware. Peer: the same derivation from only k pairs per
-seeker.
+Posting side (``--posting-recall-sample N``): ``jobbridge match run`` at province scale keeps a
+running k + TIE_MARGIN best seekers per posting inside the scored blocks
+(``province_topk_scorer(..., posting_side=True)``) and ``distributed.province_result`` cuts them
+to k. With this option the retrieval is asked for k + TIE_MARGIN with the posting side, as the
+run does (the seeker figures use its canonical cut to k, and the timing includes the posting
+side), and N postings whose list has >= k seekers (the lists a run serves; shorter ones are scored
+on demand) plus, separately, N postings with any list are compared with their exact top-k over
+all seekers (``topk.topk_both_ways`` on the sampled postings: every admissible seeker, hard
+filters, the exact path's tie rule), tie-aware. Peers, each on N postings of its own served
+lists: the earlier derivation of the posting lists from every seeker's k + TIE_MARGIN kept pairs
+(``province_result`` without posting lists), and the same derivation from only k pairs.
 
     .venv/bin/python bench/matching_province.py [--seekers 1000000] [--postings 1000000] [--sample 1000]
         [--records-cache FILE]   # keep the generated records in FILE (reused by the next run)
@@ -151,24 +153,34 @@ def derived_lists(res, rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray
     return got_i, got_s
 
 
-def posting_recall(sc: Scorer, wide_rows: np.ndarray, wide_scores: np.ndarray, k: int, n: int) -> tuple[list, dict]:
-    """Posting-side recall of the lists ``province_result`` derives from every seeker's
-    k + TIE_MARGIN kept pairs, against each sampled posting's exact top-k over all seekers."""
+def posting_recall(sc: Scorer, wide_rows: np.ndarray, wide_scores: np.ndarray, post_rows: np.ndarray,
+                   post_scores: np.ndarray, k: int, n: int) -> tuple[list, dict]:
+    """Posting-side recall of the lists ``province_result`` builds from the retrieval's running
+    k + TIE_MARGIN per posting, against each sampled posting's exact top-k over all seekers;
+    peers: the lists derived from the seekers' kept k + TIE_MARGIN (and k) pairs."""
     t = time.perf_counter()
-    res = province_result(sc, wide_rows, wide_scores, k, 0)
+    res = province_result(sc, wide_rows, wide_scores, k, 0, post_rows, post_scores)
+    t_build = time.perf_counter() - t
+    t = time.perf_counter()
+    old = province_result(sc, wide_rows, wide_scores, k, 0)  # the earlier derivation
     # Peer: the same derivation when each seeker keeps only k pairs (its canonical top k).
     n_rows, n_vals = canonical_rows(wide_rows, wide_scores, sc.p.ids.astype(np.int64), k)
     naive = province_result(sc, n_rows, n_vals, k, 0)
     t_derive = time.perf_counter() - t
     open_rows = admissible_postings(sc.p, pv.DAY0)
     length = np.diff(res.posting_ptr)
+    olength = np.diff(old.posting_ptr)
     nlength = np.diff(naive.posting_ptr)
     full = open_rows[length[open_rows] >= k]
     anyl = open_rows[length[open_rows] > 0]
     rng = np.random.default_rng(11)
     s_full = np.sort(rng.choice(full, size=min(n, len(full)), replace=False))
     s_any = np.sort(rng.choice(anyl, size=min(n, len(anyl)), replace=False))
-    union = np.union1d(s_full, s_any)
+    o_full = open_rows[olength[open_rows] >= k]
+    o_full = np.sort(rng.choice(o_full, size=min(n, len(o_full)), replace=False))
+    n_full = open_rows[nlength[open_rows] >= k]
+    n_full = np.sort(rng.choice(n_full, size=min(n, len(n_full)), replace=False))
+    union = np.union1d(np.union1d(s_full, s_any), np.union1d(o_full, n_full))
     t = time.perf_counter()
     ex = topk_both_ways(sc.with_postings(sc.p.subset(union)), k, threads=2, processes=True)
     t_exact = time.perf_counter() - t
@@ -186,25 +198,30 @@ def posting_recall(sc: Scorer, wide_rows: np.ndarray, wide_scores: np.ndarray, k
 
     r_full, id_full, short_full = measure(res, s_full)
     r_any, id_any, short_any = measure(res, s_any)
-    r_naive, _, _ = measure(naive, s_full)
+    r_old, id_old, _ = measure(old, o_full)
+    r_naive, _, _ = measure(naive, n_full)
     n_open = max(len(open_rows), 1)
-    info = dict(t_derive=t_derive, t_exact=t_exact, exact_pairs=ex.pairs_scored, n_open=len(open_rows))
+    info = dict(t_derive=t_derive, t_build=t_build, t_exact=t_exact, exact_pairs=ex.pairs_scored,
+                n_open=len(open_rows))
     rows = [
-        (f"posting-side recall@10, derived lists >= k, {len(s_full):,} sample", f"{r_full.mean():.4f}", "reported",
+        (f"posting-side recall@10, served lists >= k, {len(s_full):,} sample", f"{r_full.mean():.4f}", "reported",
          f"min {r_full.min():.2f}; postings below 1: {(r_full < 1).mean():.1%}; strict id recall {id_full:.4f}; "
          f"{short_full} have < k admissible seekers"),
-        (f"  same, any derived list (also < k), {len(s_any):,} sample", f"{r_any.mean():.4f}", "reported",
+        (f"  same, any list (also < k), {len(s_any):,} sample", f"{r_any.mean():.4f}", "reported",
          f"min {r_any.min():.2f}; below 1: {(r_any < 1).mean():.1%}; strict id recall {id_any:.4f}; "
          f"lists < k here: {(length[s_any] < k).mean():.1%} (scored on demand by the site)"),
-        ("  open postings with a derived list >= k", f"{len(full) / n_open:.1%}", "reported",
+        ("  open postings with a list >= k", f"{len(full) / n_open:.1%}", "reported",
          f"{len(full):,} of {len(open_rows):,} open; any list {len(anyl):,} ({len(anyl) / n_open:.1%}); "
          f"{int(length.sum()):,} pairs"),
-        ("peer: derivation from k pairs per seeker (not k + 5)", f"{r_naive.mean():.4f}", "",
-         f"recall on the same sample; lists >= k: {int((nlength[open_rows] >= k).sum()):,} "
+        ("peer: derived from k + 5 pairs per seeker (before)", f"{r_old.mean():.4f}", "",
+         f"{len(o_full):,} of its own lists >= k; strict id recall {id_old:.4f}; lists >= k: "
+         f"{int((olength[open_rows] >= k).sum()):,} ({(olength[open_rows] >= k).mean():.1%} of open)"),
+        ("peer: derived from k pairs per seeker", f"{r_naive.mean():.4f}", "",
+         f"{len(n_full):,} of its own lists >= k; lists >= k: {int((nlength[open_rows] >= k).sum()):,} "
          f"({(nlength[open_rows] >= k).mean():.1%} of open)"),
         ("  exact posting columns (topk_both_ways)", f"{t_exact:.0f} s", "",
          f"{len(union):,} postings x all seekers, {ex.pairs_scored:,} admissible pairs, 2 processes; "
-         f"derivation {t_derive:.1f} s"),
+         f"lists {t_build:.1f} s, derivations {t_derive:.1f} s"),
     ]  # fmt: skip
     return rows, info
 
@@ -269,7 +286,8 @@ def main() -> None:
           f"({plan.pairs / len(s):,.0f} per seeker)", flush=True)  # fmt: skip
     t = time.perf_counter()
     want = args.k + TIE_MARGIN if args.posting_recall_sample else args.k
-    top = province_topk_scorer(sc, want, params=params, plan=plan, workers=2, processes=True)
+    top = province_topk_scorer(sc, want, params=params, plan=plan, workers=2, processes=True,
+                               posting_side=bool(args.posting_recall_sample))
     t_score = time.perf_counter() - t
     wide_rows, wide_scores = top.seeker_postings, top.seeker_scores
     if want != args.k:  # the seeker figures: the canonical cut to k, as the run stores
@@ -309,15 +327,17 @@ def main() -> None:
     post_rows: list = []
     if args.posting_recall_sample:
         load_post = os.getloadavg()
-        post_rows, info = posting_recall(sc, wide_rows, wide_scores, args.k, args.posting_recall_sample)
-        print(f"posting side: derivation {info['t_derive']:.1f} s, exact columns {info['t_exact']:.1f} s; "
+        post_rows, info = posting_recall(sc, wide_rows, wide_scores, top.posting_seekers, top.posting_scores,
+                                         args.k, args.posting_recall_sample)
+        print(f"posting side: lists {info['t_build']:.1f} s, derivations {info['t_derive']:.1f} s, "
+              f"exact columns {info['t_exact']:.1f} s; "
               f"load average before {load_post}, after {os.getloadavg()}", flush=True)
 
     load_end = os.getloadavg()
     rows = [
         ("figure 2: top-10 per seeker, end to end", f"{total:.0f} s", "<= 300 s",
          f"records -> features {t_build:.0f} s + scorer {t_scorer:.0f} s + plan {t_plan:.0f} s + scoring {t_score:.0f} s "
-         f"(2 processes, retrieval asked for {want}); records {how} ({t_gen:.0f} s) excluded"),
+         f"(2 processes, retrieval asked for {want}{' with the posting side' if args.posting_recall_sample else ''}); records {how} ({t_gen:.0f} s) excluded"),
         (f"  recall@10 (tie-aware), {len(sample):,}-seeker sample", f"{rec.mean():.4f}", ">= 0.95",
          f"min {rec.min():.2f}; seekers below 1: {(rec < 1).mean():.1%}; strict id recall {np.mean(id_hits):.4f}"),
         ("  candidate pairs scored", f"{plan.pairs:,}", "",

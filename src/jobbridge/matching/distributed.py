@@ -21,8 +21,8 @@ Province scale. Above a size threshold (``batch.province_pairs()``) a run is not
 ``solve_province`` takes every seeker and every admissible posting at once and fills the seeker
 side with the engine's province retrieval (``engine.retrieval.province_topk_scorer``: blocking
 into candidate cells, exact rescoring of the candidates), which does its own blocking. Posting
-lists there are *approximate*: each posting's best seekers among the pairs kept on the seeker
-side (see ``solve_province``). ``list_chunks`` turns the arrays into lists a chunk of owners at a
+lists there are *approximate*: each posting's best seekers among the pairs scored during
+retrieval (see ``solve_province``). ``list_chunks`` turns the arrays into lists a chunk of owners at a
 time, so they are written without holding every list as Python objects.
 """
 
@@ -207,10 +207,11 @@ def solve_province(seekers: SeekerBatch, postings: PostingBatch, k: int, today: 
 
     Seeker side: ``province_topk_scorer`` asked for ``k + TIE_MARGIN``, put in canonical order and
     cut to k, as ``solve_part`` does. Posting side (approximate): each posting's k best seekers
-    among the (seeker, posting) pairs that made some seeker's ``k + TIE_MARGIN`` list, i.e. the
-    seekers for whom this posting is among their best. A posting that is in nobody's list gets no
-    list; a posting's exact best seeker may be missing when that seeker has k + TIE_MARGIN better
-    postings. ``progress(done, total)`` gets running totals of pairs scored."""
+    among every pair the retrieval scored (the engine keeps a running ``k + TIE_MARGIN`` per
+    posting inside the scored blocks), so a seeker with k + TIE_MARGIN better postings still
+    counts for this one. A posting no seeker was scored against gets no list; one scored against
+    fewer than k seekers gets a short list (the site scores those on demand). ``progress(done,
+    total)`` gets running totals of pairs scored."""
     scorer = Scorer(seekers, postings, today=today)
     n_s, n_p = len(seekers), len(postings)
     if not n_s or not n_p:
@@ -225,19 +226,32 @@ def solve_province(seekers: SeekerBatch, postings: PostingBatch, k: int, today: 
             progress(done[0], total)
 
     top = province_topk_scorer(scorer, k + TIE_MARGIN, step, params=params or RetrievalParams(),
-                               workers=workers, processes=processes)
-    return province_result(scorer, top.seeker_postings, top.seeker_scores, k, top.pairs_scored)
+                               workers=workers, processes=processes, posting_side=True)
+    return province_result(scorer, top.seeker_postings, top.seeker_scores, k, top.pairs_scored,
+                           top.posting_seekers, top.posting_scores)
 
 
 def province_result(scorer: Scorer, seeker_postings: np.ndarray, seeker_scores: np.ndarray, k: int,
-                    pairs_scored: int) -> ProvinceResult:
+                    pairs_scored: int, posting_seekers: np.ndarray | None = None,
+                    posting_scores: np.ndarray | None = None) -> ProvinceResult:
     """Both sides from every seeker's ``k + TIE_MARGIN`` best (posting rows, scores), however they
-    were computed (here or merged from Dask workers): seeker lists in canonical order cut to k,
-    posting lists derived from the kept pairs (see ``solve_province``)."""
+    were computed (here or merged from Dask workers): seeker lists in canonical order cut to k.
+    Posting lists: from every posting's ``k + TIE_MARGIN`` best (seeker rows, scores) kept during
+    retrieval when given (``posting_seekers``/``posting_scores``, (n_postings, width)), in
+    canonical order cut to k; without them derived from the seekers' kept pairs (each posting's
+    best among the seekers for whom it is among their k + TIE_MARGIN best)."""
     n_p = len(scorer.p)
     s_ids, p_ids = scorer.s.ids.astype(np.int64), scorer.p.ids.astype(np.int64)
-    # Posting side from every kept pair (before the cut to k, so ties at the seeker's k-th place count).
     wide_rows, wide_vals = canonical_rows(seeker_postings, seeker_scores, p_ids, k + TIE_MARGIN)
+    if posting_seekers is not None and posting_scores is not None:
+        p_rows, p_vals = canonical_rows(posting_seekers, posting_scores, s_ids, k)
+        valid = p_rows >= 0
+        ptr = np.zeros(n_p + 1, dtype=np.int64)
+        np.cumsum(valid.sum(axis=1), out=ptr[1:])
+        # Canonical order puts the valid entries first in each row, so row-major order is the CSR order.
+        return ProvinceResult(scorer, wide_rows[:, :k], wide_vals[:, :k], ptr, p_rows[valid], p_vals[valid],
+                              pairs_scored)
+    # Derived from every kept pair (before the cut to k, so ties at the seeker's k-th place count).
     owner, slot = np.nonzero(wide_rows >= 0)
     pj, vals = wide_rows[owner, slot], wide_vals[owner, slot]
     order = np.lexsort((s_ids[owner], -vals, pj))
@@ -754,9 +768,9 @@ def run_on_dask(scheduler: str, parts: list[Part], k: int, today: dt.date, *,
 # made once, here in the client, exactly as a local run makes it; its cells are independent, so
 # the cluster only scores. The scorer and the plan go to every worker once (``scatter``, not
 # pickled into each task); a task is a group of cell ids and returns the running top-(k + 5)
-# lists of the seekers those cells touched. The client merges them as they arrive
-# (``merge_results``, ties by posting id) and derives both sides as a local run does, so a Dask
-# run stores what a local run stores whatever the number of groups or workers.
+# lists of the seekers and of the postings those cells touched. The client merges them as they
+# arrive (``merge_results``, ties by the other side's id) and builds both sides as a local run
+# does, so a Dask run stores what a local run stores whatever the number of groups or workers.
 
 def balance_cells(plan: Plan, groups: int) -> list[np.ndarray]:
     """The cells with work (seekers x postings > 0) in at most ``groups`` groups of about equal
@@ -776,13 +790,15 @@ def balance_cells(plan: Plan, groups: int) -> list[np.ndarray]:
 
 
 def score_cell_group(scorer: Scorer, plan: Plan, cells: np.ndarray, k: int,
-                     block_pairs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """On a worker: the running top-k lists over ``cells``, only of the seeker rows they reached
-    (a group touches a fraction of the seekers; the rest need not cross the network).
-    Returns (seeker rows, scores, posting rows)."""
-    scores, postings = score_cells(scorer, plan, cells, k, block_pairs)
+                     block_pairs: int) -> tuple[np.ndarray, ...]:
+    """On a worker: the running top-k lists over ``cells`` of both sides, only of the seeker and
+    posting rows they reached (a group touches a fraction of them; the rest need not cross the
+    network). Returns (seeker rows, scores, posting rows, posting rows reached, their scores,
+    their seeker rows)."""
+    scores, postings, p_scores, p_seekers = score_cells(scorer, plan, cells, k, block_pairs, posting_side=True)
     rows = np.flatnonzero((postings >= 0).any(axis=1))
-    return rows, scores[rows], postings[rows]
+    cols = np.flatnonzero((p_seekers >= 0).any(axis=1))
+    return rows, scores[rows], postings[rows], cols, p_scores[cols], p_seekers[cols]
 
 
 def solve_province_on_dask(scheduler: str, seekers: SeekerBatch, postings: PostingBatch, k: int,
@@ -807,6 +823,10 @@ def solve_province_on_dask(scheduler: str, seekers: SeekerBatch, postings: Posti
     total = int(work.sum())
     best_i = np.full((n_s, kk), -1, dtype=np.int64)
     best_s = np.full((n_s, kk), -np.inf, dtype=np.float32)
+    # Posting side: each posting's running k + TIE_MARGIN best seekers over the tasks so far.
+    n_p = len(postings)
+    post_i = np.full((n_p, kk), -1, dtype=np.int64)
+    post_s = np.full((n_p, kk), -np.inf, dtype=np.float32)
     with dask_client(scheduler, connect_timeout) as client:
         try:
             threads = sum(client.nthreads().values())
@@ -819,17 +839,20 @@ def solve_province_on_dask(scheduler: str, seekers: SeekerBatch, postings: Posti
         except Exception as e:
             raise DistributedError(f"lost the Dask cluster at {scheduler}: {type(e).__name__}: {e}") from e
         done = [0]
-        p_ids = scorer.p.ids
+        p_ids, s_ids = scorer.p.ids, scorer.s.ids
 
         def keep(i: int, result) -> None:
-            rows, s, p = result
+            rows, s, p, cols, ps, pi = result
             if len(rows):
                 merged_i, merged_s = merge_results([(best_s[rows], best_i[rows]), (s, p)], kk, p_ids)
                 best_i[rows], best_s[rows] = merged_i, merged_s
+            if len(cols):  # merge_results is symmetric: the ids are those of the listed rows
+                merged_i, merged_s = merge_results([(post_s[cols], post_i[cols]), (ps, pi)], kk, s_ids)
+                post_i[cols], post_s[cols] = merged_i, merged_s
             done[0] += int(work[shards[i]].sum())
             if progress:
                 progress(done[0], total)
 
         _gather(client, scheduler, futures,
                 lambda i: f"cell group {i + 1}/{len(shards)} ({len(shards[i])} cells)", keep)
-    return province_result(scorer, best_i, best_s, k, total), len(shards)
+    return province_result(scorer, best_i, best_s, k, total, post_i, post_s), len(shards)

@@ -54,10 +54,14 @@ RUN = textwrap.dedent(
     params = RetrievalParams(expand_below=30, cap=300, prior_keep=100, home_keep=40, priority_keep=30,
                              cluster_size=60, nprobe=3, cluster_cap=120)
     plan = plan_cells(sc, params, workers=workers, processes=processes)
-    top = province_topk_scorer(sc, 10, params=params, workers=workers, processes=processes, plan=plan)
+    top = province_topk_scorer(sc, 10, params=params, workers=workers, processes=processes, plan=plan,
+                               posting_side=True)
     by_id = np.argsort(sc.s.ids)
     ids = np.where(top.seeker_postings >= 0, sc.p.ids[top.seeker_postings], -1)[by_id]
-    np.savez(out, seeker_ids=sc.s.ids[by_id], posting_ids=ids, scores=top.seeker_scores[by_id])
+    p_by = np.argsort(sc.p.ids)
+    p_lists = np.where(top.posting_seekers >= 0, sc.s.ids[top.posting_seekers], -1)[p_by]
+    np.savez(out, seeker_ids=sc.s.ids[by_id], posting_ids=ids, scores=top.seeker_scores[by_id],
+             p_ids=sc.p.ids[p_by], p_lists=p_lists, p_scores=top.posting_scores[p_by])
     print(json.dumps({"parts": sorted(set(np.sign(plan.part).tolist())), "cells": len(plan)}))
     """
 )
@@ -86,11 +90,20 @@ def test_same_lists_whatever_hash_seed_workers_and_record_order(tmp_path):
     info, ref = runs["one worker"]
     assert info["parts"] == [-1, 0, 1]  # split cells: prior/home/priority parts and text clusters
     assert (ref["posting_ids"][:, 0] >= 0).mean() > 0.9
+    assert (ref["p_lists"][:, 0] >= 0).mean() > 0.5
+    # A seeker meets a posting through several parts of a split cell, yet is listed once.
+    for row in ref["p_lists"]:
+        kept = row[row >= 0]
+        assert len(np.unique(kept)) == len(kept)
     for name, (_, got) in runs.items():
         assert np.array_equal(got["seeker_ids"], ref["seeker_ids"]), name
         same = (got["posting_ids"] == ref["posting_ids"]).all(axis=1)
         assert same.all(), f"{name}: {int((~same).sum())} lists differ"
         assert got["scores"].tobytes() == ref["scores"].tobytes(), name
+        assert np.array_equal(got["p_ids"], ref["p_ids"]), name
+        same = (got["p_lists"] == ref["p_lists"]).all(axis=1)
+        assert same.all(), f"{name}: {int((~same).sum())} posting lists differ"
+        assert got["p_scores"].tobytes() == ref["p_scores"].tobytes(), name
 
 
 def _ranked(scorer, row, k):
@@ -125,6 +138,55 @@ def test_lists_equal_the_exact_ranking_with_ids_breaking_ties(small_world):
             got = top.seeker_postings[row][top.seeker_postings[row] >= 0]
             assert small_world.p.ids[got].tolist() == want
             np.testing.assert_array_equal(top.seeker_scores[row][: len(want)], want_s)
+
+
+def test_posting_lists_equal_the_exact_posting_side_with_complete_cells(small_world):
+    # Cells that cover every admissible pair: each posting's running list over the scored blocks
+    # is its exact top-k (topk_both_ways), ids and scores, whatever the workers.
+    complete = RetrievalParams(expand_below=10**9, cap=10**9, block_pairs=2_000)
+    exact = topk_both_ways(small_world, 10)
+    assert (exact.posting_seekers[:, 0] >= 0).sum() > 10
+    for workers, processes in ((1, False), (2, False), (2, True)):
+        top = province_topk_scorer(small_world, 10, params=complete, workers=workers, processes=processes,
+                                   posting_side=True)  # fmt: skip
+        assert top.posting_seekers.shape == exact.posting_seekers.shape
+        np.testing.assert_array_equal(top.posting_seekers, exact.posting_seekers)
+        np.testing.assert_array_equal(top.posting_scores, exact.posting_scores)
+        # The seeker side is unchanged by asking for the posting side.
+        plain = province_topk_scorer(small_world, 10, params=complete, workers=workers, processes=processes)
+        np.testing.assert_array_equal(top.seeker_postings, plain.seeker_postings)
+        assert plain.posting_seekers.shape == (len(small_world.p), 0)
+
+
+def test_posting_lists_keep_seekers_that_have_better_postings(small_world):
+    # With k = 2 most seekers keep only their two best postings, so a posting's best seeker is
+    # often missing from every seeker list; the per-posting lists still hold it.
+    complete = RetrievalParams(expand_below=10**9, cap=10**9)
+    top = province_topk_scorer(small_world, 2, params=complete, workers=1, posting_side=True)
+    exact = topk_both_ways(small_world, 2)
+    kept = set(zip(np.nonzero(top.seeker_postings >= 0)[0].tolist(),
+                   top.seeker_postings[top.seeker_postings >= 0].tolist(), strict=True))  # fmt: skip
+    best = [(int(exact.posting_seekers[j, 0]), j) for j in range(len(small_world.p))
+            if exact.posting_seekers[j, 0] >= 0]  # fmt: skip
+    missed = [pair for pair in best if pair not in kept]
+    assert len(missed) > 5  # the old derivation from seeker lists could not list these
+    for s_row, j in missed:
+        assert top.posting_seekers[j, 0] == s_row
+
+
+@pytest.mark.parametrize(("workers", "processes"), [(1, False), (2, True)])
+def test_posting_ties_go_to_the_lower_seeker_id(regions, workers, processes):
+    # Twelve identical seekers (one score) in a shuffled id order, and a worse one with the lowest id.
+    ids = [57, 3, 40, 12, 99, 8, 71, 25, 64, 31, 90, 16]
+    s = SeekerBatch.from_records([seeker(id=i) for i in ids] + [seeker(id=1, skills="电焊")], regions)
+    p = PostingBatch.from_records([posting(id=1), posting(id=2, board=False)], regions)
+    sc = Scorer(s, p, today=syn.DAY0)
+    exact = topk_both_ways(sc, 5)
+    top = province_topk_scorer(sc, 5, params=RetrievalParams(block_pairs=10), workers=workers,
+                               processes=processes, posting_side=True)  # fmt: skip
+    for col in range(2):
+        assert s.ids[top.posting_seekers[col]].tolist() == [3, 8, 12, 16, 25]
+    np.testing.assert_array_equal(top.posting_seekers, exact.posting_seekers)
 
 
 def test_reversed_records_give_the_same_lists(regions):

@@ -537,15 +537,20 @@ def _score_keys(
     block_pairs: int,
     progress: Callable[[int], None] | None,
     rank: np.ndarray,
-) -> np.ndarray:
-    """Running top-k order keys (unsorted inside a row, ``NO_KEY`` padded) over the given cells."""
+    s_rank: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Running top-k order keys (unsorted inside a row, ``NO_KEY`` padded) over the given cells:
+    per seeker (posting ranks), and with ``s_rank`` also per posting (seeker ranks), else None."""
     run_k = np.full((len(scorer.s), k), NO_KEY, dtype=np.int64)
+    post_k = np.full((len(scorer.p), k), NO_KEY, dtype=np.int64) if s_rank is not None else None
     for c in cells:
         rows, pj = plan.cell_seekers(c), plan.cell_postings(c)
         if not len(rows) or not len(pj):
             continue
         if len(pj) > 1 and not (np.diff(rank[pj]) > 0).all():  # plans built elsewhere: id order
             pj = pj[np.argsort(rank[pj], kind="stable")]
+        if s_rank is not None and len(rows) > 1 and not (np.diff(s_rank[rows]) > 0).all():
+            rows = rows[np.argsort(s_rank[rows], kind="stable")]  # column ties: the lower seeker id
         cols = scorer.columns(pj, rows_hint=len(rows))
         step = max(8, block_pairs // len(pj))
         for a in range(0, len(rows), step):
@@ -561,9 +566,54 @@ def _score_keys(
             # Keys are distinct per posting, so the round-based merge keeps exactly the k largest
             # whatever order they come in (the key array stands for both values and ids).
             merge_candidates(run_k, run_k, blk, r, keys, keys, k)
+            if post_k is not None:
+                _posting_side(sc, blk, pj, post_k, k, s_rank)
             if progress:
                 progress(sc.size)
-    return run_k
+    return run_k, post_k
+
+
+def _posting_side(sc: np.ndarray, blk: np.ndarray, pj: np.ndarray, pk: np.ndarray, k: int, s_rank) -> None:
+    """Merge a block's columns into the postings' running top-k keys ``pk`` (seeker ranks).
+
+    As the exact path's column update (``topk._update_columns``), plus: a seeker may meet a
+    posting in two cells, so a key already in the posting's list is dropped before the merge
+    (the round-based merge needs distinct keys)."""
+    low = pk[pj].min(axis=1)
+    full = low != NO_KEY
+    colmax = sc.max(axis=0)
+    fresh = np.flatnonzero(~full & ~np.isneginf(colmax))  # list not full yet: the block's best k
+    if len(fresh):
+        r, c, v = best_per_row(np.ascontiguousarray(sc[:, fresh].T), k, group=16)
+        fin = np.isfinite(v)
+        r, keys = r[fin], order_keys(v[fin], s_rank[blk[c[fin]]])
+        _merge_new(pk, pj[fresh], r, keys, k)
+    # Full lists: only entries at or above the list's k-th best can enter (few, once warmed up).
+    thr = key_values(low)
+    warm = full & (colmax >= thr)
+    n_warm = int(warm.sum())
+    if n_warm == 0:
+        return
+    if n_warm * 3 < len(pj):
+        cols = np.flatnonzero(warm)
+        sub = sc[:, cols]
+        r, c = np.nonzero(sub >= thr[cols][None, :])
+        v, cols_of = sub[r, c], cols[c]
+    else:
+        bar = np.where(full, thr, np.inf).astype(sc.dtype)
+        r, c = np.nonzero(sc >= bar[None, :])
+        v, cols_of = sc[r, c], c
+    keys = order_keys(v, s_rank[blk[r]])
+    better = keys > low[cols_of]
+    _merge_new(pk, pj, cols_of[better], keys[better], k)
+
+
+def _merge_new(pk: np.ndarray, row_map: np.ndarray, local: np.ndarray, keys: np.ndarray, k: int) -> None:
+    """``merge_candidates`` of keys not already in their row's list."""
+    if not len(keys):
+        return
+    new = ~(pk[row_map[local]] == keys[:, None]).any(axis=1)
+    merge_candidates(pk, pk, row_map, local[new], keys[new], keys[new], k)
 
 
 def _rows_of(keys: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -583,20 +633,35 @@ def score_cells(
     k: int,
     block_pairs: int = 2_000_000,
     progress: Callable[[int], None] | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
+    *,
+    posting_side: bool = False,
+) -> tuple[np.ndarray, ...]:
     """Running top-k lists (scores, posting rows; unsorted, -inf/-1 padded) over the given cells.
 
     Each list holds exactly the k best of the seeker's candidates in these cells under the tie
     rule (score descending, then lower posting id), so the lists do not depend on the order of
-    ``cells`` or on how cells are shared out; ``merge_results`` keeps that rule."""
+    ``cells`` or on how cells are shared out; ``merge_results`` keeps that rule.
+
+    ``posting_side``: also each posting's k best seekers among the pairs scored in these cells
+    (ties: the lower seeker id; a seeker met in two cells listed once), returned as
+    (scores, posting rows, posting scores, seeker rows).  A posting's best seeker may have k
+    better postings and so be missing from every seeker list; these lists keep it."""
     rank = id_rank(scorer.p.ids)
-    return _rows_of(_score_keys(scorer, plan, cells, k, block_pairs, progress, rank), rank)
+    s_rank = id_rank(scorer.s.ids) if posting_side else None
+    keys, post_keys = _score_keys(scorer, plan, cells, k, block_pairs, progress, rank, s_rank)
+    out = _rows_of(keys, rank)
+    if post_keys is None:
+        return out
+    return (*out, *_rows_of(post_keys, s_rank))
 
 
 def merge_results(
     parts: list[tuple[np.ndarray, np.ndarray]], k: int, posting_ids: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Sorted top-k (posting rows, scores) from several running lists of the same seekers.
+
+    The posting side merges the same way: (scores, seeker rows) parts of the same postings, with
+    the seekers' ids as ``posting_ids`` (the ids of the listed rows).
 
     Order: score descending, ties by the lower posting id (``posting_ids``, the batch's ids by
     row; without them by the lower posting row, the same when ids ascend with rows).  A posting
@@ -665,7 +730,11 @@ def province_topk_scorer(
     workers: int = 2,
     processes: bool = False,
     plan: Plan | None = None,
+    posting_side: bool = False,
 ) -> TopK:
+    """``province_topk`` on a built scorer (and optionally a plan).  ``posting_side`` fills the
+    posting side too: each posting's k best seekers among the pairs scored (see ``score_cells``);
+    without it the posting side is empty (shape (n_postings, 0))."""
     if k <= 0:
         raise ValueError("k must be positive")
     n_p = len(scorer.p)
@@ -678,10 +747,14 @@ def province_topk_scorer(
     shards = [order[t::workers].tolist() for t in range(workers)]
     if workers == 1:
         cb = (lambda d: progress(d, total)) if progress else None
-        parts = [score_cells(scorer, plan, shards[0] if shards else [], k, params.block_pairs, cb)]
+        parts = [score_cells(scorer, plan, shards[0] if shards else [], k, params.block_pairs, cb,
+                             posting_side=posting_side)]
     else:
-        parts = _parallel(scorer, plan, shards, k, params.block_pairs, processes, progress, total)
-    si, ss = merge_results(parts, k, scorer.p.ids)
+        parts = _parallel(scorer, plan, shards, k, params.block_pairs, processes, progress, total, posting_side)
+    si, ss = merge_results([pt[:2] for pt in parts], k, scorer.p.ids)
+    if posting_side:
+        pi, ps = merge_results([pt[2:] for pt in parts], k, scorer.s.ids)
+        return TopK(si, ss, pi, ps, pairs_scored=total)
     empty_i = np.full((n_p, 0), -1, dtype=np.int64)
     return TopK(si, ss, empty_i, np.full((n_p, 0), -np.inf, dtype=np.float32), pairs_scored=total)
 
@@ -695,21 +768,21 @@ _JOB = None
 
 
 def _fork_worker(i: int):
-    scorer, plan, shards, k, block_pairs, counter = _JOB
+    scorer, plan, shards, k, block_pairs, counter, posting_side = _JOB
 
     def bump(d: int) -> None:
         with counter.get_lock():
             counter.value += d
 
-    return score_cells(scorer, plan, shards[i], k, block_pairs, bump)
+    return score_cells(scorer, plan, shards[i], k, block_pairs, bump, posting_side=posting_side)
 
 
-def _parallel(scorer, plan, shards, k, block_pairs, processes, progress, total):
+def _parallel(scorer, plan, shards, k, block_pairs, processes, progress, total, posting_side=False):
     global _JOB
     if processes and "fork" in mp.get_all_start_methods():
         ctx = mp.get_context("fork")
         counter = ctx.Value("q", 0)
-        _JOB = (scorer, plan, shards, k, block_pairs, counter)  # inherited copy-on-write by the workers
+        _JOB = (scorer, plan, shards, k, block_pairs, counter, posting_side)  # inherited copy-on-write by the workers
         try:
             with ctx.Pool(len(shards)) as pool:
                 res = pool.map_async(_fork_worker, range(len(shards)), chunksize=1)
@@ -734,7 +807,8 @@ def _parallel(scorer, plan, shards, k, block_pairs, processes, progress, total):
                 progress(d, total)
 
     with ThreadPoolExecutor(len(shards)) as pool:
-        return list(pool.map(lambda sh: score_cells(scorer, plan, sh, k, block_pairs, cb), shards))
+        return list(pool.map(lambda sh: score_cells(scorer, plan, sh, k, block_pairs, cb, posting_side=posting_side),
+                             shards))
 
 
 def recall_at_k(exact_scores: np.ndarray, got_scores: np.ndarray, k: int, tol: float = 1e-5) -> np.ndarray:
