@@ -118,8 +118,8 @@ class StoredList:
     items: list  # [[other id, score, compact reasons], ...] best first
     as_of: object  # datetime: when the list's inputs were read (run start, or incremental update)
     run_k: int  # the run's k: a list shorter than this holds every admissible match ...
-    exhaustive: bool = True  # ... unless False: a province run's posting lists are derived from
-    # the seekers' lists (approximate), so a short one says nothing about who else would fit
+    exhaustive: bool = True  # ... unless False: a province run's posting lists hold the best of
+    # the pairs its retrieval scored (approximate), so a short one says nothing about who else fits
 
 
 def read_list(kind: str, owner_id: int) -> StoredList | None:
@@ -140,14 +140,15 @@ def read_list(kind: str, owner_id: int) -> StoredList | None:
         items, updated, started, params = row
         # An incremental update (updated_at set) wrote this list exactly, whatever the run's method.
         return StoredList(json.loads(items), updated or started, int(params.get("k", 10)),
-                          exhaustive=updated is not None or not _derived(kind, params))
+                          exhaustive=updated is not None or not _approximate(kind, params))
     run = MatchRun.objects.filter(is_current=True).values_list("started_at", "parameters").first()
     if run is None:
         return None
-    return StoredList([], run[0], int(run[1].get("k", 10)), exhaustive=not _derived(kind, run[1]))
+    return StoredList([], run[0], int(run[1].get("k", 10)), exhaustive=not _approximate(kind, run[1]))
 
 
-def _derived(kind: str, params: dict) -> bool:
+def _approximate(kind: str, params: dict) -> bool:
+    """Posting lists of a province run: kept from retrieval's candidate pairs, not every seeker."""
     return kind == "p" and (params or {}).get("method") == "province"
 
 
