@@ -316,6 +316,46 @@ def _owner_rows(owners: np.ndarray, items: list[str]) -> list[tuple[int, str]]:
 _CODES = "otwpeabg"  # the order components appear in, as in the reference
 
 
+def _pair_numbers(sc: Scorer, si: np.ndarray, pj: np.ndarray) -> tuple:
+    """The numbers the compact reasons are made of, per pair: the score components as the scorer
+    computes them, plus the occupation level, distance and the facts a reason names."""
+    s, p, w = sc.s, sc.p, sc.w
+    n = len(si)
+    occ = np.zeros(n, dtype=np.float32)
+    level = np.zeros(n, dtype=np.int8)
+    for k in range(s.occ.shape[1]):
+        so, po = s.occ[si, k], p.occ[pj]
+        med, mnr, det = so[:, 2] == po[:, 2], so[:, 1] == po[:, 1], so[:, 0] == po[:, 0]
+        v = w.occ_medium * med + (w.occ_minor - w.occ_medium) * mnr + (w.occ_detailed - w.occ_minor) * det
+        np.maximum(occ, v.astype(np.float32), out=occ)
+        lv = np.where((so[:, 0] >= 0) & det, 3,
+                      np.where((so[:, 1] >= 0) & mnr, 2, np.where((so[:, 2] >= 0) & med, 1, 0)))
+        np.maximum(level, lv.astype(np.int8), out=level)
+    occ *= np.float32(w.occupation)
+    text = np.asarray(sc.s_text_weighted[si].multiply(p.text[pj]).sum(axis=1), dtype=np.float32).ravel()
+    wage = np.clip(sc.s_wage_a[si] * sc.p_offer[pj] + sc.s_wage_b[si], 0, w.wage)
+    wage = np.where(sc.p_offer_known[pj], wage, 0.5 * w.wage).astype(np.float32)
+    km = haversine_km(s.lat[si], s.lon[si], p.lat[pj], p.lon[pj])
+    place = (0.5 * w.place * np.where(np.isnan(km), 0.5, 1.0 / (1.0 + km / w.distance_half_km))
+             + sc.s_named[si]).astype(np.float32)
+    groups, targets = s.groups[si].astype(np.int64), p.targets[pj].astype(np.int64)
+    disabled_friendly = ((groups & DISABILITY_BIT) != 0) & p.disability_friendly[pj]
+    prio = ((groups & targets) != 0) | disabled_friendly
+    cat = sc.seeker_category_table[sc.s_cat[si], sc.p_cat[pj]]
+    edu = cat - np.where(prio, w.priority, 0.0)
+    avail = np.clip(sc.s_avail[si] + sc.p_avail[pj], 0, w.availability)
+    late = s.available[si].astype(np.int64) - np.maximum(p.valid_from[pj].astype(np.int64), sc.today)
+    board = sc.p_board[pj]
+    return occ, level, text, wage, km, place, groups, targets, disabled_friendly, prio, edu, avail, late, board
+
+
+def _points(points, weight: float, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """explain.add: value = clip(points / weight, 0, 1) rounded to 6 places, stored in thousandths
+    of the score; shown if > 0."""
+    value = np.round(np.clip(np.asarray(points, dtype=np.float64) / weight, 0, 1), 6) if weight else np.zeros(n)
+    return np.rint(value * weight * 1000).astype(np.int64), value > 0
+
+
 class ReasonEncoder:
     """Compact reasons of many pairs of one scorer as JSON text (see the block comment above).
 
@@ -379,39 +419,11 @@ class ReasonEncoder:
         n = len(si)
         if not n:
             return []
-        # ---- the numbers, exactly as the reference computes them
-        occ = np.zeros(n, dtype=np.float32)
-        level = np.zeros(n, dtype=np.int8)
-        for k in range(s.occ.shape[1]):
-            so, po = s.occ[si, k], p.occ[pj]
-            med, mnr, det = so[:, 2] == po[:, 2], so[:, 1] == po[:, 1], so[:, 0] == po[:, 0]
-            v = w.occ_medium * med + (w.occ_minor - w.occ_medium) * mnr + (w.occ_detailed - w.occ_minor) * det
-            np.maximum(occ, v.astype(np.float32), out=occ)
-            lv = np.where((so[:, 0] >= 0) & det, 3,
-                          np.where((so[:, 1] >= 0) & mnr, 2, np.where((so[:, 2] >= 0) & med, 1, 0)))
-            np.maximum(level, lv.astype(np.int8), out=level)
-        occ *= np.float32(w.occupation)
-        text = np.asarray(sc.s_text_weighted[si].multiply(p.text[pj]).sum(axis=1), dtype=np.float32).ravel()
-        wage = np.clip(sc.s_wage_a[si] * sc.p_offer[pj] + sc.s_wage_b[si], 0, w.wage)
-        wage = np.where(sc.p_offer_known[pj], wage, 0.5 * w.wage).astype(np.float32)
-        km = haversine_km(s.lat[si], s.lon[si], p.lat[pj], p.lon[pj])
-        place = (0.5 * w.place * np.where(np.isnan(km), 0.5, 1.0 / (1.0 + km / w.distance_half_km))
-                 + sc.s_named[si]).astype(np.float32)
-        groups, targets = s.groups[si].astype(np.int64), p.targets[pj].astype(np.int64)
-        disabled_friendly = ((groups & DISABILITY_BIT) != 0) & p.disability_friendly[pj]
-        prio = ((groups & targets) != 0) | disabled_friendly
-        cat = sc.seeker_category_table[sc.s_cat[si], sc.p_cat[pj]]
-        edu = cat - np.where(prio, w.priority, 0.0)
-        avail = np.clip(sc.s_avail[si] + sc.p_avail[pj], 0, w.availability)
-        late = s.available[si].astype(np.int64) - np.maximum(p.valid_from[pj].astype(np.int64), sc.today)
-        board = sc.p_board[pj]
+        # ---- the numbers, shared with the reference (the test compares the text built from them)
+        occ, level, text, wage, km, place, groups, targets, disabled_friendly, prio, edu, avail, late, board = (
+            _pair_numbers(sc, si, pj))
 
-        def pts(points, weight):
-            # explain.add: value = clip(points / weight, 0, 1) rounded to 6 places; shown if > 0.
-            value = np.round(np.clip(np.asarray(points, dtype=np.float64) / weight, 0, 1), 6) if weight else np.zeros(n)
-            return np.rint(value * weight * 1000).astype(np.int64), value > 0
-
-        got = {c: pts(v, wt) for c, v, wt in (
+        got = {c: _points(v, wt, n) for c, v, wt in (
             ("o", occ, w.occupation), ("t", text, w.text), ("w", wage, w.wage), ("p", place, w.place),
             ("e", edu, w.education), ("a", avail, w.availability), ("b", board, w.board_lodging),
             ("g", np.where(prio, w.priority, 0.0), w.priority))}
@@ -518,40 +530,18 @@ def encode_reasons(scorer: Scorer, si: np.ndarray, pj: np.ndarray) -> list[list]
 
 def encode_reasons_reference(scorer: Scorer, si: np.ndarray, pj: np.ndarray) -> list[list]:
     """The specification of compact reasons, one pair at a time in plain Python (the encoder of
-    runs before the columnar one). Slow; kept for the equivalence test and the benchmark's peer."""
+    runs before the columnar one). Slow; kept for the equivalence test and the benchmark's peer.
+    The numbers come from ``_pair_numbers`` like the encoder's; that they match the engine's
+    explanations is tested apart (tests/matching/test_batch_reasons.py)."""
     s, p, w = scorer.s, scorer.p, scorer.w
     si, pj = np.asarray(si, dtype=np.int64), np.asarray(pj, dtype=np.int64)
     n = len(si)
-    occ = np.zeros(n, dtype=np.float32)
-    level = np.zeros(n, dtype=np.int8)
-    for k in range(s.occ.shape[1]):
-        so, po = s.occ[si, k], p.occ[pj]
-        med, mnr, det = so[:, 2] == po[:, 2], so[:, 1] == po[:, 1], so[:, 0] == po[:, 0]
-        v = w.occ_medium * med + (w.occ_minor - w.occ_medium) * mnr + (w.occ_detailed - w.occ_minor) * det
-        np.maximum(occ, v.astype(np.float32), out=occ)
-        lv = np.where((so[:, 0] >= 0) & det, 3, np.where((so[:, 1] >= 0) & mnr, 2, np.where((so[:, 2] >= 0) & med, 1, 0)))
-        np.maximum(level, lv.astype(np.int8), out=level)
-    occ *= np.float32(w.occupation)
-    text = np.asarray(scorer.s_text_weighted[si].multiply(p.text[pj]).sum(axis=1), dtype=np.float32).ravel()
-    wage = np.clip(scorer.s_wage_a[si] * scorer.p_offer[pj] + scorer.s_wage_b[si], 0, w.wage)
-    wage = np.where(scorer.p_offer_known[pj], wage, 0.5 * w.wage).astype(np.float32)
-    km = haversine_km(s.lat[si], s.lon[si], p.lat[pj], p.lon[pj])
-    place = (0.5 * w.place * np.where(np.isnan(km), 0.5, 1.0 / (1.0 + km / w.distance_half_km))
-             + scorer.s_named[si]).astype(np.float32)
-    groups, targets = s.groups[si].astype(np.int64), p.targets[pj].astype(np.int64)
-    disabled_friendly = ((groups & DISABILITY_BIT) != 0) & p.disability_friendly[pj]
-    prio = ((groups & targets) != 0) | disabled_friendly
-    cat = scorer.seeker_category_table[scorer.s_cat[si], scorer.p_cat[pj]]
-    edu = cat - np.where(prio, w.priority, 0.0)
-    avail = np.clip(scorer.s_avail[si] + scorer.p_avail[pj], 0, w.availability)
-    late = s.available[si].astype(np.int64) - np.maximum(p.valid_from[pj].astype(np.int64), scorer.today)
-    board = scorer.p_board[pj]
+    occ, level, text, wage, km, place, groups, targets, disabled_friendly, prio, edu, avail, late, board = (
+        _pair_numbers(scorer, si, pj))
     offer, expect = p.offer[pj], s.wage[si]
 
     def pts(points, weight):
-        # explain.add: value = clip(points / weight, 0, 1) rounded to 6 places; shown if > 0.
-        value = np.round(np.clip(np.asarray(points, dtype=np.float64) / weight, 0, 1), 6) if weight else np.zeros(n)
-        return np.rint(value * weight * 1000).astype(np.int64), value > 0
+        return _points(points, weight, n)
 
     o_pts, o_ok = pts(occ, w.occupation)
     t_pts, t_ok = pts(text, w.text)
