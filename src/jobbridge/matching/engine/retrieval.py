@@ -39,7 +39,17 @@ import scipy.sparse as sp
 from .allocation import Arcs
 from .features import PostingBatch, SeekerBatch
 from .scoring import Scorer, unique_rows
-from .topk import NO_KEY, TopK, best_per_row, id_rank, key_ranks, key_values, merge_candidates, order_keys
+from .topk import (
+    NO_KEY,
+    TopK,
+    best_per_row,
+    id_rank,
+    key_ranks,
+    key_values,
+    merge_candidates,
+    order_keys,
+    update_columns,
+)
 from .weights import DEFAULT_WEIGHTS, Weights
 
 DETAILED, MINOR, MEDIUM, MAJOR, ALL = range(5)
@@ -567,45 +577,11 @@ def _score_keys(
             # whatever order they come in (the key array stands for both values and ids).
             merge_candidates(run_k, run_k, blk, r, keys, keys, k)
             if post_k is not None:
-                _posting_side(sc, blk, pj, post_k, k, s_rank)
+                # A seeker may meet a posting in two cells: keys already listed are dropped.
+                update_columns(sc, blk, pj, post_k, k, s_rank, merge=_merge_new)
             if progress:
                 progress(sc.size)
     return run_k, post_k
-
-
-def _posting_side(sc: np.ndarray, blk: np.ndarray, pj: np.ndarray, pk: np.ndarray, k: int, s_rank) -> None:
-    """Merge a block's columns into the postings' running top-k keys ``pk`` (seeker ranks).
-
-    As the exact path's column update (``topk._update_columns``), plus: a seeker may meet a
-    posting in two cells, so a key already in the posting's list is dropped before the merge
-    (the round-based merge needs distinct keys)."""
-    low = pk[pj].min(axis=1)
-    full = low != NO_KEY
-    colmax = sc.max(axis=0)
-    fresh = np.flatnonzero(~full & ~np.isneginf(colmax))  # list not full yet: the block's best k
-    if len(fresh):
-        r, c, v = best_per_row(np.ascontiguousarray(sc[:, fresh].T), k, group=16)
-        fin = np.isfinite(v)
-        r, keys = r[fin], order_keys(v[fin], s_rank[blk[c[fin]]])
-        _merge_new(pk, pj[fresh], r, keys, k)
-    # Full lists: only entries at or above the list's k-th best can enter (few, once warmed up).
-    thr = key_values(low)
-    warm = full & (colmax >= thr)
-    n_warm = int(warm.sum())
-    if n_warm == 0:
-        return
-    if n_warm * 3 < len(pj):
-        cols = np.flatnonzero(warm)
-        sub = sc[:, cols]
-        r, c = np.nonzero(sub >= thr[cols][None, :])
-        v, cols_of = sub[r, c], cols[c]
-    else:
-        bar = np.where(full, thr, np.inf).astype(sc.dtype)
-        r, c = np.nonzero(sc >= bar[None, :])
-        v, cols_of = sc[r, c], c
-    keys = order_keys(v, s_rank[blk[r]])
-    better = keys > low[cols_of]
-    _merge_new(pk, pj, cols_of[better], keys[better], k)
 
 
 def _merge_new(pk: np.ndarray, row_map: np.ndarray, local: np.ndarray, keys: np.ndarray, k: int) -> None:

@@ -204,9 +204,16 @@ def merge_candidates(run_s, run_i, row_map, local, ids, vals, k: int) -> None:
         run_i[rr, slot] = ids[sel]
 
 
-def _update_columns(sc: np.ndarray, blk: np.ndarray, pj: np.ndarray, pk, k: int, s_rank) -> None:
+def _merge_keys(pk: np.ndarray, row_map: np.ndarray, local: np.ndarray, keys: np.ndarray, k: int) -> None:
+    merge_candidates(pk, pk, row_map, local, keys, keys, k)
+
+
+def update_columns(sc: np.ndarray, blk: np.ndarray, pj: np.ndarray, pk, k: int, s_rank, *,
+                   merge: Callable = _merge_keys) -> None:
     """Posting side of a block: only columns where some seeker can beat the posting's current k-th
-    best (running order keys ``pk``; ``blk`` in seeker id order, so ties keep the lower id)."""
+    best (running order keys ``pk``; ``blk`` in seeker id order, so ties keep the lower id).
+    ``merge(pk, posting rows, local column index, keys, k)`` adds the entries; province retrieval
+    passes one that drops keys already listed (a seeker meets a posting in several cells)."""
     low = pk[pj].min(axis=1)
     full = low != NO_KEY
     thr = key_values(low)
@@ -217,7 +224,7 @@ def _update_columns(sc: np.ndarray, blk: np.ndarray, pj: np.ndarray, pk, k: int,
         r, c, v = best_per_row(sub, k, group=16)
         fin = np.isfinite(v)
         keys = order_keys(v[fin], s_rank[blk[c[fin]]])
-        merge_candidates(pk, pk, pj[fresh], r[fin], keys, keys, k)
+        merge(pk, pj[fresh], r[fin], keys, k)
     # Full lists: only entries at or above the bar matter (few, once warmed up); at it, a tie
     # counts only with a lower seeker id than the list's last.
     warm = full & (colmax >= thr)
@@ -235,7 +242,7 @@ def _update_columns(sc: np.ndarray, blk: np.ndarray, pj: np.ndarray, pk, k: int,
         v, cols_of = sc[r, c], c
     keys = order_keys(v, s_rank[blk[r]])
     better = keys > low[cols_of]
-    merge_candidates(pk, pk, pj, cols_of[better], keys[better], keys[better], k)
+    merge(pk, pj, cols_of[better], keys[better], k)
 
 
 def finish(run_s: np.ndarray, run_i: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -331,7 +338,7 @@ def topk_both_ways(
                 fin = np.isfinite(v)
                 keys = order_keys(v[fin], p_rank[pj[c[fin]]])
                 merge_candidates(sk, sk, blk, r[fin], keys, keys, k)
-                _update_columns(sc, blk, pj, pk, k, s_rank)
+                update_columns(sc, blk, pj, pk, k, s_rank)
                 done += sc.size
                 if progress:
                     progress(sc.size, total_pairs)
