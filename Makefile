@@ -28,6 +28,7 @@ test: venv
 
 lint: venv
 	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 
 fix: venv
 	$(BIN)/ruff check --fix src tests bench scripts

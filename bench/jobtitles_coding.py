@@ -47,7 +47,7 @@ def timed_batches(coder, titles: list[str], batch: int) -> tuple[float, float]:
     clock mostly measures the queue for a core; CPU time says what the code costs on one."""
     t, c = time.perf_counter(), time.process_time()
     for i in range(0, len(titles), batch):
-        coder.code_many(titles[i:i + batch], 5)
+        coder.code_many(titles[i : i + batch], 5)
     return time.perf_counter() - t, time.process_time() - c
 
 
@@ -55,8 +55,10 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=3, help="timed passes over the evaluation set")
     ap.add_argument("--batch", type=int, default=256)
-    ap.add_argument("--cache", default=os.path.join(os.environ.get("JOBBRIDGE_VAR_DIR", tempfile.gettempdir()),
-                                                    "jobtitles"))
+    ap.add_argument(
+        "--cache",
+        default=os.path.join(os.environ.get("JOBBRIDGE_VAR_DIR", tempfile.gettempdir()), "jobtitles"),
+    )
     args = ap.parse_args()
     print(f"load average at start: {load()}  (2 cores, shared)")
 
@@ -71,8 +73,8 @@ def main() -> None:
     lexical = Coder(table)
 
     # Warm-up: first batch loads the encoder weights and allocates.
-    coder.code_many(titles[:args.batch], 5)
-    lexical.code_many(titles[:args.batch], 5)
+    coder.code_many(titles[: args.batch], 5)
+    lexical.code_many(titles[: args.batch], 5)
 
     runs = [timed_batches(coder, titles, args.batch) for _ in range(args.rounds)]
     tps = len(titles) / statistics.median(w for w, _ in runs)
@@ -107,26 +109,48 @@ def main() -> None:
     unseen = [i for i, k in enumerate(known) if not k]
     unseen_acc = accuracy([labels[i] for i in unseen], coder.code_many([titles[i] for i in unseen]))
 
-    print(f"\nFigure 7 — job-title coding, evaluation set: {len(titles)} titles "
-          f"({len({clean_title(t) for t in titles})} distinct once cleaned, each embedded once per batch), dev set {len(dev)} (tuning only)")
-    print(f"index: {len(coder.codes)} codes, {len(coder.doc_text)} names/aliases/keywords; build {build_s:.1f} s "
-          f"(embeddings cached in {args.cache})\n")
+    print(
+        f"\nFigure 7 — job-title coding, evaluation set: {len(titles)} titles "
+        f"({len({clean_title(t) for t in titles})} distinct once cleaned, each embedded once per batch), dev set {len(dev)} (tuning only)"
+    )
+    print(
+        f"index: {len(coder.codes)} codes, {len(coder.doc_text)} names/aliases/keywords; build {build_s:.1f} s "
+        f"(embeddings cached in {args.cache})\n"
+    )
     print("| coder | titles/s (wall) | titles per CPU-second | exact code | medium group | top 5 |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    print(f"| **coder: lexical + semantic** | **{tps:,.0f}** | **{cpu_tps:,.0f}** | " + " | ".join(full.row()) + " |")
+    print(
+        f"| **coder: lexical + semantic** | **{tps:,.0f}** | **{cpu_tps:,.0f}** | "
+        + " | ".join(full.row())
+        + " |"
+    )
     print("| coder, every title embedded (no cascade) | — | — | " + " | ".join(ungated.row()) + " |")
-    print(f"| peer: lexical signals only | {lex_tps:,.0f} | {lex_cpu_tps:,.0f} | " + " | ".join(lex_acc.row()) + " |")
+    print(
+        f"| peer: lexical signals only | {lex_tps:,.0f} | {lex_cpu_tps:,.0f} | "
+        + " | ".join(lex_acc.row())
+        + " |"
+    )
     print("| peer: semantic only (USE nearest name) | — | — | " + " | ".join(sem_acc.row()) + " |")
-    print(f"| peer: difflib nearest standard name | {peer_tps:,.0f} | {peer_cpu_tps:,.0f} | "
-          + " | ".join(peer_acc.row()) + " |")
+    print(
+        f"| peer: difflib nearest standard name | {peer_tps:,.0f} | {peer_cpu_tps:,.0f} | "
+        + " | ".join(peer_acc.row())
+        + " |"
+    )
     print("| coder on the dev split (tuned on it) | — | — | " + " | ".join(dev_acc.row()) + " |")
-    print(f"| coder on eval titles whose job word is not listed ({len(unseen)}) | — | — | "
-          + " | ".join(unseen_acc.row()) + " |")
-    print(f"\nthroughput target >= {TARGET_TPS:,} titles/s after warm-up (batches of {args.batch}, median of "
-          f"{args.rounds}, {os.environ['OPENBLAS_NUM_THREADS']} BLAS thread(s)): wall clock {'MET' if tps >= TARGET_TPS else 'MISSED'} "
-          f"({tps:,.0f}/s); per CPU-second {'MET' if cpu_tps >= TARGET_TPS else 'MISSED'} ({cpu_tps:,.0f}/s)")
-    print(f"one title at a time (the page widget): p50 {singles[len(singles) // 2]:.1f} ms, "
-          f"p95 {singles[int(len(singles) * 0.95)]:.1f} ms")
+    print(
+        f"| coder on eval titles whose job word is not listed ({len(unseen)}) | — | — | "
+        + " | ".join(unseen_acc.row())
+        + " |"
+    )
+    print(
+        f"\nthroughput target >= {TARGET_TPS:,} titles/s after warm-up (batches of {args.batch}, median of "
+        f"{args.rounds}, {os.environ['OPENBLAS_NUM_THREADS']} BLAS thread(s)): wall clock {'MET' if tps >= TARGET_TPS else 'MISSED'} "
+        f"({tps:,.0f}/s); per CPU-second {'MET' if cpu_tps >= TARGET_TPS else 'MISSED'} ({cpu_tps:,.0f}/s)"
+    )
+    print(
+        f"one title at a time (the page widget): p50 {singles[len(singles) // 2]:.1f} ms, "
+        f"p95 {singles[int(len(singles) * 0.95)]:.1f} ms"
+    )
     print(f"load average at end: {load()}")
 
 

@@ -165,11 +165,15 @@ def existing_lists(k: int) -> tuple[int, str]:
 
     run = store.current_run()
     if run is None or not run.seeker_rows:
-        sys.exit("--existing: the database has no current version with seeker lists; run `jobbridge match run`")
+        sys.exit(
+            "--existing: the database has no current version with seeker lists; run `jobbridge match run`"
+        )
     method = run.parameters.get("method", "exact")
     note = run.parameters.get("note", "")
-    desc = (f"stored lists: v{run.version} ({method}{', ' + note if note else ''}), {run.seeker_rows:,} seeker "
-            f"lists, {run.posting_rows:,} posting lists, {run.seekers:,} seekers x {run.postings:,} postings")
+    desc = (
+        f"stored lists: v{run.version} ({method}{', ' + note if note else ''}), {run.seeker_rows:,} seeker "
+        f"lists, {run.posting_rows:,} posting lists, {run.seekers:,} seekers x {run.postings:,} postings"
+    )
     print(desc, flush=True)
     return int(run.parameters.get("k", k)), desc
 
@@ -311,8 +315,11 @@ def main() -> None:
     ap.add_argument("--peer-run-time", type=int, default=30, help="seconds for the on-demand peer (0: skip)")
     ap.add_argument("--no-orm-peer", action="store_true", help="skip the previous ORM path")
     ap.add_argument("--restore", action="store_true", help="recompute and rewrite the stored lists")
-    ap.add_argument("--existing", action="store_true",
-                    help="measure the database's current version as stored (no build, no sample, no rewrite)")
+    ap.add_argument(
+        "--existing",
+        action="store_true",
+        help="measure the database's current version as stored (no build, no sample, no rewrite)",
+    )
     args = ap.parse_args()
     if args.existing and args.restore:
         ap.error("--existing and --restore exclude each other")

@@ -153,8 +153,15 @@ def derived_lists(res, rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray
     return got_i, got_s
 
 
-def posting_recall(sc: Scorer, wide_rows: np.ndarray, wide_scores: np.ndarray, post_rows: np.ndarray,
-                   post_scores: np.ndarray, k: int, n: int) -> tuple[list, dict]:
+def posting_recall(
+    sc: Scorer,
+    wide_rows: np.ndarray,
+    wide_scores: np.ndarray,
+    post_rows: np.ndarray,
+    post_scores: np.ndarray,
+    k: int,
+    n: int,
+) -> tuple[list, dict]:
     """Posting-side recall of the lists ``province_result`` builds from the retrieval's running
     k + TIE_MARGIN per posting, against each sampled posting's exact top-k over all seekers;
     peers: the lists derived from the seekers' kept k + TIE_MARGIN (and k) pairs."""
@@ -201,8 +208,13 @@ def posting_recall(sc: Scorer, wide_rows: np.ndarray, wide_scores: np.ndarray, p
     r_old, id_old, _ = measure(old, o_full)
     r_naive, _, _ = measure(naive, n_full)
     n_open = max(len(open_rows), 1)
-    info = dict(t_derive=t_derive, t_build=t_build, t_exact=t_exact, exact_pairs=ex.pairs_scored,
-                n_open=len(open_rows))
+    info = dict(
+        t_derive=t_derive,
+        t_build=t_build,
+        t_exact=t_exact,
+        exact_pairs=ex.pairs_scored,
+        n_open=len(open_rows),
+    )
     rows = [
         (f"posting-side recall@10, served lists >= k, {len(s_full):,} sample", f"{r_full.mean():.4f}", "reported",
          f"min {r_full.min():.2f}; postings below 1: {(r_full < 1).mean():.1%}; strict id recall {id_full:.4f}; "
@@ -234,7 +246,9 @@ def main() -> None:
     ap.add_argument("--sample", type=int, default=1000)
     ap.add_argument("--k", type=int, default=10)
     ap.add_argument(
-        "--posting-recall-sample", type=int, default=0,
+        "--posting-recall-sample",
+        type=int,
+        default=0,
         help="also measure posting-side recall of the derived posting lists on this many postings "
         "(the retrieval is then asked for k + TIE_MARGIN, as jobbridge match run does)",
     )
@@ -286,8 +300,15 @@ def main() -> None:
           f"({plan.pairs / len(s):,.0f} per seeker)", flush=True)  # fmt: skip
     t = time.perf_counter()
     want = args.k + TIE_MARGIN if args.posting_recall_sample else args.k
-    top = province_topk_scorer(sc, want, params=params, plan=plan, workers=2, processes=True,
-                               posting_side=bool(args.posting_recall_sample))
+    top = province_topk_scorer(
+        sc,
+        want,
+        params=params,
+        plan=plan,
+        workers=2,
+        processes=True,
+        posting_side=bool(args.posting_recall_sample),
+    )
     t_score = time.perf_counter() - t
     wide_rows, wide_scores = top.seeker_postings, top.seeker_scores
     if want != args.k:  # the seeker figures: the canonical cut to k, as the run stores
@@ -327,11 +348,21 @@ def main() -> None:
     post_rows: list = []
     if args.posting_recall_sample:
         load_post = os.getloadavg()
-        post_rows, info = posting_recall(sc, wide_rows, wide_scores, top.posting_seekers, top.posting_scores,
-                                         args.k, args.posting_recall_sample)
-        print(f"posting side: lists {info['t_build']:.1f} s, derivations {info['t_derive']:.1f} s, "
-              f"exact columns {info['t_exact']:.1f} s; "
-              f"load average before {load_post}, after {os.getloadavg()}", flush=True)
+        post_rows, info = posting_recall(
+            sc,
+            wide_rows,
+            wide_scores,
+            top.posting_seekers,
+            top.posting_scores,
+            args.k,
+            args.posting_recall_sample,
+        )
+        print(
+            f"posting side: lists {info['t_build']:.1f} s, derivations {info['t_derive']:.1f} s, "
+            f"exact columns {info['t_exact']:.1f} s; "
+            f"load average before {load_post}, after {os.getloadavg()}",
+            flush=True,
+        )
 
     load_end = os.getloadavg()
     rows = [

@@ -54,13 +54,25 @@ def main() -> None:
     ap.add_argument("--url", default="postgres://postgres@127.0.0.1:5432/jb_bench_demo")
     ap.add_argument("--peer-chunk", type=int, default=20_000, help="seeker lists encoded by the old encoder")
     ap.add_argument("--no-lock", action="store_true", help="the caller already holds the bench lock")
-    ap.add_argument("--province-pairs", type=int, default=None,
-                    help="override JOBBRIDGE_MATCH_PROVINCE_PAIRS (0: force the province path on a small world)")
-    ap.add_argument("--dask-workers", type=int, default=0,
-                    help="compare: a local run, then `match run --scheduler` on a LocalCluster of this many "
-                         "worker processes (1 thread each) started here")
-    ap.add_argument("--scheduler", default="", help="compare with a run on this existing Dask cluster instead")
-    ap.add_argument("--partitions", type=int, default=8, help="--partitions of the Dask run (at least this many tasks)")
+    ap.add_argument(
+        "--province-pairs",
+        type=int,
+        default=None,
+        help="override JOBBRIDGE_MATCH_PROVINCE_PAIRS (0: force the province path on a small world)",
+    )
+    ap.add_argument(
+        "--dask-workers",
+        type=int,
+        default=0,
+        help="compare: a local run, then `match run --scheduler` on a LocalCluster of this many "
+        "worker processes (1 thread each) started here",
+    )
+    ap.add_argument(
+        "--scheduler", default="", help="compare with a run on this existing Dask cluster instead"
+    )
+    ap.add_argument(
+        "--partitions", type=int, default=8, help="--partitions of the Dask run (at least this many tasks)"
+    )
     args = ap.parse_args()
     os.environ["DATABASE_URL"] = args.url
     os.environ.setdefault("JOBBRIDGE_VAR_DIR", "/tmp/jb-province-bench-var")
@@ -91,6 +103,7 @@ def main() -> None:
             if keep:
                 held[keep] = out
             return out
+
         return wrapper
 
     def timed_chunks(real_write):
@@ -105,13 +118,16 @@ def main() -> None:
                         rows = next(it)
                     except StopIteration:
                         return
-                    phases[f"  of which encoding ({side})"] = (phases.get(f"  of which encoding ({side})", 0.0)
-                                                              + time.perf_counter() - t)
+                    phases[f"  of which encoding ({side})"] = (
+                        phases.get(f"  of which encoding ({side})", 0.0) + time.perf_counter() - t
+                    )
                     yield rows
+
             t = time.perf_counter()
             n = real_write(run, kind, encoded(), progress)
             phases[f"write {side} lists"] = time.perf_counter() - t
             return n
+
         return write_chunks
 
     batch.load_batches = timed("load (records -> batches)", batch.load_batches)
@@ -151,8 +167,13 @@ def main() -> None:
     t = time.perf_counter()
     reasons = distributed.encode_reasons_reference(scorer, si, pj)
     lists: dict[int, list] = {}
-    for o, oid, v, r in zip(scorer.s.ids[si].tolist(), scorer.p.ids[pj].tolist(), vals_[owner, slot].tolist(),
-                            reasons, strict=True):
+    for o, oid, v, r in zip(
+        scorer.s.ids[si].tolist(),
+        scorer.p.ids[pj].tolist(),
+        vals_[owner, slot].tolist(),
+        reasons,
+        strict=True,
+    ):
         lists.setdefault(o, []).append([oid, v, r])
     old_rows = [(o, distributed.dumps(items)) for o, items in lists.items()]
     old_s = time.perf_counter() - t
@@ -163,12 +184,22 @@ def main() -> None:
         print(f"{label:<44}{seconds:>10.1f}{note:>40}")
 
     print()
-    print(f"Province match run, {run.seekers:,} seekers x {len(res.scorer.p):,} admissible postings "
-          f"({run.postings:,} open), PostgreSQL, {os.cpu_count()} cores shared")
+    print(
+        f"Province match run, {run.seekers:,} seekers x {len(res.scorer.p):,} admissible postings "
+        f"({run.postings:,} open), PostgreSQL, {os.cpu_count()} cores shared"
+    )
     print(f"{'phase':<44}{'seconds':>10}")
-    for name in ("load (records -> batches)", "score (province retrieval)", "write seekers lists",
-                 "  of which encoding (seekers)", "write postings lists", "  of which encoding (postings)",
-                 "analyze (planner statistics)", "switch", "prune older versions"):
+    for name in (
+        "load (records -> batches)",
+        "score (province retrieval)",
+        "write seekers lists",
+        "  of which encoding (seekers)",
+        "write postings lists",
+        "  of which encoding (postings)",
+        "analyze (planner statistics)",
+        "switch",
+        "prune older versions",
+    ):
         if name in phases:
             row(name, phases[name])
     other = wall - sum(v for k, v in phases.items() if not k.startswith(" "))
@@ -176,13 +207,18 @@ def main() -> None:
     row("figure: whole run (match run, wall)", wall, f"{wall / 60:.1f} min")
     row("target", TARGET_S, f"<= {TARGET_S // 60} min")
     old_total = old_s / max(peer_pairs, 1) * pairs
-    row(f"peer: per-pair encoder, {peer_pairs:,} pairs", old_s,
-        f"{old_s / max(peer_pairs, 1) * 1e6:.1f} us/pair")
+    row(
+        f"peer: per-pair encoder, {peer_pairs:,} pairs",
+        old_s,
+        f"{old_s / max(peer_pairs, 1) * 1e6:.1f} us/pair",
+    )
     row(f"peer extrapolated to {pairs:,} pairs", old_total, f"{old_total / 60:.1f} min (encoding only)")
     row(f"ours on the same {peer_pairs:,} pairs", new_s, f"{new_s / max(peer_pairs, 1) * 1e6:.1f} us/pair")
-    print(f"rows written: {run.seeker_rows:,} seeker lists + {run.posting_rows:,} posting lists "
-          f"({seeker_pairs:,} + {posting_pairs:,} pairs); version v{run.version} ({run.status}, current: "
-          f"{run.is_current}), method {run.parameters.get('method', 'exact')}")
+    print(
+        f"rows written: {run.seeker_rows:,} seeker lists + {run.posting_rows:,} posting lists "
+        f"({seeker_pairs:,} + {posting_pairs:,} pairs); version v{run.version} ({run.status}, current: "
+        f"{run.is_current}), method {run.parameters.get('method', 'exact')}"
+    )
     print(f"peak RSS: this process {rss_self:,.0f} MB, largest forked worker {rss_children:,.0f} MB")
     print(f"same text as the per-pair encoder on the peer chunk: {same}")
     print(f"figure: {'MET' if wall <= TARGET_S else 'NOT met'} ({wall / 60:.1f} min vs {TARGET_S // 60} min)")
@@ -214,6 +250,7 @@ def compare_dask(args) -> None:
             finally:
                 got = phases[mode[0]]
                 got[name] = got.get(name, 0.0) + time.perf_counter() - t
+
         return wrapper
 
     score = "score (plan, scoring, merging, posting side)"
@@ -242,11 +279,19 @@ def compare_dask(args) -> None:
             address = args.scheduler
             if not address:
                 t = time.perf_counter()
-                cluster = LocalCluster(n_workers=args.dask_workers, threads_per_worker=1, processes=True,
-                                       dashboard_address=None, silence_logs=40)
+                cluster = LocalCluster(
+                    n_workers=args.dask_workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=40,
+                )
                 address = cluster.scheduler_address
-                print(f"LocalCluster of {args.dask_workers} worker processes started in "
-                      f"{time.perf_counter() - t:.1f} s (not in the run)", flush=True)
+                print(
+                    f"LocalCluster of {args.dask_workers} worker processes started in "
+                    f"{time.perf_counter() - t:.1f} s (not in the run)",
+                    flush=True,
+                )
             extra = ["--scheduler", address, "--partitions", str(args.partitions)]
         out = io.StringIO()
         t = time.perf_counter()
@@ -270,25 +315,41 @@ def compare_dask(args) -> None:
             f"SELECT count(*) FILTER (WHERE a.items IS DISTINCT FROM b.items), count(*) "
             f"FROM (SELECT kind, owner_id, items FROM {table} WHERE run_id = %s) a "
             f"FULL JOIN (SELECT kind, owner_id, items FROM {table} WHERE run_id = %s) b USING (kind, owner_id)",
-            [runs["local"]["id"], runs["dask"]["id"]])
+            [runs["local"]["id"], runs["dask"]["id"]],
+        )
         differ, rows = cursor.fetchone()
 
     r = runs["dask"]
     print()
-    print(f"Province match run, {r['seekers']:,} seekers x {r['postings']:,} open postings, PostgreSQL, "
-          f"{os.cpu_count()} cores shared; Dask: {r['partitions']} tasks on {len(r['worker_rss'])} workers")
+    print(
+        f"Province match run, {r['seekers']:,} seekers x {r['postings']:,} open postings, PostgreSQL, "
+        f"{os.cpu_count()} cores shared; Dask: {r['partitions']} tasks on {len(r['worker_rss'])} workers"
+    )
     print(f"{'phase (seconds)':<48}{'local':>10}{'Dask':>10}")
-    names = ["load (records -> batches)", score, "  plan (in this process)", "  scatter scorer + plan to the workers",
-             "  merge task results (in this process)", "  canonical order + posting side",
-             "write lists (encode + COPY)", "analyze + switch + prune"]
+    names = [
+        "load (records -> batches)",
+        score,
+        "  plan (in this process)",
+        "  scatter scorer + plan to the workers",
+        "  merge task results (in this process)",
+        "  canonical order + posting side",
+        "write lists (encode + COPY)",
+        "analyze + switch + prune",
+    ]
     for name in names:
         a, b = phases["local"].get(name), phases["dask"].get(name)
         print(f"{name:<48}{'' if a is None else f'{a:.1f}':>10}{'' if b is None else f'{b:.1f}':>10}")
     print(f"{'whole run (match run, wall)':<48}{walls['local']:>10.1f}{walls['dask']:>10.1f}")
-    print(f"Dask overhead: {walls['dask'] - walls['local']:+.1f} s ({walls['dask'] / walls['local'] - 1:+.0%})")
-    print(f"stored lists: {runs['local']['seeker_lists']:,} + {runs['local']['posting_lists']:,} (local), "
-          f"{r['seeker_lists']:,} + {r['posting_lists']:,} (Dask); rows differing: {differ:,} of {rows:,}")
-    print(f"peak RSS: this process {rss_self:,.0f} MB, Dask workers {', '.join(f'{x:,.0f}' for x in r['worker_rss'])} MB")
+    print(
+        f"Dask overhead: {walls['dask'] - walls['local']:+.1f} s ({walls['dask'] / walls['local'] - 1:+.0%})"
+    )
+    print(
+        f"stored lists: {runs['local']['seeker_lists']:,} + {runs['local']['posting_lists']:,} (local), "
+        f"{r['seeker_lists']:,} + {r['posting_lists']:,} (Dask); rows differing: {differ:,} of {rows:,}"
+    )
+    print(
+        f"peak RSS: this process {rss_self:,.0f} MB, Dask workers {', '.join(f'{x:,.0f}' for x in r['worker_rss'])} MB"
+    )
     print("load average: " + ", ".join(f"{k} {v[0]:.2f}" for k, v in load.items()))
     if not args.no_lock:
         fcntl.flock(lock, fcntl.LOCK_UN)

@@ -65,13 +65,20 @@ def main() -> None:
     from jobbridge.matching.models import MatchList
     from jobbridge.people.models import Seeker
 
-    admin, _ = User.objects.get_or_create(username="bench_admin", defaults={"role": Role.ADMIN, "is_superuser": True})
+    admin, _ = User.objects.get_or_create(
+        username="bench_admin", defaults={"role": Role.ADMIN, "is_superuser": True}
+    )
     n_seekers = Seeker.objects.count()
-    worker = subprocess.Popen([BIN / "jobbridge", "db_worker", "--interval", "0.05", "--no-reload",
-                               "--no-startup-delay", "-v0"], env=dict(os.environ), start_new_session=True)
+    worker = subprocess.Popen(
+        [BIN / "jobbridge", "db_worker", "--interval", "0.05", "--no-reload", "--no-startup-delay", "-v0"],
+        env=dict(os.environ),
+        start_new_session=True,
+    )
 
     def visible(pk: int, since) -> bool:
-        return MatchList.objects.filter(run__is_current=True, kind="p", owner_id=pk, updated_at__gte=since).exists()
+        return MatchList.objects.filter(
+            run__is_current=True, kind="p", owner_id=pk, updated_at__gte=since
+        ).exists()
 
     def wait(pk: int, since, limit: float) -> float:
         t0 = time.perf_counter()
@@ -86,19 +93,30 @@ def main() -> None:
         any_post = Posting.objects.open_on().order_by("id").first()
         since = dt.datetime.now(dt.UTC)
         t = time.perf_counter()
-        posting_update(actor=admin, posting=any_post, data={"description": (any_post.description or "") + " "})
+        posting_update(
+            actor=admin, posting=any_post, data={"description": (any_post.description or "") + " "}
+        )
         build = wait(any_post.pk, since, args.timeout)
-        print(f"index warm after {build:.1f} s (first refresh: index over {n_seekers:,} seekers built in the worker)",
-              flush=True)
-        enterprises = list(Enterprise.objects.order_by("?").values_list("pk", "region_id")[:args.postings])
+        print(
+            f"index warm after {build:.1f} s (first refresh: index over {n_seekers:,} seekers built in the worker)",
+            flush=True,
+        )
+        enterprises = list(Enterprise.objects.order_by("?").values_list("pk", "region_id")[: args.postings])
         rng = random.Random(3)
         times, counts = [], []
         load_before = os.getloadavg()
         for pk, region in enterprises:
-            data = {"title": rng.choice(["电焊工", "普工", "厨师", "快递员"]),
-                    "occupation": rng.choice([WELDER, "6-25-04-08", "4-03-02-01", "4-02-07-08"]),
-                    "headcount": 5, "wage_min": 5000, "wage_max": 7000, "work_region": region,
-                    "required_skills": "电焊 氩弧焊", "board": True, "lodging": True}
+            data = {
+                "title": rng.choice(["电焊工", "普工", "厨师", "快递员"]),
+                "occupation": rng.choice([WELDER, "6-25-04-08", "4-03-02-01", "4-02-07-08"]),
+                "headcount": 5,
+                "wage_min": 5000,
+                "wage_max": 7000,
+                "work_region": region,
+                "required_skills": "电焊 氩弧焊",
+                "board": True,
+                "lodging": True,
+            }
             since = dt.datetime.now(dt.UTC)
             t = time.perf_counter()
             post = posting_create(actor=admin, enterprise=Enterprise.objects.get(pk=pk), data=data)  # commits
@@ -116,14 +134,20 @@ def main() -> None:
         worker.wait(timeout=30)
 
     print()
-    print(f"Save a new posting -> its top-10 candidates visible, {n_seekers:,} seekers, PostgreSQL, "
-          f"{len(times)} postings")
+    print(
+        f"Save a new posting -> its top-10 candidates visible, {n_seekers:,} seekers, PostgreSQL, "
+        f"{len(times)} postings"
+    )
     print(f"{'':<56}{'p50 s':>8}{'p99 s':>8}{'max s':>8}")
-    print(f"{'save -> visible (task queue + warm index worker)':<56}{statistics.median(times):>8.3f}"
-          f"{pct(times, 99):>8.3f}{max(times):>8.3f}")
+    print(
+        f"{'save -> visible (task queue + warm index worker)':<56}{statistics.median(times):>8.3f}"
+        f"{pct(times, 99):>8.3f}{max(times):>8.3f}"
+    )
     print(f"{'peer: on-demand candidates, no index (one call)':<56}{peer_s:>8.3f}{'':>8}{'':>8}")
     print(f"{'target':<56}{'':>8}{'<= ' + str(TARGET_S):>8}")
-    print(f"candidates per posting: min {min(counts)}, median {statistics.median(counts)}; peer found {len(peer)}")
+    print(
+        f"candidates per posting: min {min(counts)}, median {statistics.median(counts)}; peer found {len(peer)}"
+    )
     print(f"index build in the worker (first refresh): {build:.1f} s")
     print(f"load average before/after: {load_before[0]:.2f} / {load_after[0]:.2f} (2 cores, shared)")
 

@@ -57,9 +57,13 @@ def main() -> None:
     if "people_seeker" not in connection.introspection.table_names():
         call_command("migrate", verbosity=0)
     if Seeker.objects.filter(source="demo").count() < args.seekers:
-        print(f"building the demo world with {args.seekers:,} seekers in {settings.DATABASES['default']['NAME']}",
-              flush=True)
-        call_command("demo", seekers=args.seekers, enterprises=args.seekers // 20, reset=True, no_progress=True)
+        print(
+            f"building the demo world with {args.seekers:,} seekers in {settings.DATABASES['default']['NAME']}",
+            flush=True,
+        )
+        call_command(
+            "demo", seekers=args.seekers, enterprises=args.seekers // 20, reset=True, no_progress=True
+        )
     from django.test import Client
 
     from jobbridge.core.models import User
@@ -72,10 +76,19 @@ def main() -> None:
     seeker = Seeker.objects.get(user=users["demo_seeker"])
     # Postings the city clerk may see through the older endpoint too (its enterprises' own), so the
     # peer answers the same question; the pages would also take any open posting.
-    open_ids = list(Posting.objects.open_on().filter(pk__in=Posting.objects.visible_to(users["demo_city"]))
-                    .values_list("pk", flat=True)) or list(Posting.objects.open_on().values_list("pk", flat=True))
-    own_ids = list(Posting.objects.open_on().filter(enterprise_id=users["demo_recruiter"].enterprise_id)
-                   .values_list("pk", flat=True)) or open_ids[:1]
+    open_ids = list(
+        Posting.objects.open_on()
+        .filter(pk__in=Posting.objects.visible_to(users["demo_city"]))
+        .values_list("pk", flat=True)
+    ) or list(Posting.objects.open_on().values_list("pk", flat=True))
+    own_ids = (
+        list(
+            Posting.objects.open_on()
+            .filter(enterprise_id=users["demo_recruiter"].enterprise_id)
+            .values_list("pk", flat=True)
+        )
+        or open_ids[:1]
+    )
     n = args.requests
 
     def client(name):
@@ -85,26 +98,39 @@ def main() -> None:
 
     cases = {
         "for-me page (seeker)": (client("demo_seeker"), ["/matching/for-me/"] * n),
-        "candidates page (city clerk)": (client("demo_city"),
-                                         [f"/matching/postings/{rng.choice(open_ids)}/candidates/" for _ in range(n)]),
+        "candidates page (city clerk)": (
+            client("demo_city"),
+            [f"/matching/postings/{rng.choice(open_ids)}/candidates/" for _ in range(n)],
+        ),
         "candidates page, ≤300 km + 残疾人 (city clerk)": (
             client("demo_city"),
-            [f"/matching/postings/{rng.choice(open_ids)}/candidates/?max_km=300&priority=disability" for _ in range(n)]),
+            [
+                f"/matching/postings/{rng.choice(open_ids)}/candidates/?max_km=300&priority=disability"
+                for _ in range(n)
+            ],
+        ),
         "candidates page (recruiter, whole register)": (
             client("demo_recruiter"),
-            [f"/matching/postings/{rng.choice(own_ids)}/candidates/" for _ in range(n)]),
+            [f"/matching/postings/{rng.choice(own_ids)}/candidates/" for _ in range(n)],
+        ),
         "peer: /api/seekers/{id}/recommendations top 10": (
-            client("demo_city"), [f"/api/seekers/{seeker.pk}/recommendations?top=10"] * n),
+            client("demo_city"),
+            [f"/api/seekers/{seeker.pk}/recommendations?top=10"] * n,
+        ),
         "peer: /api/postings/{id}/candidates top 10 (city clerk)": (
-            client("demo_city"), [f"/api/postings/{rng.choice(open_ids)}/candidates?top=10" for _ in range(n)]),
+            client("demo_city"),
+            [f"/api/postings/{rng.choice(open_ids)}/candidates?top=10" for _ in range(n)],
+        ),
     }
     from jobbridge.matching.models import MatchRun
 
     current = MatchRun.objects.filter(is_current=True).first()
     served = f"stored lists v{current.version} (k={current.parameters.get('k')})" if current else "on demand"
     load = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
-    print(f"\n{Seeker.objects.count():,} seekers, {Posting.objects.open_on().count():,} open postings "
-          f"({len(open_ids):,} in the clerk's enterprises), SQLite, {served}; {n} requests each")
+    print(
+        f"\n{Seeker.objects.count():,} seekers, {Posting.objects.open_on().count():,} open postings "
+        f"({len(open_ids):,} in the clerk's enterprises), SQLite, {served}; {n} requests each"
+    )
     print(f"{'case':<52} {'p50 ms':>8} {'p95 ms':>8} {'target':>8}")
     for name, (c, urls) in cases.items():
         c.get(urls[0])  # warm: reference tables, region centroids, code paths

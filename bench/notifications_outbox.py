@@ -75,7 +75,9 @@ def main() -> None:
 
     if Seeker.objects.filter(source="demo").count() < args.seekers:
         print(f"building the demo world with {args.seekers:,} seekers", flush=True)
-        call_command("demo", seekers=args.seekers, enterprises=args.seekers // 20, reset=True, no_progress=True)
+        call_command(
+            "demo", seekers=args.seekers, enterprises=args.seekers // 20, reset=True, no_progress=True
+        )
 
     from django.db import connections
 
@@ -106,16 +108,26 @@ def main() -> None:
         if name == "demo_county":
             county_ms, county_seekers = med, result.seekers
             county_qs, _label, _c, _g = pushlist.push_scope(user)
-        rows.append((f"push list, {name}: {result.seekers:,} people × {result.postings:,} posts, {len(result.rows)} rows",
-                     f"{med:,.0f} ms (median of {args.runs}, max {max(times):,.0f})",
-                     f"<= {TARGET_PUSH_MS:,} ms" if name == "demo_county" else ""))
+        rows.append(
+            (
+                f"push list, {name}: {result.seekers:,} people × {result.postings:,} posts, {len(result.rows)} rows",
+                f"{med:,.0f} ms (median of {args.runs}, max {max(times):,.0f})",
+                f"<= {TARGET_PUSH_MS:,} ms" if name == "demo_county" else "",
+            )
+        )
     sample = list(county_qs.order_by("pk")[: args.peer_sample])
     t = time.perf_counter()
     for seeker in sample:
         recommend_for_seeker(seeker, k=3)
     per = (time.perf_counter() - t) / max(len(sample), 1)
-    rows.append((f"peer: one engine call per person (recommend_for_seeker), {len(sample)} sampled, "
-                 f"× {county_seekers:,} (extrapolated)", f"{per * county_seekers * 1000:,.0f} ms", ""))
+    rows.append(
+        (
+            f"peer: one engine call per person (recommend_for_seeker), {len(sample)} sampled, "
+            f"× {county_seekers:,} (extrapolated)",
+            f"{per * county_seekers * 1000:,.0f} ms",
+            "",
+        )
+    )
 
     # ---- 2. delivery throughput ----------------------------------------------------------------
     server = ThreadingHTTPServer(("127.0.0.1", 0), Gateway)
@@ -129,8 +141,13 @@ def main() -> None:
     def enqueue(tag: str) -> None:
         Notification.objects.filter(idempotency_key__startswith="bench:").delete()
         for i in range(args.messages):
-            services.notification_enqueue(channel="sms", kind="bench", seeker=people[i % len(people)],
-                                          key=f"bench:{tag}:{i}", payload={"text": f"bench {i}"})
+            services.notification_enqueue(
+                channel="sms",
+                kind="bench",
+                seeker=people[i % len(people)],
+                key=f"bench:{tag}:{i}",
+                payload={"text": f"bench {i}"},
+            )
 
     for workers in (1, 2):
         enqueue(f"w{workers}")
@@ -152,14 +169,25 @@ def main() -> None:
         elapsed = time.perf_counter() - t
         sent = sum(r["sent"] for r in results)
         assert sent == args.messages == Gateway.count, (sent, Gateway.count)
-        rows.append((f"outbox deliver_due, {workers} worker(s): {sent:,} SMS, each request once",
-                     f"{sent / elapsed:,.0f} msg/s ({elapsed:.1f} s)", f">= {TARGET_MSG_PER_S} msg/s"))
+        rows.append(
+            (
+                f"outbox deliver_due, {workers} worker(s): {sent:,} SMS, each request once",
+                f"{sent / elapsed:,.0f} msg/s ({elapsed:.1f} s)",
+                f">= {TARGET_MSG_PER_S} msg/s",
+            )
+        )
     Notification.objects.filter(idempotency_key__startswith="bench:").delete()
     t = time.perf_counter()
     for i in range(args.messages):
         post_json(url, {"to": "13800000000", "text": f"bench {i}"}, {"Idempotency-Key": f"p{i}"}, 10)
     elapsed = time.perf_counter() - t
-    rows.append(("peer: the same POSTs straight to the gateway, no outbox", f"{args.messages / elapsed:,.0f} msg/s", ""))
+    rows.append(
+        (
+            "peer: the same POSTs straight to the gateway, no outbox",
+            f"{args.messages / elapsed:,.0f} msg/s",
+            "",
+        )
+    )
     server.shutdown()
 
     width = max(len(r[0]) for r in rows)

@@ -60,7 +60,9 @@ def pairs(seed: int) -> list[tuple[str, str, str]]:
     from jobbridge.core.models import Region
 
     def townships(prefix, n):
-        return list(Region.objects.filter(level=4, code__startswith=prefix).values_list("code", flat=True)[:n])
+        return list(
+            Region.objects.filter(level=4, code__startswith=prefix).values_list("code", flat=True)[:n]
+        )
 
     def counties(prefix):
         return list(Region.objects.filter(level=3, code__startswith=prefix).values_list("code", flat=True))
@@ -112,8 +114,15 @@ def populate(n: int, seed: int) -> float:
                                  WHEN 'within_province' THEN 902 ELSE 950 END
                             THEN %(f)s::date + (4 + (g * 31) %% 35) END AS back) r
             """,
-            {"s": season.pk, "f": season.festival_date, "o": [c[0] for c in combos], "d": [c[1] for c in combos],
-             "m": [c[2] for c in combos], "k": len(combos), "n": n},
+            {
+                "s": season.pk,
+                "f": season.festival_date,
+                "o": [c[0] for c in combos],
+                "d": [c[1] for c in combos],
+                "m": [c[2] for c in combos],
+                "k": len(combos),
+                "n": n,
+            },
         )
         cur.execute("SELECT setval(pg_get_serial_sequence('people_seeker', 'id'), %s)", [n])
     elapsed = time.perf_counter() - start
@@ -156,8 +165,11 @@ def direct_group_by(season, region: str, side: str) -> int:
     from jobbridge.returns.models import Homecoming
 
     qs = Homecoming.objects.filter(season=season).in_region(region, side).order_by()
-    groups = list(qs.values_list("origin_region_id", "destination_region_id", "move_class", "status")
-                  .annotate(n=Count("id")))
+    groups = list(
+        qs.values_list("origin_region_id", "destination_region_id", "move_class", "status").annotate(
+            n=Count("id")
+        )
+    )
     list(qs.filter(returned_on__isnull=False).values_list("returned_on").annotate(n=Count("id")))
     return len(groups)
 
@@ -168,7 +180,9 @@ def main() -> None:
     parser.add_argument("--url", default=DEFAULT_URL)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--keep", action="store_true")
-    parser.add_argument("--reuse", action="store_true", help="time the database kept by an earlier --keep run")
+    parser.add_argument(
+        "--reuse", action="store_true", help="time the database kept by an earlier --keep run"
+    )
     args = parser.parse_args()
     if not args.reuse:
         recreate_database(args.url)
@@ -188,22 +202,29 @@ def main() -> None:
         call_command("migrate", verbosity=0)
         fill = populate(args.records, args.seed)
         t = time.perf_counter()
-        rollups.rebuild(season_get("2026"))  # the records were written by SQL, past the services that count them
+        rollups.rebuild(
+            season_get("2026")
+        )  # the records were written by SQL, past the services that count them
         rebuild = time.perf_counter() - t
     season = season_get("2026")
-    print(f"records: {Homecoming.objects.count():,} written in {fill:.1f} s; counts rebuilt in {rebuild:.1f} s "
-          f"({HomecomingCount.objects.count():,} count rows); load average {load[0]:.1f}")
+    print(
+        f"records: {Homecoming.objects.count():,} written in {fill:.1f} s; counts rebuilt in {rebuild:.1f} s "
+        f"({HomecomingCount.objects.count():,} count rows); load average {load[0]:.1f}"
+    )
     rows = []
-    for label, region, side in (("report, Guangdong (destination)", "440000", None),
-                                ("report, Qinghai (origin)", "630000", None),
-                                ("report, Ledu county (origin)", "630202", None),
-                                ("report, one township (origin)", "630202001", None)):
+    for label, region, side in (
+        ("report, Guangdong (destination)", "440000", None),
+        ("report, Qinghai (origin)", "630000", None),
+        ("report, Ledu county (origin)", "630202", None),
+        ("report, one township (origin)", "630202001", None),
+    ):
         med, p95 = timed(lambda r=region, s=side: return_report(season=season, region=r, side=s), 7)
         rows.append((label, med, p95, REPORT_TARGET))
     gd = return_report(season=season, region="440000")
     rates = {c["code"]: c["rate"] for c in gd["by_class"]}
-    admin, _new = User.objects.get_or_create(username="bench-admin", defaults={"role": Role.ADMIN,
-                                                                                "is_superuser": True})
+    admin, _new = User.objects.get_or_create(
+        username="bench-admin", defaults={"role": Role.ADMIN, "is_superuser": True}
+    )
     client = Client()
     client.force_login(admin)
 
@@ -223,8 +244,10 @@ def main() -> None:
     for i, (label, med, p95, target) in enumerate(rows):
         print(f"| {label} | {med:.3f} | {p95:.3f} | {target:.3f} | {f'{peer:.3f}' if i == 0 else ''} |")
     print(f"| peer: GROUP BY over the records, Guangdong | {direct_med:.3f} | {direct_p95:.3f} | | |")
-    print(f"\npeer s: the Guangdong report by loading every record through the ORM and counting in Python "
-          f"({gd['totals']['went_home']:,} records). load average {load[0]:.1f} → {load_end[0]:.1f}")
+    print(
+        f"\npeer s: the Guangdong report by loading every record through the ORM and counting in Python "
+        f"({gd['totals']['went_home']:,} records). load average {load[0]:.1f} → {load_end[0]:.1f}"
+    )
     if not args.keep and not args.reuse:
         from django.db import connections
 

@@ -88,7 +88,9 @@ def main() -> None:
 
     def listing(county, criterion):
         # Exactly what the page and the API do: the shared selector over the scoped queryset.
-        return seeker_filter(Seeker.objects.visible_to(user), region=county, priority=criterion).order_by("-id")
+        return seeker_filter(Seeker.objects.visible_to(user), region=county, priority=criterion).order_by(
+            "-id"
+        )
 
     def target(county, criterion):
         qs = listing(county, criterion)

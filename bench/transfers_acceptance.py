@@ -46,13 +46,19 @@ def surfaces(client) -> dict:
     with redirect_stdout(buffer):
         call_command("transfers", "report", "--region", "630200", "--month", "2023-01", "--json")
     data = json.loads(buffer.getvalue())
-    cli = (data["person_times"], data["by_class"]["out_of_province"], data["by_class"]["within_province"],
-           data["by_class"]["nearby"])
+    cli = (
+        data["person_times"],
+        data["by_class"]["out_of_province"],
+        data["by_class"]["within_province"],
+        data["by_class"]["nearby"],
+    )
     return {"page": page, "xlsx": xlsx, "cli": cli, "sentence": sentence, "persons": data["persons"]}
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--total", type=int, default=117_000)
     args = parser.parse_args()
     from transfers_import import fresh_database
@@ -97,15 +103,21 @@ def main() -> None:
             results.append((attempt, summary, shown, good))
     uptime = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     print(f"database: {database}; {uptime}")
-    print(f"expected (person-times total, out of province, within province, nearby): {expected}; "
-          f"persons in the file: {intended['persons']:,}")
+    print(
+        f"expected (person-times total, out of province, within province, nearby): {expected}; "
+        f"persons in the file: {intended['persons']:,}"
+    )
     print()
     print("| step | created | unchanged | rejected | page | .xlsx | CLI | exact |")
     print("| --- | ---: | ---: | ---: | --- | --- | --- | --- |")
     for attempt, summary, shown, good in results:
-        print(f"| {attempt} | {summary['created']:,} | {summary['unchanged']:,} | {summary['rejected']:,} | "
-              f"{shown['page']} | {shown['xlsx']} | {shown['cli']} | {'yes' if good else 'NO'} |")
-    print(f"\nsentence on the page: {results[-1][2]['sentence']}; persons (CLI): {results[-1][2]['persons']:,}")
+        print(
+            f"| {attempt} | {summary['created']:,} | {summary['unchanged']:,} | {summary['rejected']:,} | "
+            f"{shown['page']} | {shown['xlsx']} | {shown['cli']} | {'yes' if good else 'NO'} |"
+        )
+    print(
+        f"\nsentence on the page: {results[-1][2]['sentence']}; persons (CLI): {results[-1][2]['persons']:,}"
+    )
     print("\n| phase | seconds |\n| --- | ---: |")
     for name, secs in timings.items():
         print(f"| {name} | {secs:.1f} |")

@@ -69,7 +69,9 @@ def write_file(path: Path, rows: int) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--peer-rows", type=int, default=1_000)
     args = parser.parse_args()
@@ -106,11 +108,24 @@ def main() -> None:
         from jobbridge.transfers.scenario import HAIDONG_COUNTIES, HEADER
         from jobbridge.transfers.scenario import rows as scenario_rows
 
-        keys = ["name", "id_number", "hukou_region", "destination", "employer", "industry", "transferred_on", "channel"]
+        keys = [
+            "name",
+            "id_number",
+            "hukou_region",
+            "destination",
+            "employer",
+            "industry",
+            "transferred_on",
+            "channel",
+        ]
         assert len(keys) == len(HEADER)
         peer_rows = [dict(zip(keys, row, strict=True)) for row in scenario_rows(args.peer_rows, seed=5)]
         for i, raw in enumerate(peer_rows):
-            raw["id_number"] = resident_id(HAIDONG_COUNTIES[raw["hukou_region"]], dt.date(2001, 1, 1) + dt.timedelta(days=i // 1000), i % 1000)
+            raw["id_number"] = resident_id(
+                HAIDONG_COUNTIES[raw["hukou_region"]],
+                dt.date(2001, 1, 1) + dt.timedelta(days=i // 1000),
+                i % 1000,
+            )
         started = time.perf_counter()
         done = 0
         for raw in peer_rows:
@@ -123,21 +138,31 @@ def main() -> None:
         load_after = os.getloadavg()
     uptime = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     print(f"database: {database}; file: {args.rows:,} rows ({bad:,} spoiled), generated in {generated:.1f} s")
-    print(f"load average before {load[0]:.1f}/{load[1]:.1f}, after {load_after[0]:.1f}/{load_after[1]:.1f}; {uptime}")
+    print(
+        f"load average before {load[0]:.1f}/{load[1]:.1f}, after {load_after[0]:.1f}/{load_after[1]:.1f}; {uptime}"
+    )
     print()
     # CPU seconds of this process too: on a shared machine the wall clock mostly measures the
     # neighbours (SQLite runs in this process; on PostgreSQL the server's share is not included).
     print("| figure | wall s | CPU s (this process) | rows/s (wall) | outcome | target |")
     print("| --- | ---: | ---: | ---: | --- | ---: |")
-    print(f"| import {args.rows:,} transfer rows (new people registered) | {first_s:.1f} | {first_cpu:.1f} | "
-          f"{args.rows / first_s:,.0f} | created {first['created']:,}, rejected {first['rejected']:,}, "
-          f"unchanged {first['unchanged']:,} | <= 60 |")
-    print(f"| same file again | {second_s:.1f} | {second_cpu:.1f} | {args.rows / second_s:,.0f} | "
-          f"created {second['created']:,}, unchanged {second['unchanged']:,}, rejected {second['rejected']:,} | |")
+    print(
+        f"| import {args.rows:,} transfer rows (new people registered) | {first_s:.1f} | {first_cpu:.1f} | "
+        f"{args.rows / first_s:,.0f} | created {first['created']:,}, rejected {first['rejected']:,}, "
+        f"unchanged {first['unchanged']:,} | <= 60 |"
+    )
+    print(
+        f"| same file again | {second_s:.1f} | {second_cpu:.1f} | {args.rows / second_s:,.0f} | "
+        f"created {second['created']:,}, unchanged {second['unchanged']:,}, rejected {second['rejected']:,} | |"
+    )
     scaled = peer_s / max(1, len(peer_rows)) * args.rows
-    print(f"| peer: transfer_enter per row ({len(peer_rows):,} rows, {done:,} written), scaled to {args.rows:,} | "
-          f"{scaled:.1f} | | {len(peer_rows) / peer_s:,.0f} | | |")
-    print(f"\nreport after both imports: {report.person_times:,} person-times {report.by_class}, {report.persons:,} persons")
+    print(
+        f"| peer: transfer_enter per row ({len(peer_rows):,} rows, {done:,} written), scaled to {args.rows:,} | "
+        f"{scaled:.1f} | | {len(peer_rows) / peer_s:,.0f} | | |"
+    )
+    print(
+        f"\nreport after both imports: {report.person_times:,} person-times {report.by_class}, {report.persons:,} persons"
+    )
 
 
 if __name__ == "__main__":

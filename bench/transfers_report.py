@@ -67,16 +67,24 @@ def generate(rows: int, seekers: int) -> dict:
     from jobbridge.core.models import Industry, Region
 
     origins = list(Region.objects.filter(pk__startswith="63", level=4).values_list("code", flat=True))
-    origins += list(Region.objects.filter(level=3).filter(pk__regex=r"^(52|53)").values_list("code", flat=True))
+    origins += list(
+        Region.objects.filter(level=3).filter(pk__regex=r"^(52|53)").values_list("code", flat=True)
+    )
     rnd = random.Random(7)
     dests = []
     for prov in RECEIVING:
-        dests += rnd.sample(list(Region.objects.filter(level=3, pk__startswith=prov[:2]).values_list("code", flat=True)), 8)
+        dests += rnd.sample(
+            list(Region.objects.filter(level=3, pk__startswith=prov[:2]).values_list("code", flat=True)), 8
+        )
     for prov in EXPORTING:
-        dests += rnd.sample(list(Region.objects.filter(level=3, pk__startswith=prov[:2]).values_list("code", flat=True)), 10)
+        dests += rnd.sample(
+            list(Region.objects.filter(level=3, pk__startswith=prov[:2]).values_list("code", flat=True)), 10
+        )
     industries = list(Industry.objects.values_list("code", flat=True))
-    pairs = [(i, o, d, core_regions.classify_move(o, d)) for i, (o, d) in
-             enumerate((o, d) for o in origins for d in dests)]
+    pairs = [
+        (i, o, d, core_regions.classify_move(o, d))
+        for i, (o, d) in enumerate((o, d) for o in origins for d in dests)
+    ]
     phases = {}
     with connection.cursor() as c:
         t = time.perf_counter()
@@ -97,15 +105,19 @@ def generate(rows: int, seekers: int) -> dict:
         phases["seekers"] = time.perf_counter() - t
         c.execute("SELECT min(id), max(id) FROM people_seeker WHERE id_hash LIKE 'bench-%%'")
         lo, hi = c.fetchone()
-        c.execute("CREATE TEMP TABLE bench_pairs (i int primary key, origin varchar(9), dest varchar(9), cls varchar(16))")
+        c.execute(
+            "CREATE TEMP TABLE bench_pairs (i int primary key, origin varchar(9), dest varchar(9), cls varchar(16))"
+        )
         c.executemany("INSERT INTO bench_pairs VALUES (%s, %s, %s, %s)", pairs)
         c.execute("CREATE TEMP TABLE bench_industries (i int primary key, code varchar(2))")
         c.executemany("INSERT INTO bench_industries VALUES (%s, %s)", list(enumerate(industries)))
         # Bulk-load habits: no per-row foreign-key triggers (the rows are consistent by
         # construction) and the secondary indexes built once at the end.
         c.execute("SET session_replication_role = replica")
-        c.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'transfers_transfer' "
-                  "AND indexname NOT LIKE '%%pkey' AND indexdef NOT LIKE '%%UNIQUE%%'")
+        c.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'transfers_transfer' "
+            "AND indexname NOT LIKE '%%pkey' AND indexdef NOT LIKE '%%UNIQUE%%'"
+        )
         secondary = c.fetchall()
         for name, _definition in secondary:
             c.execute(f'DROP INDEX "{name}"')
@@ -157,10 +169,14 @@ def peer_report(code: str, month: int) -> dict:
 
     first = dt.date(month // 100, month % 100, 1)
     after = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    qs = Transfer.objects.filter(in_subtree("origin_region_id", code), transferred_on__gte=first, transferred_on__lt=after)
+    qs = Transfer.objects.filter(
+        in_subtree("origin_region_id", code), transferred_on__gte=first, transferred_on__lt=after
+    )
     counts = dict(qs.order_by().values_list("move_class").annotate(n=Count("id")))
-    persons = qs.aggregate(total=Count("seeker_id", distinct=True),
-                           **{c.value: Count("seeker_id", distinct=True, filter=Q(move_class=c.value)) for c in CLASSES})
+    persons = qs.aggregate(
+        total=Count("seeker_id", distinct=True),
+        **{c.value: Count("seeker_id", distinct=True, filter=Q(move_class=c.value)) for c in CLASSES},
+    )
     return {"by_class": counts, "persons": persons["total"]}
 
 
@@ -194,7 +210,9 @@ def main() -> None:
         info = generate(args.rows, args.seekers)
         for name, secs in info["phases"].items():
             print(f"  {name:16s} {secs:8.1f} s")
-        print(f"  ledger {info['transfers']:,}, rollup rows {info['rollup_rows']:,}, person rows {info['person_rows']:,}")
+        print(
+            f"  ledger {info['transfers']:,}, rollup rows {info['rollup_rows']:,}, person rows {info['person_rows']:,}"
+        )
     total = Transfer.objects.count()
     load = os.getloadavg()
     rnd = random.Random(1)
@@ -224,21 +242,29 @@ def main() -> None:
         panel_rows.append((name, percentile(times, 50), percentile(times, 95), max(times)))
     load_after = os.getloadavg()
     print()
-    print(f"ledger rows: {total:,}; PostgreSQL {connection.pg_version}; load average before {load[0]:.1f}/{load[1]:.1f}, "
-          f"after {load_after[0]:.1f}/{load_after[1]:.1f} (1/5 min); uptime: "
-          + subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
+    print(
+        f"ledger rows: {total:,}; PostgreSQL {connection.pg_version}; load average before {load[0]:.1f}/{load[1]:.1f}, "
+        f"after {load_after[0]:.1f}/{load_after[1]:.1f} (1/5 min); uptime: "
+        + subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    )
     print()
     print("| figure | p50 | p95 | max | target | peer (direct GROUP BY on the ledger), same run |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    print(f"| monthly province report, same month again (cached) | {percentile(repeat_times, 50) * 1000:.0f} ms | "
-          f"{percentile(repeat_times, 95) * 1000:.0f} ms | {max(repeat_times) * 1000:.0f} ms | <= 1000 ms | |")
-    print(f"| monthly province report, first call per month (Qinghai, {args.reps} months) | "
-          f"{percentile(report_times, 50) * 1000:.0f} ms | "
-          f"{percentile(report_times, 95) * 1000:.0f} ms | {max(report_times) * 1000:.0f} ms | <= 1000 ms | "
-          f"median {statistics.median(peer_times) * 1000:.0f} ms over {len(peer_times)} months "
-          f"(figures agree: {'yes' if agree else 'NO'}) |")
+    print(
+        f"| monthly province report, same month again (cached) | {percentile(repeat_times, 50) * 1000:.0f} ms | "
+        f"{percentile(repeat_times, 95) * 1000:.0f} ms | {max(repeat_times) * 1000:.0f} ms | <= 1000 ms | |"
+    )
+    print(
+        f"| monthly province report, first call per month (Qinghai, {args.reps} months) | "
+        f"{percentile(report_times, 50) * 1000:.0f} ms | "
+        f"{percentile(report_times, 95) * 1000:.0f} ms | {max(report_times) * 1000:.0f} ms | <= 1000 ms | "
+        f"median {statistics.median(peer_times) * 1000:.0f} ms over {len(peer_times)} months "
+        f"(figures agree: {'yes' if agree else 'NO'}) |"
+    )
     for name, p50, p95, worst in panel_rows:
-        print(f"| panel {name} | {p50 * 1000:.0f} ms | {p95 * 1000:.0f} ms | {worst * 1000:.0f} ms | p95 <= 300 ms | |")
+        print(
+            f"| panel {name} | {p50 * 1000:.0f} ms | {p95 * 1000:.0f} ms | {worst * 1000:.0f} ms | p95 <= 300 ms | |"
+        )
 
 
 if __name__ == "__main__":

@@ -22,7 +22,9 @@ SECRET_KEY = os.environ.get("JOBBRIDGE_SECRET_KEY") or local_secret(VAR_DIR, "dj
 ALLOWED_HOSTS = os.environ.get("JOBBRIDGE_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
 
 # PII vault: Fernet keys (comma-separated, newest first, for rotation) and an HMAC key for look-ups.
-PII_KEYS = (os.environ.get("JOBBRIDGE_PII_KEYS") or local_secret(VAR_DIR, "pii-fernet", kind="fernet")).split(",")
+PII_KEYS = (os.environ.get("JOBBRIDGE_PII_KEYS") or local_secret(VAR_DIR, "pii-fernet", kind="fernet")).split(
+    ","
+)
 PII_HASH_KEY = os.environ.get("JOBBRIDGE_PII_HASH_KEY") or local_secret(VAR_DIR, "pii-hmac", 64)
 
 INSTALLED_APPS = [
@@ -155,7 +157,9 @@ LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
 
 # In the database so that counters (self-registration throttling) are shared by every web process;
 # the table is created by migration core 0004.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "jobbridge_cache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "jobbridge_cache"}
+}
 
 LOGGING = {
     "version": 1,

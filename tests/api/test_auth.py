@@ -13,8 +13,16 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-PROTECTED = ["/api/me", "/api/seekers", "/api/enterprises", "/api/postings", "/api/regions",
-             "/api/occupations", "/api/industries", "/api/regions/resolve?q=630202"]
+PROTECTED = [
+    "/api/me",
+    "/api/seekers",
+    "/api/enterprises",
+    "/api/postings",
+    "/api/regions",
+    "/api/occupations",
+    "/api/industries",
+    "/api/regions/resolve?q=630202",
+]
 
 
 @pytest.mark.parametrize("path", PROTECTED)
@@ -76,7 +84,9 @@ def test_session_authenticates_and_unsafe_methods_need_csrf():
     assert refused.json()["error"]["code"] == "csrf_failed"
     client.get("/api/docs")  # sets the CSRF cookie, as the docs page or a web page would
     token = client.cookies["csrftoken"].value
-    accepted = client.post("/api/enterprises", "{}", content_type="application/json", headers={"X-CSRFToken": token})
+    accepted = client.post(
+        "/api/enterprises", "{}", content_type="application/json", headers={"X-CSRFToken": token}
+    )
     assert accepted.status_code == 422  # past authentication and CSRF, stopped by validation
 
 

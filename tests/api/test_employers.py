@@ -14,9 +14,17 @@ pytestmark = pytest.mark.django_db
 
 def test_clerk_registers_and_updates_an_enterprise(api):
     client = api(UserFactory(county_clerk=True))
-    response = client.post("/api/enterprises", {
-        "name": "乐都农产品加工有限公司", "uscc": credit_code("630202", 9001), "region": "乐都区",
-        "industry": "13", "size": "small", "park": "乐都工业园"})
+    response = client.post(
+        "/api/enterprises",
+        {
+            "name": "乐都农产品加工有限公司",
+            "uscc": credit_code("630202", 9001),
+            "region": "乐都区",
+            "industry": "13",
+            "size": "small",
+            "park": "乐都工业园",
+        },
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["region"]["code"] == "630202" and body["industry"]["code"] == "13"
@@ -28,37 +36,52 @@ def test_clerk_registers_and_updates_an_enterprise(api):
 
 def test_enterprise_validation_names_fields(api):
     client = api(UserFactory(county_clerk=True))
-    response = client.post("/api/enterprises", {"name": "X", "uscc": "123", "region": "630202", "industry": "ZZ"})
+    response = client.post(
+        "/api/enterprises", {"name": "X", "uscc": "123", "region": "630202", "industry": "ZZ"}
+    )
     assert response.status_code == 422
     assert {"uscc", "industry"} <= set(fields(response))
 
 
 def test_clerk_cannot_register_enterprise_outside_region(api):
     client = api(UserFactory(county_clerk=True))
-    response = client.post("/api/enterprises", {"name": "无锡某厂", "uscc": credit_code("320205", 9002),
-                                                "region": "320205"})
+    response = client.post(
+        "/api/enterprises", {"name": "无锡某厂", "uscc": credit_code("320205", 9002), "region": "320205"}
+    )
     assert response.status_code == 422 and "region" in fields(response)
     assert not Enterprise.objects.filter(name="无锡某厂").exists()
 
 
 @pytest.mark.parametrize("role", ["recruiter", "seeker"])
 def test_only_staff_register_enterprises(api, role):
-    response = api(UserFactory(**{role: True})).post("/api/enterprises", {
-        "name": "某公司", "uscc": credit_code("630202", 9003), "region": "630202"})
+    response = api(UserFactory(**{role: True})).post(
+        "/api/enterprises", {"name": "某公司", "uscc": credit_code("630202", 9003), "region": "630202"}
+    )
     assert response.status_code == 403
 
 
 def test_recruiter_cannot_edit_own_enterprise_record(api):
     own = EnterpriseFactory()
-    response = api(UserFactory(recruiter=True, enterprise=own)).patch(f"/api/enterprises/{own.pk}", {"name": "新名"})
+    response = api(UserFactory(recruiter=True, enterprise=own)).patch(
+        f"/api/enterprises/{own.pk}", {"name": "新名"}
+    )
     assert response.status_code == 403
 
 
 def test_recruiter_creates_updates_and_closes_own_postings(api):
     own = EnterpriseFactory()
     client = api(UserFactory(recruiter=True, enterprise=own))
-    created = client.post("/api/postings", {"title": "电子装配工", "headcount": 20, "occupation": "6-25-04-08",
-                                            "wage_min": 5000, "wage_max": 7000, "target_groups": ["disability"]})
+    created = client.post(
+        "/api/postings",
+        {
+            "title": "电子装配工",
+            "headcount": 20,
+            "occupation": "6-25-04-08",
+            "wage_min": 5000,
+            "wage_max": 7000,
+            "target_groups": ["disability"],
+        },
+    )
     assert created.status_code == 201, created.content
     posting = created.json()
     assert posting["enterprise"]["id"] == own.pk
@@ -88,7 +111,9 @@ def test_recruiter_cannot_touch_other_enterprises_postings(api):
 def test_posting_validation_names_fields(api):
     own = EnterpriseFactory()
     client = api(UserFactory(recruiter=True, enterprise=own))
-    response = client.post("/api/postings", {"title": "普工", "headcount": 10, "wage_min": 8000, "wage_max": 5000})
+    response = client.post(
+        "/api/postings", {"title": "普工", "headcount": 10, "wage_min": 8000, "wage_max": 5000}
+    )
     assert response.status_code == 422 and "wage_max" in fields(response)
     response = client.post("/api/postings", {"title": "普工", "headcount": 0})
     assert response.status_code == 422 and "headcount" in fields(response)
@@ -102,8 +127,12 @@ def test_seeker_reads_open_postings_but_cannot_write(api):
     assert listed == {open_posting.pk}
     assert client.get(f"/api/postings/{closed.pk}").status_code == 404
     assert client.post(f"/api/postings/{open_posting.pk}/close").status_code == 403
-    assert client.post("/api/postings", {"enterprise_id": open_posting.enterprise_id, "title": "x",
-                                         "headcount": 1}).status_code == 403
+    assert (
+        client.post(
+            "/api/postings", {"enterprise_id": open_posting.enterprise_id, "title": "x", "headcount": 1}
+        ).status_code
+        == 403
+    )
 
 
 def test_staff_write_postings_for_enterprises_in_scope(api):

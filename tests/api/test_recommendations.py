@@ -11,8 +11,9 @@ def welder_and_post():
     welder = SeekerFactory(hukou_region_id="630202001", residence_region_id="630202001", expected_wage=5000)
     welder.desired_occupations.set([WELDER])
     welder.desired_regions.set(["320200"])
-    post = PostingFactory(enterprise=EnterpriseFactory(region_id="320205"), title="电焊工", occupation_id=WELDER,
-                          wage_max=6500)
+    post = PostingFactory(
+        enterprise=EnterpriseFactory(region_id="320205"), title="电焊工", occupation_id=WELDER, wage_max=6500
+    )
     return welder, post
 
 
@@ -22,9 +23,16 @@ def test_recommendations_for_a_seeker(api, welder_and_post):
     assert body[0]["posting"] == post.pk and body[0]["label"] == "电焊工"
     assert any("焊工" in r for r in body[0]["reasons"])
     # Another county's clerk: the same 404 as for a missing seeker.
-    assert api(UserFactory(region_id="630100")).get(f"/api/seekers/{welder.pk}/recommendations").status_code == 404
-    assert api(UserFactory(region_id="630202")).get(f"/api/seekers/{welder.pk}/recommendations",
-                                                    top=0).status_code == 422
+    assert (
+        api(UserFactory(region_id="630100")).get(f"/api/seekers/{welder.pk}/recommendations").status_code
+        == 404
+    )
+    assert (
+        api(UserFactory(region_id="630202"))
+        .get(f"/api/seekers/{welder.pk}/recommendations", top=0)
+        .status_code
+        == 422
+    )
 
 
 def test_candidates_for_a_posting_are_scoped_and_masked(api, welder_and_post):

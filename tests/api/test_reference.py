@@ -26,16 +26,21 @@ def test_classify_move(client):
     response = client.get("/api/regions/classify-move", origin="乐都区", destination="无锡市锡山区")
     assert response.status_code == 200
     assert response.json()["move"] == "out_of_province"
-    assert client.get("/api/regions/classify-move", origin="630202",
-                      destination="630202001").json()["move"] == "nearby"
+    assert (
+        client.get("/api/regions/classify-move", origin="630202", destination="630202001").json()["move"]
+        == "nearby"
+    )
     bad = client.get("/api/regions/classify-move", origin="630202", destination="nowhere")
     assert bad.status_code == 422 and "destination" in fields(bad)
 
 
 def test_region_tree(client):
     roots = client.get("/api/regions").json()
-    assert len(roots) == 33 and {"code": "630000", "name": "青海省", "parent": None}.items() <= {
-        r["code"]: r for r in roots}["630000"].items()
+    assert (
+        len(roots) == 33
+        and {"code": "630000", "name": "青海省", "parent": None}.items()
+        <= {r["code"]: r for r in roots}["630000"].items()
+    )
     children = client.get("/api/regions/630200/children").json()
     assert "630202" in {c["code"] for c in children} and all(c["parent"] == "630200" for c in children)
     assert client.get("/api/regions/999999/children").status_code == 404

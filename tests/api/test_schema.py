@@ -27,8 +27,9 @@ def _routes():
                     continue
                 path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", prefix + str(p.pattern))
                 # ninja's view closes over its PathView, which knows the operations' methods.
-                path_view = next(c.cell_contents for c in p.callback.__closure__
-                                 if hasattr(c.cell_contents, "operations"))
+                path_view = next(
+                    c.cell_contents for c in p.callback.__closure__ if hasattr(c.cell_contents, "operations")
+                )
                 found[path] = {m.lower() for op in path_view.operations for m in op.methods}
 
     walk(get_resolver().url_patterns, "")

@@ -84,8 +84,13 @@ def test_writes_to_invisible_records_are_404_too(api, people):
     target = people["ledu_a"].pk
     assert clerk.patch(f"/api/seekers/{target}", {"major": "焊接"}).status_code == 404
     assert clerk.post(f"/api/seekers/{target}/reveal").status_code == 404
-    assert clerk.post(f"/api/seekers/{target}/diagnoses", {
-        "criterion": "disability", "evidence": "X", "valid_from": "2024-01-01"}).status_code == 404
+    assert (
+        clerk.post(
+            f"/api/seekers/{target}/diagnoses",
+            {"criterion": "disability", "evidence": "X", "valid_from": "2024-01-01"},
+        ).status_code
+        == 404
+    )
 
 
 def test_region_filter_narrows_within_scope_only(api, people):

@@ -23,11 +23,20 @@ def _wrong_check_digit(number: str) -> tuple[str, str]:
 def test_clerk_registers_a_seeker(api):
     clerk = UserFactory(county_clerk=True)
     number = new_id_number()
-    response = api(clerk).post("/api/seekers", {
-        "name": "张三", "id_number": number, "phone": "13800001111", "hukou_region": "乐都区",
-        "education": "junior", "desired_occupations": ["焊工"], "desired_regions": ["无锡市"],
-        "expected_wage": 6000, "available_from": "2025-03-01",
-    })
+    response = api(clerk).post(
+        "/api/seekers",
+        {
+            "name": "张三",
+            "id_number": number,
+            "phone": "13800001111",
+            "hukou_region": "乐都区",
+            "education": "junior",
+            "desired_occupations": ["焊工"],
+            "desired_regions": ["无锡市"],
+            "expected_wage": 6000,
+            "available_from": "2025-03-01",
+        },
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["name"] == "张三" and body["hukou_region"] == {"code": "630202", "name": "乐都区"}
@@ -42,8 +51,9 @@ def test_clerk_registers_a_seeker(api):
 
 def test_validation_error_names_the_field_in_the_single_format(api):
     number, right = _wrong_check_digit(new_id_number())
-    response = api(UserFactory(county_clerk=True)).post("/api/seekers", {
-        "name": "李四", "id_number": number, "hukou_region": "630202"})
+    response = api(UserFactory(county_clerk=True)).post(
+        "/api/seekers", {"name": "李四", "id_number": number, "hukou_region": "630202"}
+    )
     assert response.status_code == 422
     error = response.json()["error"]
     assert error["code"] == "validation_error"
@@ -59,25 +69,34 @@ def test_duplicate_registration_refused(api):
     assert again.status_code == 422 and "id_number" in fields(again)
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"name": "A", "id_number": "x", "hukou_region": "630202", "expected_wage": "lots"}, "expected_wage"),
-    ({"name": "A", "id_number": "x", "hukou_region": "630202", "education": "phd"}, "education"),
-    ({"name": "A", "id_number": "x", "hukou_region": "630202", "bogus": 1}, "bogus"),
-    ({"name": "A", "hukou_region": "630202"}, "id_number"),
-    ({"name": "A", "id_number": "x", "hukou_region": "630202", "available_from": "yesterday"}, "available_from"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"name": "A", "id_number": "x", "hukou_region": "630202", "expected_wage": "lots"}, "expected_wage"),
+        ({"name": "A", "id_number": "x", "hukou_region": "630202", "education": "phd"}, "education"),
+        ({"name": "A", "id_number": "x", "hukou_region": "630202", "bogus": 1}, "bogus"),
+        ({"name": "A", "hukou_region": "630202"}, "id_number"),
+        (
+            {"name": "A", "id_number": "x", "hukou_region": "630202", "available_from": "yesterday"},
+            "available_from",
+        ),
+    ],
+)
 def test_schema_errors_name_the_field(api, body, field):
     response = api(UserFactory(county_clerk=True)).post("/api/seekers", body)
     assert response.status_code == 422
     assert field in fields(response)
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"hukou_region": "无此地名"}, "hukou_region"),
-    ({"desired_occupations": ["宇航驾驶员不存在"]}, "desired_occupations"),
-    ({"phone": "12345"}, "phone"),
-    ({"priority": "disability"}, "priority_evidence"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"hukou_region": "无此地名"}, "hukou_region"),
+        ({"desired_occupations": ["宇航驾驶员不存在"]}, "desired_occupations"),
+        ({"phone": "12345"}, "phone"),
+        ({"priority": "disability"}, "priority_evidence"),
+    ],
+)
 def test_service_errors_name_the_field(api, body, field):
     payload = {"name": "赵六", "id_number": new_id_number(), "hukou_region": "630202", **body}
     response = api(UserFactory(county_clerk=True)).post("/api/seekers", payload)
@@ -98,8 +117,9 @@ def test_malformed_json_is_a_400_not_a_500(api):
 
 def test_clerk_cannot_register_outside_own_region(api):
     clerk = UserFactory(region_id="630100")  # Xining
-    response = api(clerk).post("/api/seekers", {"name": "孙七", "id_number": new_id_number(),
-                                                "hukou_region": "630202"})
+    response = api(clerk).post(
+        "/api/seekers", {"name": "孙七", "id_number": new_id_number(), "hukou_region": "630202"}
+    )
     assert response.status_code == 422 and "hukou_region" in fields(response)
     assert not Seeker.objects.filter(name="孙七").exists()  # rolled back, audit entry too
     assert not AuditEvent.objects.filter(actor=clerk).exists()
@@ -119,8 +139,9 @@ def test_commissioner_registers_into_own_grid_only(api):
 
 @pytest.mark.parametrize("role", ["recruiter", "seeker"])
 def test_only_staff_register(api, role):
-    response = api(UserFactory(**{role: True})).post("/api/seekers", {
-        "name": "吴九", "id_number": new_id_number(), "hukou_region": "630202"})
+    response = api(UserFactory(**{role: True})).post(
+        "/api/seekers", {"name": "吴九", "id_number": new_id_number(), "hukou_region": "630202"}
+    )
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "permission_denied"
 
@@ -135,8 +156,9 @@ def test_clerk_updates_only_the_fields_sent(api):
 
 def test_update_cannot_change_the_id_number(api):
     seeker = SeekerFactory()
-    response = api(UserFactory(county_clerk=True)).patch(f"/api/seekers/{seeker.pk}",
-                                                        {"id_number": new_id_number()})
+    response = api(UserFactory(county_clerk=True)).patch(
+        f"/api/seekers/{seeker.pk}", {"id_number": new_id_number()}
+    )
     assert response.status_code == 422 and "id_number" in fields(response)
 
 
@@ -214,16 +236,20 @@ def test_clerk_adds_a_diagnosis(api):
     assert client.get(f"/api/seekers/{seeker.pk}").json()["priority_groups"] == ["zero_employment"]
     again = client.post(f"/api/seekers/{seeker.pk}/diagnoses", body)
     assert again.status_code == 422 and "valid_from" in fields(again)
-    backwards = client.post(f"/api/seekers/{seeker.pk}/diagnoses",
-                            {**body, "valid_from": "2024-05-01", "valid_until": "2024-01-01"})
+    backwards = client.post(
+        f"/api/seekers/{seeker.pk}/diagnoses",
+        {**body, "valid_from": "2024-05-01", "valid_until": "2024-01-01"},
+    )
     assert backwards.status_code == 422 and "valid_until" in fields(backwards)
 
 
 def test_seeker_cannot_diagnose_self(api):
     account = UserFactory(seeker=True)
     me = SeekerFactory(user=account)
-    response = api(account).post(f"/api/seekers/{me.pk}/diagnoses", {
-        "criterion": "disability", "evidence": "X", "valid_from": "2024-01-01"})
+    response = api(account).post(
+        f"/api/seekers/{me.pk}/diagnoses",
+        {"criterion": "disability", "evidence": "X", "valid_from": "2024-01-01"},
+    )
     assert response.status_code == 403
 
 

@@ -15,8 +15,15 @@ from tests.conftest import ensure_reference_data
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("JOBBRIDGE_CHROMIUM", "/usr/bin/chromium")
-LAUNCH_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run"]
+LAUNCH_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SCREENSHOT_DIR = Path(os.environ.get("JOBBRIDGE_SCREENSHOT_DIR", "/tmp"))
 
 

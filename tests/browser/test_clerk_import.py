@@ -12,7 +12,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 # The live server needs committed data, so these tests are transactional; ``reference_data``
 # (conftest) puts back the divisions and occupations that the flush between tests removes.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_data"),
+]
 
 
 def roster(path, rows):
@@ -36,10 +40,13 @@ def sign_in(page, base, username):
 
 def test_clerk_imports_roster_and_finds_person(page, live_server, tmp_path):
     UserFactory(username="clerk", region_id="630200", display_name="海东市就业局")
-    file = roster(tmp_path / "花名册.xlsx", [
-        ["马青松", new_id_number("632123"), "13997001234", "乐都区", "高中", "无锡"],
-        ["韩春梅", new_id_number("632123"), "13997005678", "平安区", "初中", "不限"],
-    ])
+    file = roster(
+        tmp_path / "花名册.xlsx",
+        [
+            ["马青松", new_id_number("632123"), "13997001234", "乐都区", "高中", "无锡"],
+            ["韩春梅", new_id_number("632123"), "13997005678", "平安区", "初中", "不限"],
+        ],
+    )
     base = live_server.url
     sign_in(page, base, "clerk")
     page.get_by_role("link", name="导入").first.click()
@@ -69,8 +76,13 @@ def test_clerk_imports_roster_and_finds_person(page, live_server, tmp_path):
 
 
 def test_self_registration_on_a_small_phone(browser, live_server):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 360, "height": 640}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        locale="zh-CN",
+        viewport={"width": 360, "height": 640},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
     page = context.new_page()
     try:
         page.goto(f"{live_server.url}/register/")

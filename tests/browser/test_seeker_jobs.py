@@ -10,7 +10,11 @@ from tests.factories import PASSWORD, EnterpriseFactory, PostingFactory, SeekerF
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_data"),
+]
 WELDER = "6-18-02-04"
 
 
@@ -19,11 +23,22 @@ def test_seeker_taps_interested_on_a_phone(browser, live_server):
     seeker = SeekerFactory(name="马青松", user=user, expected_wage=5000)
     seeker.desired_occupations.set([WELDER])
     seeker.desired_regions.set(["320200"])
-    posting = PostingFactory(enterprise=EnterpriseFactory(region_id="320205", name="无锡焊接甲公司"), title="电焊工",
-                             occupation_id=WELDER, wage_max=6500, board=True, lodging=True)
+    posting = PostingFactory(
+        enterprise=EnterpriseFactory(region_id="320205", name="无锡焊接甲公司"),
+        title="电焊工",
+        occupation_id=WELDER,
+        wage_max=6500,
+        board=True,
+        lodging=True,
+    )
 
-    context = browser.new_context(locale="zh-CN", viewport={"width": 360, "height": 640}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        locale="zh-CN",
+        viewport={"width": 360, "height": 640},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
     context.set_default_timeout(20_000)
     page = context.new_page()
     base = live_server.url
@@ -39,7 +54,11 @@ def test_seeker_taps_interested_on_a_phone(browser, live_server):
         card = page.locator(f"#job-{posting.pk}")
         text = card.inner_text()
         assert "电焊工" in text and "无锡焊接甲公司" in text
-        assert "同一职业：焊工" in text and "月薪6,500 ≥ 期望5,000" in text and "无锡市在您的意向工作地内" in text
+        assert (
+            "同一职业：焊工" in text
+            and "月薪6,500 ≥ 期望5,000" in text
+            and "无锡市在您的意向工作地内" in text
+        )
         assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scrolling
         page.screenshot(path=str(SCREENSHOT_DIR / "jobbridge-jobs-for-you.png"), full_page=False)
 

@@ -18,7 +18,9 @@ from jobbridge.placements.models import PlacementRollup
 from jobbridge.transfers.models import TransferPerson
 
 
-def key(month: int = 202601, origin: str = "630202001", kind: str = "move", value: str = "hired", days: int = 0):
+def key(
+    month: int = 202601, origin: str = "630202001", kind: str = "move", value: str = "hired", days: int = 0
+):
     return (month, origin, kind, value, days)
 
 
@@ -40,7 +42,9 @@ def test_deltas_create_rows_then_add_to_them_and_zeros_are_left_out():
 
 @pytest.mark.django_db
 def test_one_statement_per_500_keys_in_key_order():
-    deltas = {key(month=202000 + m, origin=f"6302020{o:02d}"): m + o + 1 for m in range(1, 13) for o in range(100)}
+    deltas = {
+        key(month=202000 + m, origin=f"6302020{o:02d}"): m + o + 1 for m in range(1, 13) for o in range(100)
+    }
     shuffled = dict(random.Random(3).sample(list(deltas.items()), len(deltas)))
     with CaptureQueriesContext(connection) as queries:
         rollups.add(PlacementRollup, shuffled)
@@ -58,7 +62,10 @@ def _origins(sql: str) -> list[str]:
 
 @pytest.mark.django_db
 def test_another_count_column_and_key():
-    a, b = (202601, "630202", "630202001", "out_of_province", 7), (2026, "630202", "630202001", "out_of_province", 7)
+    a, b = (
+        (202601, "630202", "630202001", "out_of_province", 7),
+        (2026, "630202", "630202001", "out_of_province", 7),
+    )
     rollups.add(TransferPerson, {a: 1, b: 1}, value="person_times")
     rollups.add(TransferPerson, {a: 1}, value="person_times")
     assert rollups.stored(TransferPerson, value="person_times") == Counter({a: 2, b: 1})
@@ -69,12 +76,22 @@ def test_rebuild_replaces_only_the_rows_given_and_differences_name_the_keys():
     rollups.add(PlacementRollup, {key(): 9, key(month=202512): 4, key(value="offer"): 2})
     direct = Counter({key(): 5, key(value="left"): 1})
     assert rollups.differences(direct, rollups.stored(PlacementRollup)) == [
-        key(month=202512), key(value="hired"), key(value="left"), key(value="offer")]
-    counted = rollups.rebuild(PlacementRollup, lambda: direct, rows=PlacementRollup.objects.filter(month=202601))
+        key(month=202512),
+        key(value="hired"),
+        key(value="left"),
+        key(value="offer"),
+    ]
+    counted = rollups.rebuild(
+        PlacementRollup, lambda: direct, rows=PlacementRollup.objects.filter(month=202601)
+    )
     assert counted == direct
     assert rollups.stored(PlacementRollup) == Counter({**direct, key(month=202512): 4})  # December untouched
-    assert rollups.differences(direct, rollups.stored(PlacementRollup, rows=PlacementRollup.objects.filter(
-        month=202601))) == []
+    assert (
+        rollups.differences(
+            direct, rollups.stored(PlacementRollup, rows=PlacementRollup.objects.filter(month=202601))
+        )
+        == []
+    )
 
 
 @pytest.mark.django_db(transaction=True)

@@ -326,7 +326,8 @@ def test_demo_diagnoses_carry_their_seekers_regions():
     diagnoses = PriorityDiagnosis.objects.all()
     assert diagnoses.exists()
     assert not diagnoses.filter(
-        ~Q(hukou_region_id=F("seeker__hukou_region_id")) | ~Q(residence_region_id=F("seeker__residence_region_id"))
+        ~Q(hukou_region_id=F("seeker__hukou_region_id"))
+        | ~Q(residence_region_id=F("seeker__residence_region_id"))
     ).exists()
 
 
@@ -341,18 +342,24 @@ def test_demo_fills_applications_transfers_and_homecomings_and_resets_them():
     counts = (Application.objects.count(), Transfer.objects.count(), Homecoming.objects.count())
     assert all(n > 0 for n in counts), counts
     # every hire in the pipeline is in the ledger, and the ledger's rollups agree with it
-    hired = Application.objects.filter(state__in=["hired", "arrived", "retained_30", "retained_90",
-                                                  "retained_180", "left"]).count()
+    hired = Application.objects.filter(
+        state__in=["hired", "arrived", "retained_30", "retained_90", "retained_180", "left"]
+    ).count()
     assert Transfer.objects.exclude(application_id=None).count() == hired
     run(today=None, seekers=150, enterprises=10)  # a second run adds nothing
     assert (Application.objects.count(), Transfer.objects.count(), Homecoming.objects.count()) == counts
     out = run(reset=True, today=None, seekers=150, enterprises=10)
     assert "application" in out and "transfer" in out
     assert (Application.objects.count(), Transfer.objects.count(), Homecoming.objects.count()) == counts
+
     # the rollups kept in step through reset and populate equal a rebuild from the ledger
     def snapshot():
-        return sorted(TransferRollup.objects.values_list(*[f.attname for f in TransferRollup._meta.fields
-                                                           if f.name != "id"]))
+        return sorted(
+            TransferRollup.objects.values_list(
+                *[f.attname for f in TransferRollup._meta.fields if f.name != "id"]
+            )
+        )
+
     kept = snapshot()
     rollups.rebuild()
     assert kept and snapshot() == kept

@@ -39,8 +39,15 @@ def write_xlsx(path: Path, header: list, rows: list[list], *, as_text: bool = Tr
 SEEKER_HEADER = ["姓名", "身份证号", "手机号", "户籍地", "学历", "意向工作地", "可到岗日期"]
 
 
-def seeker_row(name="张三", id_number=None, phone="13800138000", hukou=LEDU, education="高中",
-               regions="无锡市", available="2024年3月1日") -> list:
+def seeker_row(
+    name="张三",
+    id_number=None,
+    phone="13800138000",
+    hukou=LEDU,
+    education="高中",
+    regions="无锡市",
+    available="2024年3月1日",
+) -> list:
     return [name, id_number or new_id_number(), phone, hukou, education, regions, available]
 
 

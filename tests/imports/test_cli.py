@@ -48,15 +48,25 @@ def test_template_filled_in_imports(tmp_path, capsys):
 
 def test_json_summary_exit_code_and_error_file(tmp_path, capsys):
     wrong, digit = bad_id(new_id_number())
-    path = write_xlsx(tmp_path / "r.xlsx", ["姓名", "身份证号", "户籍地"], [seeker_row()[:2] + ["乐都"],
-                                                                      ["错", wrong, "乐都"]])
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        ["姓名", "身份证号", "户籍地"],
+        [seeker_row()[:2] + ["乐都"], ["错", wrong, "乐都"]],
+    )
     errors = tmp_path / "errors.xlsx"
     code, text = cli(capsys, "seekers", str(path), "--json", "--error-file", str(errors))
     result = json.loads(text)
     assert code == 0
     assert {k: result[k] for k in ("rows", "created", "updated", "unchanged", "rejected")} == {
-        "rows": 2, "created": 1, "updated": 0, "unchanged": 0, "rejected": 1}
-    assert result["errors"] == [{"row": 3, "column": "身份证号", "message": f"第3行 身份证号：校验位应为{digit}"}]
+        "rows": 2,
+        "created": 1,
+        "updated": 0,
+        "unchanged": 0,
+        "rejected": 1,
+    }
+    assert result["errors"] == [
+        {"row": 3, "column": "身份证号", "message": f"第3行 身份证号：校验位应为{digit}"}
+    ]
     assert CalamineWorkbook.from_path(str(errors)).get_sheet_by_index(0).to_python()[1][0] == 3
     assert ImportJob.objects.get().status == "done"
     assert json.loads(cli(capsys, "seekers", str(path), "--json")[1])["unchanged"] == 1

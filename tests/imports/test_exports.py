@@ -11,7 +11,11 @@ from tests.factories import SeekerFactory
 
 
 def read(response) -> list[list]:
-    return CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content))).get_sheet_by_index(0).to_python()
+    return (
+        CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content)))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
 
 
 def test_xlsx_response_streams_any_rows():

@@ -51,7 +51,9 @@ def test_a_legacy_xls_renamed_xlsx_is_read_by_content(tmp_path):
 def test_missing_required_column_names_it(roster):
     path = roster([["张三", "13800138000"]], header=["姓名", "手机号"])
     message = file_error(path)
-    assert "缺少必填列" in message and "身份证号（id_number）" in message and "户籍地（hukou_region）" in message
+    assert (
+        "缺少必填列" in message and "身份证号（id_number）" in message and "户籍地（hukou_region）" in message
+    )
 
 
 def test_no_header_at_all(roster):

@@ -26,7 +26,13 @@ def run(path, **kw):
 
 def test_rows_land_with_the_same_fields_as_seeker_register(roster, clerk):
     id_number = new_id_number()
-    row = seeker_row(id_number=id_number) + ["电工证、叉车证", "残疾人", "63212319900101123X", "HH-9", "6-25-04-08"]
+    row = seeker_row(id_number=id_number) + [
+        "电工证、叉车证",
+        "残疾人",
+        "63212319900101123X",
+        "HH-9",
+        "6-25-04-08",
+    ]
     outcome = run(roster([row], header=FULL_HEADER), actor=clerk)
     assert (outcome.created, outcome.rejected) == (1, 0)
     s = Seeker.objects.get()
@@ -82,8 +88,14 @@ def test_bad_rows_are_rejected_with_row_column_and_reason(roster):
     wrong, digit = bad_id(new_id_number())
     body = "63212319900230" + "123"  # 30 February
     impossible = body + ric.calc_check_digit(body + "0")
-    rows = [seeker_row(id_number=good), seeker_row(id_number=wrong), seeker_row(id_number=impossible),
-            seeker_row(hukou="不存在的县"), seeker_row(phone="1380013"), seeker_row(education="博士后")]
+    rows = [
+        seeker_row(id_number=good),
+        seeker_row(id_number=wrong),
+        seeker_row(id_number=impossible),
+        seeker_row(hukou="不存在的县"),
+        seeker_row(phone="1380013"),
+        seeker_row(education="博士后"),
+    ]
     outcome = run(roster(rows))
     assert (outcome.created, outcome.rejected) == (1, 5)
     messages = [e.message for e in outcome.errors]
@@ -97,8 +109,15 @@ def test_bad_rows_are_rejected_with_row_column_and_reason(roster):
 
 def test_duplicate_within_a_file_first_row_wins(roster):
     id_number = new_id_number()
-    outcome = run(roster([seeker_row(name="甲", id_number=id_number), seeker_row(),
-                          seeker_row(name="乙", id_number=id_number)]))
+    outcome = run(
+        roster(
+            [
+                seeker_row(name="甲", id_number=id_number),
+                seeker_row(),
+                seeker_row(name="乙", id_number=id_number),
+            ]
+        )
+    )
     assert (outcome.created, outcome.rejected) == (2, 1)
     assert outcome.errors[0].message == "第4行 身份证号：与第2行是同一人（身份证号相同），以第2行为准"
     assert Seeker.objects.get(id_hash=pii.keyed_hash(id_number)).name == "甲"
@@ -133,11 +152,23 @@ def test_a_commissioner_sets_only_grids_they_own(roster):
     commissioner = UserFactory(commissioner=True)
     commissioner.grids.add(mine)
     header = [*SEEKER_HEADER, "网格编号"]
-    outcome = run(roster([seeker_row() + [mine.code], seeker_row() + [theirs.code], seeker_row() + ["G-NOPE"],
-                          seeker_row()], header=header), actor=commissioner)
+    outcome = run(
+        roster(
+            [
+                seeker_row() + [mine.code],
+                seeker_row() + [theirs.code],
+                seeker_row() + ["G-NOPE"],
+                seeker_row(),
+            ],
+            header=header,
+        ),
+        actor=commissioner,
+    )
     assert (outcome.created, outcome.rejected) == (2, 2)
     assert "不在您负责的网格内" in outcome.errors[0].message and "不存在" in outcome.errors[1].message
-    assert sorted(Seeker.objects.values_list("grid_id", flat=True), key=str) == sorted([mine.id, None], key=str)
+    assert sorted(Seeker.objects.values_list("grid_id", flat=True), key=str) == sorted(
+        [mine.id, None], key=str
+    )
     # Those without a grid are still the commissioner's own: re-importing them is "unchanged".
     assert run(roster([seeker_row()]), actor=commissioner).created == 1
 
@@ -163,9 +194,13 @@ def test_the_error_workbook_can_be_fixed_and_uploaded_again(roster, clerk, tmp_p
     wrong, digit = bad_id(new_id_number())
     path = roster([seeker_row(), seeker_row(name="错号", id_number=wrong)])
     with path.open("rb") as f:
-        job = import_job_run(job=import_job_create(actor=clerk, kind="seekers", source=f, original_name="a.xlsx"))
+        job = import_job_run(
+            job=import_job_create(actor=clerk, kind="seekers", source=f, original_name="a.xlsx")
+        )
     again = run(job.error_file.path, actor=clerk)
-    assert again.rejected == 1 and again.errors[0].row == 2  # the same row, now on line 2 of the error workbook
+    assert (
+        again.rejected == 1 and again.errors[0].row == 2
+    )  # the same row, now on line 2 of the error workbook
     assert set(again.ignored_headers) == {"行号", "错误列", "错误原因"}
 
 

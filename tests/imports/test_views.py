@@ -21,14 +21,18 @@ def test_upload_runs_the_job_and_the_pages_show_the_outcome(client, clerk, roste
     wrong, digit = bad_id(new_id_number())
     response = upload(client, roster([seeker_row(), seeker_row(id_number=wrong)]))
     job = ImportJob.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("imports:job_detail", args=[job.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "imports:job_detail", args=[job.pk]
+    )
     assert job.status == "done" and job.created_by == clerk and Seeker.objects.count() == 1
 
     page = client.get(response["Location"]).content.decode()
     assert "已完成" in page and f"第3行 身份证号：校验位应为{digit}" in page
     assert reverse("imports:error_download", args=[job.pk]) in page
 
-    fragment = client.get(reverse("imports:job_progress", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
+    fragment = client.get(
+        reverse("imports:job_progress", args=[job.pk]), HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert 'id="import-progress"' in fragment and "hx-trigger" not in fragment  # finished: polling stops
     assert fragment.strip() in page  # the page embeds exactly the fragment
 
@@ -42,8 +46,15 @@ def test_upload_runs_the_job_and_the_pages_show_the_outcome(client, clerk, roste
 
 
 def test_a_running_job_polls_every_second(client, clerk):
-    job = ImportJob.objects.create(kind="seekers", original_name="a.xlsx", sha256="0" * 64, created_by=clerk,
-                                   status=ImportJob.Status.RUNNING, total_rows=200, done_rows=50)
+    job = ImportJob.objects.create(
+        kind="seekers",
+        original_name="a.xlsx",
+        sha256="0" * 64,
+        created_by=clerk,
+        status=ImportJob.Status.RUNNING,
+        total_rows=200,
+        done_rows=50,
+    )
     client.force_login(clerk)
     fragment = client.get(reverse("imports:job_progress", args=[job.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in fragment and reverse("imports:job_progress", args=[job.pk]) in fragment
@@ -60,7 +71,9 @@ def test_bad_files_get_a_clear_answer_not_a_500(client, clerk, tmp_path):
     garbage.write_bytes(b"\x00\xff" * 5000)
     response = upload(client, garbage)
     job = ImportJob.objects.get()
-    assert job.status == "failed" and "无法识别的文件格式" in client.get(response["Location"]).content.decode()
+    assert (
+        job.status == "failed" and "无法识别的文件格式" in client.get(response["Location"]).content.decode()
+    )
 
 
 def test_only_staff_may_import_and_see_only_their_own_jobs(client, clerk, roster):

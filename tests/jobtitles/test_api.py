@@ -33,10 +33,17 @@ def test_a_batch_in_order(api, clerk):
     assert [x["suggestions"][0]["code"] for x in r.json()] == ["4-07-05-01", "6-18-02-04", "6-00-00-00"]
 
 
-@pytest.mark.parametrize(("params", "field"), [({"title": ""}, "title"), ({"title": "   "}, "title"),
-                                               ({"title": "焊" * 201}, "title"), ({"title": "1234"}, "title"),
-                                               ({"title": "电焊工", "top": 0}, "top"),
-                                               ({"title": "电焊工", "top": 99}, "top")])
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"title": ""}, "title"),
+        ({"title": "   "}, "title"),
+        ({"title": "焊" * 201}, "title"),
+        ({"title": "1234"}, "title"),
+        ({"title": "电焊工", "top": 0}, "top"),
+        ({"title": "电焊工", "top": 99}, "top"),
+    ],
+)
 def test_bad_single_input_names_the_parameter(api, clerk, params, field):
     r = api(clerk).get("/api/jobtitles/code", **params)
     assert r.status_code == 422 and field in fields(r)
@@ -69,18 +76,27 @@ def test_a_clerks_correction_comes_first_next_time_and_is_audited(api, clerk):
 def test_a_later_correction_replaces_the_earlier_one(api, clerk):
     api(clerk).post("/api/jobtitles/aliases", {"title": "小蜜蜂", "code": "4-01-02-03"})
     api(clerk).post("/api/jobtitles/aliases", {"title": "小蜜蜂", "code": "4-09-08-01"})
-    assert list(OccupationAlias.objects.filter(alias="小蜜蜂").values_list("occupation_id", flat=True)) == ["4-09-08-01"]
-    assert api(clerk).get("/api/jobtitles/code", title="小蜜蜂").json()["suggestions"][0]["code"] == "4-09-08-01"
+    assert list(OccupationAlias.objects.filter(alias="小蜜蜂").values_list("occupation_id", flat=True)) == [
+        "4-09-08-01"
+    ]
+    assert (
+        api(clerk).get("/api/jobtitles/code", title="小蜜蜂").json()["suggestions"][0]["code"] == "4-09-08-01"
+    )
 
 
 def test_confirming_a_shared_csco_alias_makes_it_decisive(api, clerk):
     # "司机" is a CSCO alias of several codes; a clerk says that here it means a truck driver.
     api(clerk).post("/api/jobtitles/aliases", {"title": "司机", "code": "4-02-02-02"})
-    assert api(clerk).get("/api/jobtitles/code", title="司机").json()["suggestions"][0]["code"] == "4-02-02-02"
+    assert (
+        api(clerk).get("/api/jobtitles/code", title="司机").json()["suggestions"][0]["code"] == "4-02-02-02"
+    )
 
 
 def test_only_staff_may_correct_and_bad_codes_are_named(api, clerk, recruiter):
-    assert api(recruiter).post("/api/jobtitles/aliases", {"title": "小蜜蜂", "code": "4-01-02-03"}).status_code == 403
+    assert (
+        api(recruiter).post("/api/jobtitles/aliases", {"title": "小蜜蜂", "code": "4-01-02-03"}).status_code
+        == 403
+    )
     r = api(clerk).post("/api/jobtitles/aliases", {"title": "小蜜蜂", "code": "9-99-99-99"})
     assert r.status_code == 422 and "code" in fields(r)
     r = api(clerk).post("/api/jobtitles/aliases", {"title": "", "code": "4-01-02-03"})

@@ -49,15 +49,18 @@ def test_a_file_shows_progress_on_stderr(tmp_path):
     assert out.splitlines()[0].split("\t")[:2] == ["保安", "4-07-05-01"]
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("",), "不能为空"),
-    (("   ",), "不能为空"),
-    (("!!!",), "没有文字"),
-    (("焊" * 201,), "过长"),
-    (("--file", "/nonexistent/titles.txt"), "no such file"),
-    ((), "give a TITLE"),
-    (("电焊工", "--top", "0"), "--top"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("",), "不能为空"),
+        (("   ",), "不能为空"),
+        (("!!!",), "没有文字"),
+        (("焊" * 201,), "过长"),
+        (("--file", "/nonexistent/titles.txt"), "no such file"),
+        ((), "give a TITLE"),
+        (("电焊工", "--top", "0"), "--top"),
+    ],
+)
 def test_bad_input_is_a_clear_error(args, message):
     with pytest.raises(CommandError, match=message):
         run(*args)

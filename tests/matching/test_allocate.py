@@ -35,12 +35,18 @@ def test_one_seat_goes_to_the_person_with_difficulties_and_capacity_holds():
     ordinary[0].save()
     priority = welders(1, skills_text="")
     DiagnosisFactory(seeker=priority[0], criterion="poverty")
-    seat = PostingFactory(enterprise=EnterpriseFactory(region_id="320205"), occupation_id=WELDER, title="电焊工",
-                          required_skills="电焊 氩弧焊 二保焊", headcount=1)
+    seat = PostingFactory(
+        enterprise=EnterpriseFactory(region_id="320205"),
+        occupation_id=WELDER,
+        title="电焊工",
+        required_skills="电焊 氩弧焊 二保焊",
+        headcount=1,
+    )
     match_run_execute(run=match_run_create(k=5))
     result = match_allocate()
-    assert result.placed == 1 and result.sample == [{"seeker": priority[0].pk, "posting": seat.pk,
-                                                     "score": result.sample[0]["score"]}]
+    assert result.placed == 1 and result.sample == [
+        {"seeker": priority[0].pk, "posting": seat.pk, "score": result.sample[0]["score"]}
+    ]
     groups = {g["group"]: g for g in result.report}
     assert groups["就业困难人员"]["rate"] == 1.0 and groups["其他"]["placed"] == 0
     assert groups["全部"]["with_candidates"] == 3

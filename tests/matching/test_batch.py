@@ -35,7 +35,10 @@ def world():
 
 
 def stored(kind: str, run: MatchRun) -> dict[int, list]:
-    return {o: json.loads(i) for o, i in MatchList.objects.filter(run=run, kind=kind).values_list("owner_id", "items")}
+    return {
+        o: json.loads(i)
+        for o, i in MatchList.objects.filter(run=run, kind=kind).values_list("owner_id", "items")
+    }
 
 
 def test_a_run_stores_exact_top_k_both_ways(world):
@@ -73,8 +76,9 @@ def test_recommendations_are_served_from_the_stored_version_with_the_same_reason
     for m in served:
         if m.posting_id in by_id:
             assert len(m.reasons) == len(by_id[m.posting_id].reasons)
-            assert [r for r in m.reasons if "相似度" not in r] == [r for r in by_id[m.posting_id].reasons
-                                                                if "相似度" not in r]
+            assert [r for r in m.reasons if "相似度" not in r] == [
+                r for r in by_id[m.posting_id].reasons if "相似度" not in r
+            ]
     post = next(p for p in world["postings"] if store.read_list("p", p.pk).items)
     got = selectors.candidates_for_posting(post, Seeker.objects.all(), k=3)
     assert got and all(m.posting_id == post.pk and m.reasons for m in got)
@@ -128,7 +132,11 @@ def test_old_versions_are_pruned_to_the_last_two(world):
 
 def test_an_empty_database_runs_to_zero_rows():
     r = run()
-    assert r.status == "done" and r.is_current and (r.seekers, r.postings, r.seeker_rows, r.posting_rows) == (0, 0, 0, 0)
+    assert (
+        r.status == "done"
+        and r.is_current
+        and (r.seekers, r.postings, r.seeker_rows, r.posting_rows) == (0, 0, 0, 0)
+    )
     SeekerFactory()
     assert run().seekers == 1
 
@@ -209,7 +217,9 @@ def test_runs_page_run_now_and_progress(client, world):
     response = client.post("/matching/runs/start/", follow=True)
     html = response.content.decode()
     assert "v1" in html and "（当前）" in html
-    MatchRun.objects.create(version=2, status="running", stage="scoring", progress_done=420, progress_total=1000)
+    MatchRun.objects.create(
+        version=2, status="running", stage="scoring", progress_done=420, progress_total=1000
+    )
     fragment = client.get("/matching/runs/progress/").content.decode()
     assert 'hx-get="/matching/runs/progress/"' in fragment and "42%" in fragment
     refused = client.post("/matching/runs/start/", follow=True).content.decode()
@@ -234,5 +244,7 @@ def test_a_run_leaves_planner_statistics_for_its_rows(world):
             cur.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [MatchList._meta.db_table])
             assert cur.fetchone()[0] == rows  # -1 (never analyzed) before; the whole table is sampled
         else:
-            cur.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s AND idx IS NOT NULL", [MatchList._meta.db_table])
+            cur.execute(
+                "SELECT stat FROM sqlite_stat1 WHERE tbl = %s AND idx IS NOT NULL", [MatchList._meta.db_table]
+            )
             assert any(int(stat.split()[0]) == rows for (stat,) in cur.fetchall())

@@ -52,7 +52,9 @@ def test_partitions_merge_to_the_exact_top_k(world):
         want = exact.posting_scores[col][np.isfinite(exact.posting_scores[col])]
         assert np.allclose([it[1] for it in by_posting.get(pid, [])], want, atol=1e-5)
     # Lists are in canonical order (score descending, then id), whatever the partitioning.
-    again, _p, _n = D.merge_parts([D.solve_part(p, 6, today, threads=1) for p in D.plan_parts(seekers, postings, 1, today)], 6)
+    again, _p, _n = D.merge_parts(
+        [D.solve_part(p, 6, today, threads=1) for p in D.plan_parts(seekers, postings, 1, today)], 6
+    )
     assert all(items == sorted(items, key=lambda it: (-it[1], it[0])) for items in again.values())
 
 

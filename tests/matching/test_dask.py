@@ -22,14 +22,17 @@ def cluster():
     # allowed-failures 0: a task whose worker dies fails at once instead of being retried.
     # Dashboard ":0": even "None" binds the scheduler's HTTP server to 8787, shared by parallel runs.
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
-        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
-                          silence_logs=40) as c:
+        with LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=40
+        ) as c:
             yield c
 
 
 def lists(run) -> dict:
-    return {(kind, owner): json.loads(items)
-            for kind, owner, items in MatchList.objects.filter(run=run).values_list("kind", "owner_id", "items")}
+    return {
+        (kind, owner): json.loads(items)
+        for kind, owner, items in MatchList.objects.filter(run=run).values_list("kind", "owner_id", "items")
+    }
 
 
 def cli(*args) -> dict:
@@ -119,9 +122,18 @@ def test_cells_are_shared_out_in_balanced_disjoint_groups():
     seekers, postings = rng.integers(0, 30, 200), rng.integers(0, 50, 200)
     seekers[:5] = 0  # cells without work are not scheduled
     z = np.zeros(200, dtype=np.int64)
-    plan = Plan(level=z, group=z, lo=z, hi=z, part=z, run_sizes=z,
-                seeker_ptr=np.r_[0, np.cumsum(seekers)], seeker_rows=np.zeros(seekers.sum(), dtype=np.int64),
-                posting_ptr=np.r_[0, np.cumsum(postings)], posting_rows=np.zeros(postings.sum(), dtype=np.int64))
+    plan = Plan(
+        level=z,
+        group=z,
+        lo=z,
+        hi=z,
+        part=z,
+        run_sizes=z,
+        seeker_ptr=np.r_[0, np.cumsum(seekers)],
+        seeker_rows=np.zeros(seekers.sum(), dtype=np.int64),
+        posting_ptr=np.r_[0, np.cumsum(postings)],
+        posting_rows=np.zeros(postings.sum(), dtype=np.int64),
+    )
     work = seekers * postings
     groups = distributed.balance_cells(plan, 7)
     cells = np.concatenate(groups)

@@ -36,16 +36,23 @@ def _world(seed: int):
             r["wage_max"] = None
         if rng.random() < 0.1:
             r["occupation"] = ""
-    return (SeekerBatch.from_records(seekers, regions), PostingBatch.from_records(postings, regions),
-            from_day(syn.DAY0))
+    return (
+        SeekerBatch.from_records(seekers, regions),
+        PostingBatch.from_records(postings, regions),
+        from_day(syn.DAY0),
+    )
 
 
 @pytest.mark.parametrize("gate", [True, False], ids=["relevance-gate", "no-gate"])
 @pytest.mark.parametrize("seed", [3, 17])
 def test_columnar_encoder_writes_the_reference_json(gate, seed):
     seekers, postings, today = _world(seed)
-    scorer = Scorer(seekers, postings, today=today,
-                    weights=dataclasses.replace(DEFAULT_WEIGHTS, require_same_major_group=gate))
+    scorer = Scorer(
+        seekers,
+        postings,
+        today=today,
+        weights=dataclasses.replace(DEFAULT_WEIGHTS, require_same_major_group=gate),
+    )
     full = scorer.block(slice(None), np.arange(len(postings)))
     si, pj = np.nonzero(np.isfinite(full))  # every admissible pair, as a run stores them ...
     rng = np.random.default_rng(seed)
@@ -61,21 +68,39 @@ def test_columnar_encoder_writes_the_reference_json(gate, seed):
     assert any('"w",' in t and "null" in t.split('"w",')[1].split("]")[0] for t in want)
     assert any('"p",' in t and "null" in t.split('"p",')[1].split("]")[0] for t in want)
     # The lists form the incremental updates and exact runs use are the same values.
-    assert D.encode_reasons(scorer, si[:500], pj[:500]) == D.encode_reasons_reference(scorer, si[:500], pj[:500])
+    assert D.encode_reasons(scorer, si[:500], pj[:500]) == D.encode_reasons_reference(
+        scorer, si[:500], pj[:500]
+    )
 
 
 def test_similarity_text_matches_python_formatting_at_rounding_edges():
     rng = np.random.default_rng(0)
-    x = np.concatenate([rng.random(20000) * 1.2, np.arange(0, 1.3, 0.005), [0.125, 0.375, 0.0, -0.0, 1.0, 0.995]])
+    x = np.concatenate(
+        [rng.random(20000) * 1.2, np.arange(0, 1.3, 0.005), [0.125, 0.375, 0.0, -0.0, 1.0, 0.995]]
+    )
     x = x.astype(np.float32)
     assert D._similarity(x) == [repr(float(f"{v:.2f}")) for v in x.tolist()]
 
 
 def test_province_chunks_store_the_text_of_the_reference_lists():
     seekers, postings, today = _world(5)
-    res = D.solve_province(seekers, postings, 4, today, processes=False, workers=1,
-                           params=RetrievalParams(expand_below=20, cap=40, prior_keep=15, home_keep=10,
-                                                                  priority_keep=5, cluster_size=10, cluster_cap=20))
+    res = D.solve_province(
+        seekers,
+        postings,
+        4,
+        today,
+        processes=False,
+        workers=1,
+        params=RetrievalParams(
+            expand_below=20,
+            cap=40,
+            prior_keep=15,
+            home_keep=10,
+            priority_keep=5,
+            cluster_size=10,
+            cluster_cap=20,
+        ),
+    )
     scorer = res.scorer
     s_ids, p_ids = seekers.ids, postings.ids
     seen = {"s": 0, "p": 0}
@@ -94,7 +119,9 @@ def test_province_chunks_store_the_text_of_the_reference_lists():
                     si, vals = res.posting_seekers[lo:hi], res.posting_scores[lo:hi]
                     pj, others = np.full(hi - lo, j), s_ids[si]
                 reasons = D.encode_reasons_reference(scorer, si, pj)
-                want = D.dumps([[o, v, r] for o, v, r in zip(others.tolist(), vals.tolist(), reasons, strict=True)])
+                want = D.dumps(
+                    [[o, v, r] for o, v, r in zip(others.tolist(), vals.tolist(), reasons, strict=True)]
+                )
                 assert text == want
     assert seen["s"] > 100 and seen["p"] > 50
 

@@ -20,19 +20,26 @@ WELDER = "6-18-02-04"
 
 @pytest.fixture
 def world():
-    welder = SeekerFactory(hukou_region_id="630202001", residence_region_id="630202001", expected_wage=5000,
-                           skills_text="电焊 氩弧焊")
+    welder = SeekerFactory(
+        hukou_region_id="630202001",
+        residence_region_id="630202001",
+        expected_wage=5000,
+        skills_text="电焊 氩弧焊",
+    )
     welder.desired_occupations.set([WELDER])
     welder.desired_regions.set(["320200"])  # Wuxi
     wuxi = EnterpriseFactory(region_id="320205")
     dongguan = EnterpriseFactory(region_id="441900003")
     return {
         "welder": welder,
-        "wuxi_welding": PostingFactory(enterprise=wuxi, title="电焊工", occupation_id=WELDER, wage_min=6000,
-                                       wage_max=6500, lodging=True),
+        "wuxi_welding": PostingFactory(
+            enterprise=wuxi, title="电焊工", occupation_id=WELDER, wage_min=6000, wage_max=6500, lodging=True
+        ),
         "wuxi_assembly": PostingFactory(enterprise=wuxi, title="普工", occupation_id="6-25-04-08"),
         # Dongguan is not among the welder's destinations: excluded, however good the job.
-        "dongguan_welding": PostingFactory(enterprise=dongguan, title="电焊工", occupation_id=WELDER, wage_max=9000),
+        "dongguan_welding": PostingFactory(
+            enterprise=dongguan, title="电焊工", occupation_id=WELDER, wage_max=9000
+        ),
         "closed": PostingFactory(enterprise=wuxi, title="焊工", occupation_id=WELDER, status="closed"),
     }
 
@@ -81,15 +88,24 @@ def test_a_seekers_occupations_are_read_in_the_order_they_were_entered(world):
 
 def test_cli(world):
     out = io.StringIO()
-    call_command("match", "recommend", "--seeker", str(world["welder"].pk), "--json", "--top", "1", stdout=out)
+    call_command(
+        "match", "recommend", "--seeker", str(world["welder"].pk), "--json", "--top", "1", stdout=out
+    )
     line = json.loads(out.getvalue())
     assert line["posting"] == world["wuxi_welding"].pk and line["label"] == "电焊工" and line["reasons"]
     with pytest.raises(CommandError, match="no job seeker"):
         call_command("match", "recommend", "--seeker", "999999", stdout=io.StringIO())
     clerk = UserFactory(region_id="630202")
     with pytest.raises(CommandError, match="not visible|no posting"):
-        call_command("match", "candidates", "--posting", str(world["wuxi_welding"].pk), "--user", clerk.username,
-                     stdout=io.StringIO())
+        call_command(
+            "match",
+            "candidates",
+            "--posting",
+            str(world["wuxi_welding"].pk),
+            "--user",
+            clerk.username,
+            stdout=io.StringIO(),
+        )
 
 
 def test_no_open_postings_is_an_empty_list(world):

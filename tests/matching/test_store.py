@@ -28,9 +28,18 @@ def world():
 
 
 def new_posting(admin, enterprise, **kw):
-    data = {"title": "电焊工", "occupation": WELDER, "headcount": 3, "wage_min": 6000, "wage_max": 9000,
-            "work_region": enterprise.region_id, "required_skills": "电焊 氩弧焊", "board": True, "lodging": True,
-            "valid_until": (dt.date.today() + dt.timedelta(days=30)).isoformat()} | kw
+    data = {
+        "title": "电焊工",
+        "occupation": WELDER,
+        "headcount": 3,
+        "wage_min": 6000,
+        "wage_max": 9000,
+        "work_region": enterprise.region_id,
+        "required_skills": "电焊 氩弧焊",
+        "board": True,
+        "lodging": True,
+        "valid_until": (dt.date.today() + dt.timedelta(days=30)).isoformat(),
+    } | kw
     return posting_create(actor=admin, enterprise=enterprise, data=data)
 
 
@@ -64,8 +73,11 @@ def test_a_changed_seeker_gets_fresh_recommendations(world, django_capture_on_co
     seeker = world["seekers"][1]
     admin = UserFactory(admin=True)
     with django_capture_on_commit_callbacks(execute=True):
-        seeker_update(actor=admin, seeker=seeker, data={"desired_occupations": [WELDER], "desired_regions": ["320200"],
-                                                        "skills": "电焊 氩弧焊"})
+        seeker_update(
+            actor=admin,
+            seeker=seeker,
+            data={"desired_occupations": [WELDER], "desired_regions": ["320200"], "skills": "电焊 氩弧焊"},
+        )
     seeker.refresh_from_db()
     listed = store.read_list("s", seeker.pk)
     assert listed.as_of >= seeker.updated_at  # fresh: served from the store, not recomputed
@@ -83,12 +95,16 @@ def test_without_a_current_version_saves_queue_nothing(django_capture_on_commit_
     assert batch.refresh_posting(12345) == 0 and batch.refresh_seeker(12345) == 0
 
 
-def test_a_new_posting_is_seen_by_a_changed_seeker_even_with_an_older_index(world, django_capture_on_commit_callbacks):
+def test_a_new_posting_is_seen_by_a_changed_seeker_even_with_an_older_index(
+    world, django_capture_on_commit_callbacks
+):
     admin = UserFactory(admin=True)
     seeker = world["seekers"][2]
     batch.warm_index(store.current_run())  # built now: the posting below is newer than the index
     post = new_posting(admin, EnterpriseFactory(region_id="320205"))
-    seeker_update(actor=admin, seeker=seeker, data={"desired_occupations": [WELDER], "desired_regions": ["320200"]})
+    seeker_update(
+        actor=admin, seeker=seeker, data={"desired_occupations": [WELDER], "desired_regions": ["320200"]}
+    )
     assert batch.refresh_seeker(seeker.pk) > 0
     assert post.pk in [it[0] for it in store.read_list("s", seeker.pk).items]
 
@@ -103,7 +119,9 @@ def test_a_short_posting_list_of_a_province_run_is_not_taken_as_complete(world):
     scoped = Seeker.objects.all()
     exact = selectors._candidates_on_demand(posting, scoped, k=5, today=None)
     assert exact  # somebody fits, so an empty list is wrong for it
-    assert selectors.candidates_for_posting(posting, scoped, k=5) == []  # an exact run's short list is complete
+    assert (
+        selectors.candidates_for_posting(posting, scoped, k=5) == []
+    )  # an exact run's short list is complete
     run.parameters = {**run.parameters, "method": "province"}
     run.save(update_fields=["parameters"])
     assert not store.read_list("p", posting.pk).exhaustive and store.read_list("s", 1) is not None
@@ -114,7 +132,12 @@ def store_owner_with_candidates(run):
     from jobbridge.employers.models import Posting
     from jobbridge.matching.models import MatchList
 
-    owner = MatchList.objects.filter(run=run, kind="p").exclude(items="[]").values_list("owner_id", flat=True).first()
+    owner = (
+        MatchList.objects.filter(run=run, kind="p")
+        .exclude(items="[]")
+        .values_list("owner_id", flat=True)
+        .first()
+    )
     return Posting.objects.get(pk=owner)
 
 

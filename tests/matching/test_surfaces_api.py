@@ -55,7 +55,9 @@ def test_interest_on_closed_unknown_or_someone_elses(sw):
     staff = ApiClient(sw.commissioner)
     no_consent = staff.post(f"/api/matching/for-me/{sw.px.pk}/interest", {"seeker_id": sw.a.pk})
     assert no_consent.status_code == 422 and "consent_note" in fields(no_consent)
-    ok = staff.post(f"/api/matching/for-me/{sw.px.pk}/interest", {"seeker_id": sw.a.pk, "consent_note": "电话确认"})
+    ok = staff.post(
+        f"/api/matching/for-me/{sw.px.pk}/interest", {"seeker_id": sw.a.pk, "consent_note": "电话确认"}
+    )
     assert ok.status_code == 200 and Application.objects.get(seeker=sw.a).source == "commissioner"
     assert not Application.objects.filter(seeker=sw.b).exists()
 
@@ -64,7 +66,12 @@ def test_candidates_scoped_ranked_and_masked(sw):
     body = ApiClient(sw.admin).get(cand_url(sw.px)).json()
     assert body["next_offset"] is None and [c["seeker"] for c in body["items"]] == [sw.c.pk, sw.a.pk, sw.b.pk]
     top = body["items"][0]
-    assert top["km"] == 0 and top["name"] == "王无锡" and "****" in top["phone"] and "同一职业：焊工" in top["reasons"]
+    assert (
+        top["km"] == 0
+        and top["name"] == "王无锡"
+        and "****" in top["phone"]
+        and "同一职业：焊工" in top["reasons"]
+    )
     assert body["items"][2]["priority_groups"] == ["残疾人"]
     ledu = ApiClient(sw.ledu_clerk).get(cand_url(sw.px)).json()
     assert [c["seeker"] for c in ledu["items"]] == [sw.a.pk]
@@ -83,17 +90,26 @@ def test_candidates_scoped_ranked_and_masked(sw):
 def test_candidate_filters(sw):
     admin = ApiClient(sw.admin)
     assert [c["seeker"] for c in admin.get(cand_url(sw.px), max_km="100").json()["items"]] == [sw.c.pk]
-    assert [c["seeker"] for c in admin.get(cand_url(sw.px), priority="disability").json()["items"]] == [sw.b.pk]
+    assert [c["seeker"] for c in admin.get(cand_url(sw.px), priority="disability").json()["items"]] == [
+        sw.b.pk
+    ]
     assert admin.get(cand_url(sw.px), interested="1").json()["items"] == []
     ApiClient(sw.seeker_b_user).post(f"/api/matching/for-me/{sw.px.pk}/interest")
     items = admin.get(cand_url(sw.px), interested="true").json()["items"]
     assert [c["seeker"] for c in items] == [sw.b.pk] and items[0]["interested"]
 
 
-@pytest.mark.parametrize("param, value", [
-    ("max_km", "abc"), ("max_km", "0"), ("max_km", "1e9"), ("max_km", "inf"),
-    ("priority", "nobody"), ("interested", "maybe"),
-])
+@pytest.mark.parametrize(
+    "param, value",
+    [
+        ("max_km", "abc"),
+        ("max_km", "0"),
+        ("max_km", "1e9"),
+        ("max_km", "inf"),
+        ("priority", "nobody"),
+        ("interested", "maybe"),
+    ],
+)
 def test_bad_filters_are_400_naming_the_parameter(sw, param, value):
     response = ApiClient(sw.admin).get(cand_url(sw.px), **{param: value})
     assert response.status_code == 400
@@ -118,7 +134,10 @@ def test_contact_after_interest_and_audit(sw):
     shown = recruiter.post(cand_url(sw.px, sw.a, "contact"))
     assert shown.status_code == 200 and shown["Cache-Control"] == "no-store"
     assert shown.json()["phone"].startswith("138") and "*" not in shown.json()["phone"]
-    assert AuditEvent.objects.filter(action="view_pii", actor=sw.recruiter_x, object_id=str(sw.a.pk)).count() == 1
+    assert (
+        AuditEvent.objects.filter(action="view_pii", actor=sw.recruiter_x, object_id=str(sw.a.pk)).count()
+        == 1
+    )
     # Interest in X's posting opens nothing at Y.
     assert ApiClient(sw.recruiter_y).post(cand_url(sw.py, sw.a, "contact")).status_code == 403
 
@@ -132,14 +151,19 @@ def test_staff_reveal_and_share(sw):
     assert bad.status_code == 422 and "consent_note" in fields(bad)
     assert city.post(cand_url(sw.px, sw.b, "share"), {"consent_note": "当面同意"}).json()["interested"]
     assert ApiClient(sw.recruiter_x).post(cand_url(sw.px, sw.b, "contact")).status_code == 200
-    assert ApiClient(sw.recruiter_x).post(cand_url(sw.px, sw.b, "share"), {"consent_note": "x"}).status_code == 403
+    assert (
+        ApiClient(sw.recruiter_x).post(cand_url(sw.px, sw.b, "share"), {"consent_note": "x"}).status_code
+        == 403
+    )
 
 
 def test_english_reasons_and_messages(sw, settings):
     client = ApiClient(sw.seeker_a_user)
     client.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the language switch's cookie
     body = client.get("/api/matching/for-me").json()
-    assert "Wage 6,500 ≥ expected 5,000" in body[0]["reasons"] and "Same occupation: 焊工" in body[0]["reasons"]
+    assert (
+        "Wage 6,500 ≥ expected 5,000" in body[0]["reasons"] and "Same occupation: 焊工" in body[0]["reasons"]
+    )
     admin = ApiClient(sw.admin)
     admin.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     bad = admin.get(cand_url(sw.px), max_km="x")
@@ -149,11 +173,15 @@ def test_english_reasons_and_messages(sw, settings):
 def test_recruiters_learn_only_the_groups_their_posting_is_for(sw):
     recruiter = ApiClient(sw.recruiter_x)
     items = {c["seeker"]: c for c in recruiter.get(cand_url(sw.px)).json()["items"]}
-    assert items[sw.b.pk]["priority_groups"] == []  # staff see 残疾人 (above); this post is not for that group
+    assert (
+        items[sw.b.pk]["priority_groups"] == []
+    )  # staff see 残疾人 (above); this post is not for that group
     refused = recruiter.get(cand_url(sw.px), priority="disability")
     assert refused.status_code == 400 and "priority" in fields(refused)
     sw.px.disability_friendly = True
     sw.px.save(update_fields=["disability_friendly"])
     items = {c["seeker"]: c for c in recruiter.get(cand_url(sw.px)).json()["items"]}
     assert items[sw.b.pk]["priority_groups"] == ["残疾人"]
-    assert [c["seeker"] for c in recruiter.get(cand_url(sw.px), priority="disability").json()["items"]] == [sw.b.pk]
+    assert [c["seeker"] for c in recruiter.get(cand_url(sw.px), priority="disability").json()["items"]] == [
+        sw.b.pk
+    ]

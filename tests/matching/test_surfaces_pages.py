@@ -28,12 +28,18 @@ def cands(client, user, posting, **params):
 
 # ---------------------------------------------------------------- jobs for you
 
+
 def test_jobs_for_you_with_reasons_in_plain_words(client, sw):
     html = for_me(client, sw.seeker_a_user).content.decode()
     assert "为你推荐" in html and "电焊工" in html and "焊工（夜班）" in html
     assert "已关闭焊工" not in html  # closed posts are never recommended
     assert html.index("电焊工") < html.index("焊工（夜班）")  # ranked: higher wage, board and lodging
-    for reason in ("同一职业：焊工", "月薪6,500 ≥ 期望5,000", "无锡市在您的意向工作地内，1,739公里", "包吃包住"):
+    for reason in (
+        "同一职业：焊工",
+        "月薪6,500 ≥ 期望5,000",
+        "无锡市在您的意向工作地内，1,739公里",
+        "包吃包住",
+    ):
         assert reason in html
     assert "5000–6500 元/月" in html and "无锡焊接甲公司" in html and "我感兴趣" in html
 
@@ -89,6 +95,7 @@ def test_staff_record_interest_for_a_person_with_their_consent(client, sw):
 
 # ---------------------------------------------------------------- candidates for a posting
 
+
 def names(response) -> list[str]:
     html = response.content.decode()
     return [n for n in ("马青松", "韩春梅", "王无锡", "马**", "韩**", "王**") if n in html]
@@ -96,7 +103,9 @@ def names(response) -> list[str]:
 
 def test_staff_see_only_their_people(client, sw):
     assert names(cands(client, sw.admin, sw.px)) == ["马青松", "韩春梅", "王无锡"]
-    assert names(cands(client, sw.ledu_clerk, sw.px)) == ["马青松"]  # a Haidong county: open posting, own people
+    assert names(cands(client, sw.ledu_clerk, sw.px)) == [
+        "马青松"
+    ]  # a Haidong county: open posting, own people
     assert names(cands(client, sw.city_clerk, sw.px)) == ["马青松", "韩春梅"]
     assert names(cands(client, sw.wuxi_clerk, sw.px)) == ["王无锡"]
     assert names(cands(client, sw.commissioner, sw.px)) == ["马青松"]
@@ -174,14 +183,17 @@ def test_distances_are_shown(client, sw):
     assert "1739 公里" in html and "残疾人" in html
 
 
-@pytest.mark.parametrize("params, param, words", [
-    ({"max_km": "abc"}, "max_km", "最远距离应为数字"),
-    ({"max_km": "-3"}, "max_km", "最远距离应在"),
-    ({"max_km": "nan"}, "max_km", "最远距离应在"),
-    ({"priority": "nobody"}, "priority", "未知的重点群体"),
-    ({"interested": "maybe"}, "interested", "应为 1 或 0"),
-    ({"page": "x"}, "page", "页码应为正整数"),
-])
+@pytest.mark.parametrize(
+    "params, param, words",
+    [
+        ({"max_km": "abc"}, "max_km", "最远距离应为数字"),
+        ({"max_km": "-3"}, "max_km", "最远距离应在"),
+        ({"max_km": "nan"}, "max_km", "最远距离应在"),
+        ({"priority": "nobody"}, "priority", "未知的重点群体"),
+        ({"interested": "maybe"}, "interested", "应为 1 或 0"),
+        ({"page": "x"}, "page", "页码应为正整数"),
+    ],
+)
 def test_bad_filters_say_which(client, sw, params, param, words):
     response = cands(client, sw.admin, sw.px, **params)
     html = response.content.decode()
@@ -237,7 +249,11 @@ def test_pages_in_english(client, sw):
     client.post(reverse("set_language_public"), {"language": "en", "next": "/"})
     html = client.get(reverse("matching:for_me")).content.decode()
     assert '<html lang="en">' in html and "Jobs for you" in html and "I'm interested" in html
-    assert "Same occupation: 焊工" in html and "Wage 6,500 ≥ expected 5,000" in html and "Board and lodging" in html
+    assert (
+        "Same occupation: 焊工" in html
+        and "Wage 6,500 ≥ expected 5,000" in html
+        and "Board and lodging" in html
+    )
     assert "Interest recorded" in interest(client, sw.seeker_a_user, sw.px).content.decode()
     client.force_login(sw.recruiter_x)
     html = client.get(reverse("matching:candidates", args=[sw.px.pk]), {"max_km": "x"}).content.decode()

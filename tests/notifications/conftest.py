@@ -40,8 +40,9 @@ class Stub:
             def do_POST(self):  # noqa: N802 - http.server's naming
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 with stub.lock:
-                    stub.requests.append({"path": self.path, "headers": dict(self.headers),
-                                          "body": json.loads(body or b"{}")})
+                    stub.requests.append(
+                        {"path": self.path, "headers": dict(self.headers), "body": json.loads(body or b"{}")}
+                    )
                     action = stub.script.pop(0) if stub.script else stub.default
                 if action == HANG:
                     stub.release.wait(5)  # longer than the client's timeout
@@ -93,12 +94,21 @@ def stub():
 def gateways(settings, stub, tmp_path):
     settings.JOBBRIDGE_NOTIFY_CHANNELS = {
         "sms": {"backend": "sms_http", "url": stub.url + "/sms", "token": "t0k", "timeout": 0.5},
-        "wechat": {"backend": "wechat_template", "base_url": stub.url, "access_token": "AT",
-                   "template_id": "TPL-1", "timeout": 0.5},
+        "wechat": {
+            "backend": "wechat_template",
+            "base_url": stub.url,
+            "access_token": "AT",
+            "template_id": "TPL-1",
+            "timeout": 0.5,
+        },
         "file": {"backend": "file", "path": str(tmp_path / "out.jsonl")},
     }
-    settings.JOBBRIDGE_NOTIFY_RETRY = {"max_attempts": 3, "base_seconds": 60, "max_seconds": 3600,
-                                       "jitter_seconds": 10}
+    settings.JOBBRIDGE_NOTIFY_RETRY = {
+        "max_attempts": 3,
+        "base_seconds": 60,
+        "max_seconds": 3600,
+        "jitter_seconds": 10,
+    }
     return stub
 
 
@@ -111,7 +121,9 @@ def grid_world(db):
     commissioner.grids.add(grid)
     anywhere = {"accepts_anywhere": True, "expected_wage": 4000}
     return SimpleNamespace(
-        grid=grid, other_grid=other_grid, commissioner=commissioner,
+        grid=grid,
+        other_grid=other_grid,
+        commissioner=commissioner,
         clerk=UserFactory(username="ledu", county_clerk=True),
         seeker_user=UserFactory(username="13900000000", seeker=True),
         plain=SeekerFactory(name="张三", grid=grid, **anywhere),

@@ -18,8 +18,9 @@ from .test_delivery import T0
 def test_two_workers_deliver_each_message_exactly_once(gateways):
     seekers = [SeekerFactory() for _ in range(6)]
     for i in range(60):
-        services.notification_enqueue(channel="sms", kind="x", seeker=seekers[i % 6], key=f"c{i}",
-                                      payload={"text": str(i)}, at=T0)
+        services.notification_enqueue(
+            channel="sms", kind="x", seeker=seekers[i % 6], key=f"c{i}", payload={"text": str(i)}, at=T0
+        )
     results, failures = [], []
     start = threading.Barrier(2)
 

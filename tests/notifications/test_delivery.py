@@ -24,9 +24,14 @@ T0 = local(2026, 3, 2, 10)  # a Monday morning in Shanghai: outside the default 
 
 
 def enqueue(seeker, channel="sms", key=None, at=T0):
-    row, created = services.notification_enqueue(channel=channel, kind="posting_push", seeker=seeker,
-                                                 key=key or f"k:{seeker.pk}:{channel}",
-                                                 payload={"text": "您好", "title": "普工"}, at=at)
+    row, created = services.notification_enqueue(
+        channel=channel,
+        kind="posting_push",
+        seeker=seeker,
+        key=key or f"k:{seeker.pk}:{channel}",
+        payload={"text": "您好", "title": "普工"},
+        at=at,
+    )
     assert created
     return row
 
@@ -95,8 +100,9 @@ def test_an_unreachable_gateway_is_retried_then_failed_with_the_error_stored(set
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    settings.JOBBRIDGE_NOTIFY_CHANNELS = {"sms": {"backend": "sms_http", "url": f"http://127.0.0.1:{port}/x",
-                                                  "timeout": 0.5}}
+    settings.JOBBRIDGE_NOTIFY_CHANNELS = {
+        "sms": {"backend": "sms_http", "url": f"http://127.0.0.1:{port}/x", "timeout": 0.5}
+    }
     row = enqueue(SeekerFactory())
     now = T0
     for _ in range(3):
@@ -118,11 +124,17 @@ def test_opt_out_is_honoured_at_enqueue_and_at_delivery(gateways):
     assert later.status == S.SKIPPED
     # Refusing everything ("*") covers in-app too; accepting again lets new messages through.
     services.preference_set(actor=None, seeker=seeker, opt_out=["*"])
-    assert services.notification_enqueue(channel="inapp", kind="x", seeker=seeker, key="a3",
-                                         payload={})[0].status == S.SKIPPED
+    assert (
+        services.notification_enqueue(channel="inapp", kind="x", seeker=seeker, key="a3", payload={})[
+            0
+        ].status
+        == S.SKIPPED
+    )
     services.preference_set(actor=None, seeker=seeker, opt_in=["*"])
-    assert services.notification_enqueue(channel="sms", kind="x", seeker=seeker, key="a4",
-                                         payload={})[0].status == S.QUEUED
+    assert (
+        services.notification_enqueue(channel="sms", kind="x", seeker=seeker, key="a4", payload={})[0].status
+        == S.QUEUED
+    )
     assert gateways.requests == []
 
 
@@ -176,8 +188,11 @@ def test_wechat_template_message(gateways):
     ok = enqueue(seeker, channel="wechat", key="w1")
     busy = enqueue(seeker, channel="wechat", key="w2")
     refused = enqueue(seeker, channel="wechat", key="w3")
-    gateways.script = [(200, {"errcode": 0, "msgid": 42}), (200, {"errcode": -1, "errmsg": "system busy"}),
-                       (200, {"errcode": 40003, "errmsg": "invalid openid"})]
+    gateways.script = [
+        (200, {"errcode": 0, "msgid": 42}),
+        (200, {"errcode": -1, "errmsg": "system busy"}),
+        (200, {"errcode": 40003, "errmsg": "invalid openid"}),
+    ]
     assert deliver_due(now=T0) == {"sent": 1, "retry": 1, "failed": 1}
     request = gateways.requests[0]
     assert request["path"] == "/cgi-bin/message/template/send?access_token=AT"
@@ -188,15 +203,18 @@ def test_wechat_template_message(gateways):
     refused.refresh_from_db()
     assert busy.status == S.QUEUED and "busy" in busy.last_error
     assert refused.status == S.FAILED and "40003" in refused.last_error
-    unbound = services.notification_enqueue(channel="wechat", kind="x", seeker=SeekerFactory(), key="w4",
-                                            payload={})[0]
+    unbound = services.notification_enqueue(
+        channel="wechat", kind="x", seeker=SeekerFactory(), key="w4", payload={}
+    )[0]
     assert unbound.status == S.SKIPPED and "微信" in unbound.last_error
 
 
 def test_the_same_key_is_never_enqueued_twice(gateways):
     seeker = SeekerFactory()
     first = enqueue(seeker, key="once")
-    again, created = services.notification_enqueue(channel="sms", kind="x", seeker=seeker, key="once", payload={})
+    again, created = services.notification_enqueue(
+        channel="sms", kind="x", seeker=seeker, key="once", payload={}
+    )
     assert not created and again.pk == first.pk
     assert Notification.objects.count() == 1
 
@@ -224,9 +242,11 @@ def test_unknown_channels_and_backends_are_named(settings):
     with pytest.raises(ServiceError) as e:
         services.notification_enqueue(channel="pigeon", kind="x", seeker=SeekerFactory(), key="p", payload={})
     assert e.value.errors[0].field == "channel" and "pigeon" in e.value.errors[0].message
-    settings.JOBBRIDGE_NOTIFY_CHANNELS = {"sms": {"backend": "carrier_pigeon"},
-                                          "wechat": {"backend": "wechat_template"},
-                                          "gw": {"backend": "sms_http", "url": "file:///etc/passwd"}}
+    settings.JOBBRIDGE_NOTIFY_CHANNELS = {
+        "sms": {"backend": "carrier_pigeon"},
+        "wechat": {"backend": "wechat_template"},
+        "gw": {"backend": "sms_http", "url": "file:///etc/passwd"},
+    }
     settings.JOBBRIDGE_NOTIFY_PUSH_CHANNELS = ["sms", "fax"]
     problems = " | ".join(configuration_problems())
     assert "carrier_pigeon" in problems and "access_token" in problems and "'fax'" in problems

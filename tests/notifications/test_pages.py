@@ -32,21 +32,30 @@ def test_push_list_page_masks_phones_and_updates_a_row_after_a_call(client, grid
     html = page.content.decode()
     assert page.status_code == 200 and "张三" in html and "装配工" in html
     assert grid_world.plain.phone_masked in html and "已就业" not in html
-    row = client.post("/notifications/push-list/contact/", {"seeker": grid_world.plain.pk, "posting": post.pk,
-                                                             "outcome": "no_answer", "note": ""}, **HX)
+    row = client.post(
+        "/notifications/push-list/contact/",
+        {"seeker": grid_world.plain.pk, "posting": post.pk, "outcome": "no_answer", "note": ""},
+        **HX,
+    )
     text = row.content.decode()
     assert row.status_code == 200 and text.lstrip().startswith("<tr") and "已电话联系（未接通）" in text
     assert ContactLog.objects.get().contacted_by == grid_world.commissioner
-    sent = client.post("/notifications/push-list/send/", {"seeker": grid_world.plain.pk, "posting": post.pk,
-                                                          "channel": ["sms", "inapp"]}, **HX).content.decode()
+    sent = client.post(
+        "/notifications/push-list/send/",
+        {"seeker": grid_world.plain.pk, "posting": post.pk, "channel": ["sms", "inapp"]},
+        **HX,
+    ).content.decode()
     assert "通知·sms：待发送" in sent and "通知·inapp：待发送" in sent
-    again = client.post("/notifications/push-list/send/", {"seeker": grid_world.plain.pk, "posting": post.pk},
-                        **HX).content.decode()
+    again = client.post(
+        "/notifications/push-list/send/", {"seeker": grid_world.plain.pk, "posting": post.pk}, **HX
+    ).content.decode()
     assert "今天已发送过" in again and Notification.objects.count() == 2
     # The full page now says so too, and works without HTMX (redirect back).
     assert "已电话联系" in client.get("/notifications/push-list/").content.decode()
-    plain = client.post("/notifications/push-list/contact/", {"seeker": grid_world.plain.pk, "posting": post.pk,
-                                                               "outcome": "interested"})
+    plain = client.post(
+        "/notifications/push-list/contact/",
+        {"seeker": grid_world.plain.pk, "posting": post.pk, "outcome": "interested"},
+    )
     assert plain.status_code == 302
 
 
@@ -78,7 +87,9 @@ def test_empty_grid_page_shows_a_sentence(client, grid_world):
 
 def test_outbox_page_counts_failures_and_runs_send_due_with_progress(client, grid_world, capsys):
     seeker = grid_world.plain
-    services.notification_enqueue(channel="console", kind="x", seeker=seeker, key="a", payload={"text": "早上好"})
+    services.notification_enqueue(
+        channel="console", kind="x", seeker=seeker, key="a", payload={"text": "早上好"}
+    )
     failed, _ = services.notification_enqueue(channel="console", kind="x", seeker=seeker, key="b", payload={})
     Notification.objects.filter(pk=failed.pk).update(status="failed", last_error="HTTP 400: bad number")
     client.force_login(grid_world.commissioner)
@@ -127,11 +138,17 @@ def test_inbox_shows_in_app_messages_and_keeps_preferences(client, api, grid_wor
     mine = api(grid_world.seeker_user)
     assert [m["id"] for m in mine.get("/api/notifications/inbox").json()["items"]] == [message.pk]
     assert mine.get(f"/api/notifications/seekers/{own.pk}/preference").json()["opted_out"] == ["sms"]
-    r = mine.client.put(f"/api/notifications/seekers/{own.pk}/preference",
-                        json.dumps({"opt_in": ["sms"], "clear_quiet": True}), content_type="application/json")
+    r = mine.client.put(
+        f"/api/notifications/seekers/{own.pk}/preference",
+        json.dumps({"opt_in": ["sms"], "clear_quiet": True}),
+        content_type="application/json",
+    )
     assert r.status_code == 200 and r.json()["opted_out"] == [] and r.json()["quiet_start"] is None
-    r = mine.client.put(f"/api/notifications/seekers/{own.pk}/preference",
-                        json.dumps({"opt_out": ["pigeon"]}), content_type="application/json")
+    r = mine.client.put(
+        f"/api/notifications/seekers/{own.pk}/preference",
+        json.dumps({"opt_out": ["pigeon"]}),
+        content_type="application/json",
+    )
     assert r.status_code == 422 and r.json()["error"]["fields"][0]["field"] == "channel"
     assert mine.get(f"/api/notifications/seekers/{grid_world.plain.pk}/preference").status_code == 404
     client.force_login(grid_world.commissioner)
@@ -183,8 +200,9 @@ def test_outbox_and_push_list_pages_cost_a_fixed_number_of_queries(client, grid_
     for i in range(6):
         person = SeekerFactory(grid=grid_world.grid, accepts_anywhere=True)
         services.push_send(actor=grid_world.commissioner, seeker_id=person.pk, posting_id=post.pk)
-        services.contact_record(actor=grid_world.commissioner, seeker_id=person.pk, posting_id=post.pk,
-                                outcome="no_answer")
+        services.contact_record(
+            actor=grid_world.commissioner, seeker_id=person.pk, posting_id=post.pk, outcome="no_answer"
+        )
         Notification.objects.filter(seeker=person, channel="sms").update(status="failed", last_error=f"e{i}")
     after = {url: count(url) for url in before}
     assert after == before
@@ -211,7 +229,9 @@ def test_push_list_opened_bare_without_a_region_is_a_form_and_a_bad_region_an_er
     assert client.get("/notifications/push-list/", {"region": "nowhere"}).status_code == 400
 
 
-def test_a_message_due_in_quiet_hours_waits_on_the_outbox_page_until_the_window_ends(client, settings, grid_world):
+def test_a_message_due_in_quiet_hours_waits_on_the_outbox_page_until_the_window_ends(
+    client, settings, grid_world
+):
     """Whatever the hour the suite runs at, a window around "now" defers the message: the run
     counts it as deferred and the outbox shows when it will go."""
     import datetime as dt
@@ -228,6 +248,8 @@ def test_a_message_due_in_quiet_hours_waits_on_the_outbox_page_until_the_window_
     client.post("/notifications/outbox/send-due/", **HX)
     assert DeliveryRun.objects.get().counts == {"deferred": 1}
     row = Notification.objects.get(idempotency_key="a")
-    assert row.status == "queued" and row.next_attempt_at.astimezone(time_zone()).strftime("%H:%M") == end.strftime("%H:%M")
+    assert row.status == "queued" and row.next_attempt_at.astimezone(time_zone()).strftime(
+        "%H:%M"
+    ) == end.strftime("%H:%M")
     html = client.get("/notifications/outbox/").content.decode()
     assert row.next_attempt_at.astimezone(time_zone()).strftime("%Y-%m-%d %H:%M") in html

@@ -34,8 +34,9 @@ def posts(grid_world):
     wuxi = EnterpriseFactory(region_id="320205", name="无锡焊接厂")
     new = PostingFactory(enterprise=wuxi, title="电焊工", occupation_id=WELDER, wage_min=6000, wage_max=6500)
     old = PostingFactory(enterprise=wuxi, title="老岗位")
-    Posting.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=10),
-                                             updated_at=timezone.now() - dt.timedelta(days=10))
+    Posting.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=10), updated_at=timezone.now() - dt.timedelta(days=10)
+    )
     closed = PostingFactory(enterprise=wuxi, title="已关闭", status="closed")
     return new, old, closed
 
@@ -127,57 +128,77 @@ def test_call_logged_and_notice_sent_show_on_the_row(api, grid_world, posts):
     new = posts[0]
     client = api(grid_world.commissioner)
     seeker = grid_world.plain
-    r = client.post("/api/notifications/push-list/contacts",
-                    {"seeker": seeker.pk, "posting": new.pk, "outcome": "interested", "note": "明天面试"})
+    r = client.post(
+        "/api/notifications/push-list/contacts",
+        {"seeker": seeker.pk, "posting": new.pk, "outcome": "interested", "note": "明天面试"},
+    )
     assert r.status_code == 201, r.content
     assert r.json()["outcome"] == "interested" and r.json()["contacted_by"] == "王专员"
     sent = client.post("/api/notifications/push-list/send", {"seeker": seeker.pk, "posting": new.pk})
     assert sent.status_code == 201
-    assert [(x["created"], x["notification"]["channel"]) for x in sent.json()] == [(True, "sms"), (True, "inapp")]
+    assert [(x["created"], x["notification"]["channel"]) for x in sent.json()] == [
+        (True, "sms"),
+        (True, "inapp"),
+    ]
     assert "电焊工" in sent.json()[0]["notification"]["text"]
     again = client.post("/api/notifications/push-list/send", {"seeker": seeker.pk, "posting": new.pk})
     assert [x["created"] for x in again.json()] == [False, False]
     assert Notification.objects.count() == 2
-    row = next(r for r in client.get("/api/notifications/push-list").json()["rows"] if r["seeker"]["id"] == seeker.pk)
+    row = next(
+        r for r in client.get("/api/notifications/push-list").json()["rows"] if r["seeker"]["id"] == seeker.pk
+    )
     assert row["contacted_today"]["outcome"] == "interested"
     assert {n["channel"] for n in row["notified_today"]} == {"sms", "inapp"}
 
 
 def test_a_notice_sent_from_the_list_is_delivered_by_a_task_after_commit(
-        api, grid_world, posts, django_capture_on_commit_callbacks, capsys):
+    api, grid_world, posts, django_capture_on_commit_callbacks, capsys
+):
     client = api(grid_world.commissioner)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        sent = client.post("/api/notifications/push-list/send", {"seeker": grid_world.plain.pk, "posting": posts[0].pk})
+        sent = client.post(
+            "/api/notifications/push-list/send", {"seeker": grid_world.plain.pk, "posting": posts[0].pk}
+        )
     assert sent.status_code == 201 and len(callbacks) == 1
     assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}
     assert "[notify:sms]" in capsys.readouterr().out
     with django_capture_on_commit_callbacks() as callbacks:  # nothing new: no run
-        client.post("/api/notifications/push-list/send", {"seeker": grid_world.plain.pk, "posting": posts[0].pk})
+        client.post(
+            "/api/notifications/push-list/send", {"seeker": grid_world.plain.pk, "posting": posts[0].pk}
+        )
     assert callbacks == []
 
 
 def test_actions_refuse_bad_input_and_people_out_of_scope(api, grid_world, posts):
     client = api(grid_world.commissioner)
     new = posts[0]
-    r = client.post("/api/notifications/push-list/contacts",
-                    {"seeker": grid_world.elsewhere.pk, "posting": new.pk, "outcome": "interested"})
+    r = client.post(
+        "/api/notifications/push-list/contacts",
+        {"seeker": grid_world.elsewhere.pk, "posting": new.pk, "outcome": "interested"},
+    )
     assert r.status_code == 422 and r.json()["error"]["fields"][0]["field"] == "seeker"
-    r = client.post("/api/notifications/push-list/contacts",
-                    {"seeker": grid_world.plain.pk, "posting": new.pk, "outcome": "maybe"})
+    r = client.post(
+        "/api/notifications/push-list/contacts",
+        {"seeker": grid_world.plain.pk, "posting": new.pk, "outcome": "maybe"},
+    )
     assert r.status_code == 422 and r.json()["error"]["fields"][0]["field"] == "outcome"
-    r = client.post("/api/notifications/push-list/send",
-                    {"seeker": grid_world.plain.pk, "posting": 999999})
+    r = client.post("/api/notifications/push-list/send", {"seeker": grid_world.plain.pk, "posting": 999999})
     assert r.status_code == 422 and r.json()["error"]["fields"][0]["field"] == "posting"
-    r = client.post("/api/notifications/push-list/send",
-                    {"seeker": grid_world.plain.pk, "posting": new.pk, "channels": ["fax"]})
+    r = client.post(
+        "/api/notifications/push-list/send",
+        {"seeker": grid_world.plain.pk, "posting": new.pk, "channels": ["fax"]},
+    )
     assert r.status_code == 422 and r.json()["error"]["fields"][0]["field"] == "channel"
     assert ContactLog.objects.count() == 0 and Notification.objects.count() == 0
 
 
 def test_a_person_without_a_phone_gets_the_sms_skipped_with_the_reason(api, grid_world, posts):
     nophone = SeekerFactory(grid=grid_world.grid, phone_cipher=None, phone_hash="", phone_masked="")
-    out = api(grid_world.commissioner).post("/api/notifications/push-list/send",
-                                            {"seeker": nophone.pk, "posting": posts[0].pk}).json()
+    out = (
+        api(grid_world.commissioner)
+        .post("/api/notifications/push-list/send", {"seeker": nophone.pk, "posting": posts[0].pk})
+        .json()
+    )
     by_channel = {x["notification"]["channel"]: x["notification"] for x in out}
     assert by_channel["sms"]["status"] == "skipped" and "无手机号" in by_channel["sms"]["last_error"]
     assert by_channel["inapp"]["status"] == "queued"
@@ -232,8 +253,13 @@ def test_a_person_who_said_no_to_a_post_is_not_put_up_for_it_again(grid_world, p
 
     new = posts[0]
     commissioner = grid_world.commissioner
-    services.contact_record(actor=commissioner, seeker_id=grid_world.plain.pk, posting_id=new.pk,
-                            outcome="not_interested", note="不想去外省")
+    services.contact_record(
+        actor=commissioner,
+        seeker_id=grid_world.plain.pk,
+        posting_id=new.pk,
+        outcome="not_interested",
+        note="不想去外省",
+    )
     assert pushlist.push_list(commissioner).rows == []
     other = SeekerFactory(grid=grid_world.grid, accepts_anywhere=True)
     services.contact_record(actor=commissioner, seeker_id=other.pk, posting_id=new.pk, outcome="interested")

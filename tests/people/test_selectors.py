@@ -44,7 +44,9 @@ def test_priority_in_region_from_diagnosis_copies_equals_the_join():
         SeekerFactory(hukou_region_id="630203001", residence_region_id="630203001"),
     ]
     for p in people:
-        diagnosis_add(actor=clerk, seeker=p, criterion="disability", evidence="D", valid_from=dt.date(2020, 1, 1))
+        diagnosis_add(
+            actor=clerk, seeker=p, criterion="disability", evidence="D", valid_from=dt.date(2020, 1, 1)
+        )
     DiagnosisFactory(seeker=people[3], criterion="poverty")  # created without the service
     from jobbridge.people.services import diagnosis_regions_sync
 
@@ -60,7 +62,9 @@ def test_priority_in_region_from_diagnosis_copies_equals_the_join():
     assert both_ways("320200") == {people[1].pk}
     assert both_ways("630203", "poverty") == {people[3].pk}
     # Moving house moves the copies.
-    seeker_update(actor=clerk, seeker=people[0], data={"residence_region": "630203001", "hukou_region": "630203001"})
+    seeker_update(
+        actor=clerk, seeker=people[0], data={"residence_region": "630203001", "hukou_region": "630203001"}
+    )
     assert both_ways("630202") == {people[1].pk, people[2].pk}
     # Merging moves the dropped record's diagnoses to the kept one, with its regions.
     seeker_merge(actor=clerk, keep=people[3], drop=people[2])
@@ -80,13 +84,18 @@ def test_fast_count_equals_the_real_count():
         SeekerFactory(hukou_region_id="630102001", residence_region_id="630102001"),  # Xining
     ]
     for p in people:
-        diagnosis_add(actor=clerk, seeker=p, criterion="disability", evidence="D", valid_from=dt.date(2020, 1, 1))
-    diagnosis_add(actor=clerk, seeker=people[0], criterion="disability", evidence="D2",
-                  valid_from=dt.date(2021, 1, 1))  # two current diagnoses, one person
+        diagnosis_add(
+            actor=clerk, seeker=p, criterion="disability", evidence="D", valid_from=dt.date(2020, 1, 1)
+        )
+    diagnosis_add(
+        actor=clerk, seeker=people[0], criterion="disability", evidence="D2", valid_from=dt.date(2021, 1, 1)
+    )  # two current diagnoses, one person
     seeker_merge(actor=clerk, keep=people[0], drop=people[2])
     users = [clerk, UserFactory(region_id="630202"), UserFactory(region_id="630100"), UserFactory(admin=True)]
     for user in users:
         for region in ["630202", "630200", "630000", "320205", "630102"]:
             qs = seeker_filter(Seeker.objects.visible_to(user), region=region, priority="disability")
             assert seeker_filter_count(user, qs, region=region, priority="disability") == qs.count(), (
-                user.region_id, region)
+                user.region_id,
+                region,
+            )

@@ -161,7 +161,9 @@ def test_the_same_diagnosis_twice_is_a_clear_error():
 
 def test_update_clears_a_field_given_empty():
     seeker = seeker_register(actor=UserFactory(), data=_data(major="机电一体化"))
-    seeker_update(actor=UserFactory(), seeker=seeker, data={"major": "", "desired_regions": "", "expected_wage": None})
+    seeker_update(
+        actor=UserFactory(), seeker=seeker, data={"major": "", "desired_regions": "", "expected_wage": None}
+    )
     seeker.refresh_from_db()
     assert seeker.major == "" and seeker.expected_wage is None
     assert seeker.desired_regions.count() == 0

@@ -22,7 +22,9 @@ def test_seeker_applies_twice_and_gets_one_application(seeker, seeker_user, post
     first = api.post("/api/placements/applications", {"posting_id": posting.pk})
     assert first.status_code == 201, first.content
     body = first.json()
-    assert body["state"] == "intention" and body["source"] == "seeker" and body["allowed_moves"] == ["withdrawn"]
+    assert (
+        body["state"] == "intention" and body["source"] == "seeker" and body["allowed_moves"] == ["withdrawn"]
+    )
     assert body["events"][0]["to_state"] == "intention"
     assert "*" in body["seeker_label"]  # masked ID number
     again = api.post("/api/placements/applications", {"posting_id": posting.pk})
@@ -35,8 +37,10 @@ def test_commissioner_without_consent_gets_a_field_error(seeker, posting, commis
     api = ApiClient(commissioner)
     r = api.post("/api/placements/applications", {"posting_id": posting.pk, "seeker_id": seeker.pk})
     assert r.status_code == 422 and "consent_note" in fields(r)
-    r = api.post("/api/placements/applications",
-                 {"posting_id": posting.pk, "seeker_id": seeker.pk, "consent_note": "本人当面同意"})
+    r = api.post(
+        "/api/placements/applications",
+        {"posting_id": posting.pk, "seeker_id": seeker.pk, "consent_note": "本人当面同意"},
+    )
     assert r.status_code == 201 and r.json()["source"] == "commissioner"
 
 
@@ -44,7 +48,9 @@ def test_bad_input_names_the_field(seeker, seeker_user, posting):
     api = ApiClient(seeker_user)
     assert "posting_id" in fields(api.post("/api/placements/applications", {"posting_id": 10**12}))
     assert "posting_id" in fields(api.post("/api/placements/applications", {"posting_id": "abc"}))
-    assert "colour" in fields(api.post("/api/placements/applications", {"posting_id": posting.pk, "colour": 1}))
+    assert "colour" in fields(
+        api.post("/api/placements/applications", {"posting_id": posting.pk, "colour": 1})
+    )
     r = ApiClient(UserFactory(seeker=True)).post("/api/placements/applications", {"posting_id": posting.pk})
     assert "seeker_id" in fields(r)  # an account with no seeker record
 
@@ -89,9 +95,13 @@ def test_board_lists_columns_and_vacancies(seeker, posting, recruiter, commissio
 
 def test_followups_due_and_record(seeker, posting, commissioner, clerk):
     today = timezone.localdate()
-    app = ApplicationFactory(seeker=seeker, posting=posting, state=State.HIRED, hired_on=today - dt.timedelta(40))
-    ApiClient(clerk).post(f"/api/placements/applications/{app.pk}/transition",
-                          {"state": "arrived", "on": str(today - dt.timedelta(31))})
+    app = ApplicationFactory(
+        seeker=seeker, posting=posting, state=State.HIRED, hired_on=today - dt.timedelta(40)
+    )
+    ApiClient(clerk).post(
+        f"/api/placements/applications/{app.pk}/transition",
+        {"state": "arrived", "on": str(today - dt.timedelta(31))},
+    )
     api = ApiClient(commissioner)
     due = api.get("/api/placements/followups/due").json()
     assert [(f["days"], f["status"]) for f in due] == [(30, "missed")]

@@ -22,11 +22,35 @@ def run(*args) -> str:
 
 
 def test_apply_move_due_check(seeker, posting, commissioner, recruiter):
-    body = json.loads(run("apply", "--seeker", seeker.pk, "--posting", posting.pk, "--user", "zhuanyuan",
-                          "--consent", "本人电话同意", "--json"))
+    body = json.loads(
+        run(
+            "apply",
+            "--seeker",
+            seeker.pk,
+            "--posting",
+            posting.pk,
+            "--user",
+            "zhuanyuan",
+            "--consent",
+            "本人电话同意",
+            "--json",
+        )
+    )
     assert body["created"] and body["source"] == "commissioner"
-    again = json.loads(run("apply", "--seeker", seeker.pk, "--posting", posting.pk, "--user", "zhuanyuan",
-                           "--consent", "本人电话同意", "--json"))
+    again = json.loads(
+        run(
+            "apply",
+            "--seeker",
+            seeker.pk,
+            "--posting",
+            posting.pk,
+            "--user",
+            "zhuanyuan",
+            "--consent",
+            "本人电话同意",
+            "--json",
+        )
+    )
     assert again["id"] == body["id"] and not again["created"]
     for state in ("contacted", "interview", "offer"):
         assert f"→ {state}" in run("move", body["id"], state, "--user", "hr")
@@ -41,7 +65,9 @@ def test_apply_move_due_check(seeker, posting, commissioner, recruiter):
     assert "no retention checks due" in run("due", "--user", "zhuanyuan")
     panel = json.loads(run("panel", "--user", "zhuanyuan", "--region", LEDU, "--json"))
     assert panel["by_state"]["hired"] == 1  # moves counted in the month they were recorded
-    panel = json.loads(run("panel", "--user", "zhuanyuan", "--region", LEDU, "--month", f"{on:%Y-%m}", "--json"))
+    panel = json.loads(
+        run("panel", "--user", "zhuanyuan", "--region", LEDU, "--month", f"{on:%Y-%m}", "--json")
+    )
     assert panel["hires"] == 1  # hires in the month of their hire date
 
 

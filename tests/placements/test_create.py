@@ -24,11 +24,14 @@ def test_seeker_interest_creates_an_intention_with_its_first_event(seeker, seeke
     assert (event.from_state, event.to_state, event.actor) == ("", "intention", seeker_user)
 
 
-def test_same_seeker_and_posting_twice_returns_the_open_application(seeker, seeker_user, posting, commissioner):
+def test_same_seeker_and_posting_twice_returns_the_open_application(
+    seeker, seeker_user, posting, commissioner
+):
     first = application_create(seeker=seeker, posting=posting, actor=seeker_user, source="seeker")
     again = application_create(seeker=seeker, posting=posting, actor=seeker_user, source="seeker")
-    by_staff = application_create(seeker=seeker, posting=posting, actor=commissioner, source="commissioner",
-                                  consent_note="电话确认")
+    by_staff = application_create(
+        seeker=seeker, posting=posting, actor=commissioner, source="commissioner", consent_note="电话确认"
+    )
     assert again.pk == first.pk == by_staff.pk and not again.created_now
     assert Application.objects.count() == 1
 
@@ -37,18 +40,26 @@ def test_commissioner_needs_the_seekers_consent(seeker, posting, commissioner):
     with pytest.raises(ServiceError) as exc:
         application_create(seeker=seeker, posting=posting, actor=commissioner, source="commissioner")
     assert "本人同意" in fields(exc)["consent_note"]
-    app = application_create(seeker=seeker, posting=posting, actor=commissioner, source="commissioner",
-                             consent_note=" 3月1日电话确认本人同意 ")
+    app = application_create(
+        seeker=seeker,
+        posting=posting,
+        actor=commissioner,
+        source="commissioner",
+        consent_note=" 3月1日电话确认本人同意 ",
+    )
     assert app.consent_note == "3月1日电话确认本人同意"
 
 
-@pytest.mark.parametrize("change, word", [
-    ({"status": Posting.Status.CLOSED}, "已关闭"),
-    ({"valid_until": dt.date(2020, 1, 1)}, "已过期"),
-    ({"filled": 3, "status": Posting.Status.FILLED}, "已招满"),
-    ({"filled": 3}, "已招满"),
-    ({"valid_from": dt.date(2999, 1, 1)}, "尚未开始"),
-])
+@pytest.mark.parametrize(
+    "change, word",
+    [
+        ({"status": Posting.Status.CLOSED}, "已关闭"),
+        ({"valid_until": dt.date(2020, 1, 1)}, "已过期"),
+        ({"filled": 3, "status": Posting.Status.FILLED}, "已招满"),
+        ({"filled": 3}, "已招满"),
+        ({"valid_from": dt.date(2999, 1, 1)}, "尚未开始"),
+    ],
+)
 def test_closed_expired_or_full_postings_are_refused(seeker, seeker_user, posting, change, word):
     Posting.objects.filter(pk=posting.pk).update(**change)
     with pytest.raises(ServiceError) as exc:
@@ -58,7 +69,9 @@ def test_closed_expired_or_full_postings_are_refused(seeker, seeker_user, postin
 
 def test_actors_out_of_scope_are_refused(seeker, posting, outsider, recruiter):
     with pytest.raises(ServiceError) as exc:
-        application_create(seeker=seeker, posting=posting, actor=outsider, source="commissioner", consent_note="x")
+        application_create(
+            seeker=seeker, posting=posting, actor=outsider, source="commissioner", consent_note="x"
+        )
     assert "服务范围" in fields(exc)["seeker"]
     other_seeker_user = UserFactory(seeker=True)
     with pytest.raises(ServiceError) as exc:

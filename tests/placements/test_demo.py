@@ -14,11 +14,20 @@ pytestmark = pytest.mark.django_db
 
 
 def test_populate_makes_a_pipeline_that_obeys_the_rules():
-    call_command("demo", stdout=io.StringIO(), seekers=300, enterprises=20, seed=7, today=timezone.localdate(),
-                 no_progress=True, force=True)
+    call_command(
+        "demo",
+        stdout=io.StringIO(),
+        seekers=300,
+        enterprises=20,
+        seed=7,
+        today=timezone.localdate(),
+        no_progress=True,
+        force=True,
+    )
     counts = demo.populate(rng_seed=3, people=80)
     assert counts.get(State.INTENTION, 0) and counts.get(State.HIRED, 0) + counts.get(State.ARRIVED, 0) + sum(
-        counts.get(s, 0) for s in (State.RETAINED_30, State.RETAINED_90, State.RETAINED_180, State.LEFT))
+        counts.get(s, 0) for s in (State.RETAINED_30, State.RETAINED_90, State.RETAINED_180, State.LEFT)
+    )
     assert counts.get(State.REFUSED, 0) and counts["followups"]
     assert demo.populate(rng_seed=3, people=80) == counts  # a second run adds nothing
     hired = Application.objects.filter(hired_on__isnull=False)
@@ -26,7 +35,9 @@ def test_populate_makes_a_pipeline_that_obeys_the_rules():
     assert set(hired.values_list("state", flat=True)) <= {*EMPLOYED_STATES, State.LEFT}
     # Histories run forward in time and start before today.
     for app in Application.objects.all()[:50]:
-        times = list(ApplicationEvent.objects.filter(application=app).order_by("pk").values_list("at", flat=True))
+        times = list(
+            ApplicationEvent.objects.filter(application=app).order_by("pk").values_list("at", flat=True)
+        )
         assert times == sorted(times) and app.created_at <= times[0] + timezone.timedelta(days=1)
     assert Application.objects.filter(seeker__user__username="demo_seeker").count() == 2
     assert demo.clear() == sum(v for k, v in counts.items() if k != "followups")

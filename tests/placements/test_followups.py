@@ -72,7 +72,9 @@ def test_recording_checks_moves_the_state_and_leaving_cancels_the_rest(seeker, c
     with pytest.raises(ServiceError) as exc:
         followup_record(followup=f90, actor=commissioner, still_employed=False)
     assert exc.value.errors[0].field == "reason"
-    followup_record(followup=f90, actor=commissioner, still_employed=False, reason="family", note="回家照顾老人")
+    followup_record(
+        followup=f90, actor=commissioner, still_employed=False, reason="family", note="回家照顾老人"
+    )
     app.refresh_from_db()
     f180.refresh_from_db()
     assert (app.state, app.reason) == (State.LEFT, "family")
@@ -83,7 +85,10 @@ def test_recording_checks_moves_the_state_and_leaving_cancels_the_rest(seeker, c
     assert stats["retention"]["30"] == {"checked": 1, "retained": 1, "rate": 1.0}
     assert panel_stats(clerk, region=LEDU, month=f"{f90.due_on:%Y-%m}")["retention"]["90"]["rate"] == 0.0
     assert panel_stats(clerk, region=LEDU, month=f"{f180.due_on:%Y-%m}")["retention"]["180"] == {
-        "checked": 1, "retained": 0, "rate": 0.0}  # cancelled by the departure: not retained
+        "checked": 1,
+        "retained": 0,
+        "rate": 0.0,
+    }  # cancelled by the departure: not retained
 
 
 def test_a_check_before_it_is_due_is_refused(seeker, commissioner, clerk):
@@ -97,8 +102,13 @@ def test_a_check_before_it_is_due_is_refused(seeker, commissioner, clerk):
 
 def test_a_retention_check_on_a_withdrawn_application_is_refused(seeker, commissioner):
     app = ApplicationFactory(seeker=seeker, state=State.WITHDRAWN)
-    stray = FollowUp.objects.create(application=app, days=30, due_on=dt.date(2024, 1, 1),
-                                    responsible_user=commissioner, responsible_region_id=LEDU)
+    stray = FollowUp.objects.create(
+        application=app,
+        days=30,
+        due_on=dt.date(2024, 1, 1),
+        responsible_user=commissioner,
+        responsible_region_id=LEDU,
+    )
     with pytest.raises(ServiceError) as exc:
         followup_record(followup=stray, actor=commissioner, still_employed=True)
     assert "已撤回（withdrawn）" in str(exc.value) and "不能记录稳岗回访" in str(exc.value)
@@ -123,15 +133,20 @@ def test_panel_counts_the_regions_moves_and_hires_in_scope(seeker, posting, comm
     from jobbridge.placements.services import application_create
 
     today = timezone.localdate()
-    app = application_create(seeker=seeker, posting=posting, actor=commissioner, source="commissioner",
-                             consent_note="同意")
+    app = application_create(
+        seeker=seeker, posting=posting, actor=commissioner, source="commissioner", consent_note="同意"
+    )
     for state in (State.CONTACTED, State.INTERVIEW, State.OFFER, State.HIRED):
         application_move(application=app, actor=recruiter, to_state=state)
     admin = UserFactory(admin=True)
     xining = SeekerFactory(hukou_region_id="630102001", residence_region_id="630102001")
-    application_create(seeker=xining, posting=posting, actor=admin, source="commissioner", consent_note="同意")
+    application_create(
+        seeker=xining, posting=posting, actor=admin, source="commissioner", consent_note="同意"
+    )
     other_grid = SeekerFactory()  # Ledu, no grid: the clerk's, not the commissioner's
-    application_create(seeker=other_grid, posting=posting, actor=admin, source="commissioner", consent_note="同意")
+    application_create(
+        seeker=other_grid, posting=posting, actor=admin, source="commissioner", consent_note="同意"
+    )
     month = f"{today:%Y-%m}"
     stats = panel_stats(clerk, region=LEDU, month=month)  # a bureau in its subtree: from the rollup
     assert stats == panel_stats_direct(clerk, region=LEDU, month=month)

@@ -27,8 +27,11 @@ def test_seeker_sees_history_and_withdraws_with_htmx(seeker, seeker_user, postin
     c = login(seeker_user)
     page = c.get("/placements/mine/").content.decode()
     assert posting.title in page and "撤回申请" in page and page.count('class="card"') == 1
-    r = c.post(f"/placements/applications/{app.pk}/move/", {"state": "withdrawn", "from": "mine"},
-               HTTP_HX_REQUEST="true")
+    r = c.post(
+        f"/placements/applications/{app.pk}/move/",
+        {"state": "withdrawn", "from": "mine"},
+        HTTP_HX_REQUEST="true",
+    )
     html = r.content.decode()
     assert r.status_code == 200 and "已撤回" in html and "撤回申请" not in html
     assert Application.objects.get(pk=app.pk).state == State.WITHDRAWN
@@ -41,12 +44,18 @@ def test_recruiter_board_moves_and_shows_refusals(seeker, posting, recruiter):
     assert posting.title in c.get("/placements/").content.decode()
     page = c.get(f"/placements/postings/{posting.pk}/board/").content.decode()
     assert "尚缺3人" in page and 'data-move="hired"' in page and 'data-move="withdrawn"' not in page
-    r = c.post(f"/placements/applications/{app.pk}/move/", {"state": "hired", "from": "board"},
-               HTTP_HX_REQUEST="true")
+    r = c.post(
+        f"/placements/applications/{app.pk}/move/",
+        {"state": "hired", "from": "board"},
+        HTTP_HX_REQUEST="true",
+    )
     fragment = r.content.decode()
     assert fragment.startswith('<div id="board"') and "尚缺2人" in fragment
-    r = c.post(f"/placements/applications/{app.pk}/move/", {"state": "interview", "from": "board"},
-               HTTP_HX_REQUEST="true")
+    r = c.post(
+        f"/placements/applications/{app.pk}/move/",
+        {"state": "interview", "from": "board"},
+        HTTP_HX_REQUEST="true",
+    )
     assert "hired" in r.content.decode() and "interview" in r.content.decode()  # the refusal names both
     other = PostingFactory()
     assert c.get(f"/placements/postings/{other.pk}/board/").status_code == 404
@@ -65,10 +74,20 @@ def test_board_fragment_matches_the_full_page(seeker, posting, recruiter):
 
 def test_staff_todo_shows_missed_checks_in_red(seeker, posting, commissioner, clerk):
     today = timezone.localdate()
-    app = ApplicationFactory(seeker=seeker, posting=posting, state=State.ARRIVED,
-                             hired_on=today - dt.timedelta(40), arrived_on=today - dt.timedelta(35))
-    FollowUp.objects.create(application=app, days=30, due_on=today - dt.timedelta(5), responsible_user=commissioner,
-                            responsible_region_id=LEDU)
+    app = ApplicationFactory(
+        seeker=seeker,
+        posting=posting,
+        state=State.ARRIVED,
+        hired_on=today - dt.timedelta(40),
+        arrived_on=today - dt.timedelta(35),
+    )
+    FollowUp.objects.create(
+        application=app,
+        days=30,
+        due_on=today - dt.timedelta(5),
+        responsible_user=commissioner,
+        responsible_region_id=LEDU,
+    )
     ApplicationFactory(seeker=seeker, state=State.INTENTION)
     c = login(commissioner)
     page = c.get("/placements/").content.decode()
@@ -107,7 +126,9 @@ def test_english(seeker_user, seeker, posting):
 def test_panel_fragment_renders_charts_without_a_cdn(clerk, seeker, posting):
     ApplicationFactory(seeker=seeker, posting=posting)
     c = login(clerk)
-    html = c.get("/placements/panel/", {"region": LEDU, "month": f"{timezone.localdate():%Y-%m}"}).content.decode()
+    html = c.get(
+        "/placements/panel/", {"region": LEDU, "month": f"{timezone.localdate():%Y-%m}"}
+    ).content.decode()
     assert "<html" not in html and "echarts.init" in html and "/static/vendor/echarts/echarts.min.js" in html
     assert "https://" not in html and "稳岗率" in html
     r = c.get("/placements/panel/", {"region": LEDU, "month": "2024-1"})

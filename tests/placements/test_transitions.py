@@ -34,19 +34,22 @@ def test_table_is_complete_and_terminal_states_lead_nowhere():
 def test_every_pair_is_allowed_exactly_when_the_table_says(from_state, to_state, seeker, clerk):
     """Staff in scope may make every move but obsolete (the system's); the rest are refused
     with both states named."""
-    app = ApplicationFactory(seeker=seeker, state=from_state, hired_on=dt.date(2020, 1, 1),
-                             arrived_on=dt.date(2020, 1, 1))
+    app = ApplicationFactory(
+        seeker=seeker, state=from_state, hired_on=dt.date(2020, 1, 1), arrived_on=dt.date(2020, 1, 1)
+    )
     legal = to_state in TRANSITIONS[from_state] and to_state != State.OBSOLETE
     kwargs = {"reason": "wage"} if to_state in (State.REFUSED, State.LEFT) else {}
     if to_state in RETENTION:  # a retention move records its (due) follow-up check
-        FollowUp.objects.create(application=app, days=RETENTION[to_state], due_on=dt.date(2020, 1, 1),
-                                responsible_region_id=LEDU)
+        FollowUp.objects.create(
+            application=app, days=RETENTION[to_state], due_on=dt.date(2020, 1, 1), responsible_region_id=LEDU
+        )
     if legal:
         application_move(application=app, actor=clerk, to_state=to_state, **kwargs)
         app.refresh_from_db()
         assert app.state == to_state
-        assert ApplicationEvent.objects.filter(application=app, from_state=from_state, to_state=to_state,
-                                               actor=clerk).exists()
+        assert ApplicationEvent.objects.filter(
+            application=app, from_state=from_state, to_state=to_state, actor=clerk
+        ).exists()
     else:
         with pytest.raises(ServiceError) as exc:
             application_move(application=app, actor=clerk, to_state=to_state, **kwargs)
@@ -68,21 +71,24 @@ def test_full_path_records_who_when_why(seeker, seeker_user, posting, recruiter,
     assert app.followups.count() == 3
 
 
-@pytest.mark.parametrize("role, to_state, ok", [
-    ("seeker", State.WITHDRAWN, True),
-    ("seeker", State.CONTACTED, False),
-    ("recruiter", State.CONTACTED, True),
-    ("recruiter", State.WITHDRAWN, False),
-    ("recruiter", State.REFUSED, True),
-    ("commissioner", State.CONTACTED, True),
-    ("commissioner", State.WITHDRAWN, True),
-    ("clerk", State.REFUSED, True),
-    ("outsider", State.CONTACTED, False),
-    ("other_recruiter", State.CONTACTED, False),
-    ("other_seeker", State.WITHDRAWN, False),
-    ("wuxi_clerk", State.CONTACTED, True),   # the receiving county sees its employers' pipeline
-    ("xining_clerk", State.CONTACTED, False),
-])
+@pytest.mark.parametrize(
+    "role, to_state, ok",
+    [
+        ("seeker", State.WITHDRAWN, True),
+        ("seeker", State.CONTACTED, False),
+        ("recruiter", State.CONTACTED, True),
+        ("recruiter", State.WITHDRAWN, False),
+        ("recruiter", State.REFUSED, True),
+        ("commissioner", State.CONTACTED, True),
+        ("commissioner", State.WITHDRAWN, True),
+        ("clerk", State.REFUSED, True),
+        ("outsider", State.CONTACTED, False),
+        ("other_recruiter", State.CONTACTED, False),
+        ("other_seeker", State.WITHDRAWN, False),
+        ("wuxi_clerk", State.CONTACTED, True),  # the receiving county sees its employers' pipeline
+        ("xining_clerk", State.CONTACTED, False),
+    ],
+)
 def test_permission_and_scope_matrix(role, to_state, ok, request, seeker, posting):
     users = {
         "seeker": lambda: request.getfixturevalue("seeker_user"),
@@ -116,11 +122,15 @@ def test_refusal_needs_a_coded_reason_and_other_needs_text(seeker, posting, recr
     with pytest.raises(ServiceError) as exc:
         application_move(application=app, actor=recruiter, to_state=State.REFUSED, reason="other")
     assert exc.value.errors[0].field == "note"
-    application_move(application=app, actor=recruiter, to_state=State.REFUSED, reason="other", note="已去读书")
+    application_move(
+        application=app, actor=recruiter, to_state=State.REFUSED, reason="other", note="已去读书"
+    )
     app.refresh_from_db()
     assert (app.state, app.reason) == (State.REFUSED, "other")
     with pytest.raises(ServiceError):
-        application_move(application=ApplicationFactory(seeker=seeker), actor=recruiter, to_state="hired_maybe")
+        application_move(
+            application=ApplicationFactory(seeker=seeker), actor=recruiter, to_state="hired_maybe"
+        )
 
 
 def test_hire_obsoletes_the_persons_other_open_applications(seeker, posting, recruiter):
@@ -140,13 +150,19 @@ def test_hire_obsoletes_the_persons_other_open_applications(seeker, posting, rec
 
 def test_last_vacancy_marks_the_posting_filled_and_a_further_hire_is_refused(seeker, posting, recruiter):
     Posting.objects.filter(pk=posting.pk).update(filled=2)
-    application_move(application=ApplicationFactory(seeker=seeker, posting=posting, state=State.OFFER),
-                     actor=recruiter, to_state=State.HIRED)
+    application_move(
+        application=ApplicationFactory(seeker=seeker, posting=posting, state=State.OFFER),
+        actor=recruiter,
+        to_state=State.HIRED,
+    )
     posting.refresh_from_db()
     assert (posting.filled, posting.status) == (3, Posting.Status.FILLED)
     with pytest.raises(ServiceError) as exc:
-        application_move(application=ApplicationFactory(posting=posting, state=State.OFFER), actor=recruiter,
-                         to_state=State.HIRED)
+        application_move(
+            application=ApplicationFactory(posting=posting, state=State.OFFER),
+            actor=recruiter,
+            to_state=State.HIRED,
+        )
     assert "已招满" in message(exc) and "招聘3人" in message(exc)
 
 
@@ -188,7 +204,9 @@ def test_stale_state_is_reread_inside_the_transaction(seeker, posting, recruiter
     assert "withdrawn" in message(exc)
 
 
-@pytest.mark.parametrize("source, channel", [("commissioner", "bureau"), ("fair", "fair"), ("seeker", "self")])
+@pytest.mark.parametrize(
+    "source, channel", [("commissioner", "bureau"), ("fair", "fair"), ("seeker", "self")]
+)
 def test_a_hire_writes_its_transfer_in_the_same_transaction(seeker, posting, recruiter, source, channel):
     from jobbridge.transfers.models import Transfer
 
@@ -196,7 +214,12 @@ def test_a_hire_writes_its_transfer_in_the_same_transaction(seeker, posting, rec
     application_move(application=app, actor=recruiter, to_state=State.HIRED, on=dt.date(2024, 3, 1))
     t = Transfer.objects.get(application_id=app.pk)
     assert (t.seeker_id, t.transferred_on, t.channel, t.destination_region_id, t.move_class) == (
-        seeker.pk, dt.date(2024, 3, 1), channel, posting.work_region_id, "out_of_province")
+        seeker.pk,
+        dt.date(2024, 3, 1),
+        channel,
+        posting.work_region_id,
+        "out_of_province",
+    )
 
 
 def test_a_refused_hire_writes_no_transfer(seeker, posting, recruiter):
@@ -204,6 +227,9 @@ def test_a_refused_hire_writes_no_transfer(seeker, posting, recruiter):
 
     Posting.objects.filter(pk=posting.pk).update(filled=3)
     with pytest.raises(ServiceError):
-        application_move(application=ApplicationFactory(seeker=seeker, posting=posting, state=State.OFFER),
-                         actor=recruiter, to_state=State.HIRED)
+        application_move(
+            application=ApplicationFactory(seeker=seeker, posting=posting, state=State.OFFER),
+            actor=recruiter,
+            to_state=State.HIRED,
+        )
     assert not Transfer.objects.exists()

@@ -25,13 +25,17 @@ def test_record_then_update_by_id_number(season):
     number = new_id_number()
     seeker = SeekerFactory(id_number=number)
     api = ApiClient(clerk)
-    r = api.post("/api/returns/homecomings", {"season": "2026", "id_number": number,
-                                              "destination_region": "东莞市", "went_home_on": "2026-02-03"})
+    r = api.post(
+        "/api/returns/homecomings",
+        {"season": "2026", "id_number": number, "destination_region": "东莞市", "went_home_on": "2026-02-03"},
+    )
     assert r.status_code == 201, r.json()
     body = r.json()
     assert body["result"] == "created" and body["record"]["status"] == "home"
     assert body["record"]["id_masked"] == seeker.id_masked and number not in r.content.decode()
-    r = api.post("/api/returns/homecomings", {"season": "2026", "seeker_id": seeker.pk, "returned_on": "2026-02-27"})
+    r = api.post(
+        "/api/returns/homecomings", {"season": "2026", "seeker_id": seeker.pk, "returned_on": "2026-02-27"}
+    )
     assert r.status_code == 200 and r.json()["result"] == "updated"
     assert r.json()["record"]["status"] == "returned"
     assert Homecoming.objects.count() == 1
@@ -40,11 +44,21 @@ def test_record_then_update_by_id_number(season):
 def test_record_bad_input_is_422_naming_the_field(season):
     api = ApiClient(UserFactory(region_id=LEDU))
     seeker = SeekerFactory()
-    r = api.post("/api/returns/homecomings", {"season": "2026", "seeker_id": seeker.pk, "destination_region": "999999",
-                                              "went_home_on": "2026-02-03", "returned_on": "2026-02-01"})
+    r = api.post(
+        "/api/returns/homecomings",
+        {
+            "season": "2026",
+            "seeker_id": seeker.pk,
+            "destination_region": "999999",
+            "went_home_on": "2026-02-03",
+            "returned_on": "2026-02-01",
+        },
+    )
     assert r.status_code == 422
     assert set(fields(r)) >= {"destination_region", "returned_on"}
-    r = api.post("/api/returns/homecomings", {"season": "2026", "seeker_id": seeker.pk, "went_home_on": "soon"})
+    r = api.post(
+        "/api/returns/homecomings", {"season": "2026", "seeker_id": seeker.pk, "went_home_on": "soon"}
+    )
     assert r.status_code == 422 and "went_home_on" in fields(r)
     r = api.post("/api/returns/homecomings", {"season": "2026", "seeker_id": seeker.pk, "colour": "red"})
     assert r.status_code == 422 and "colour" in fields(r)
@@ -58,8 +72,15 @@ def test_record_bad_input_is_422_naming_the_field(season):
 
 def test_out_of_scope_person_is_refused(season):
     api = ApiClient(UserFactory(region_id="630203"))  # Ping'an, not Ledu
-    r = api.post("/api/returns/homecomings", {"season": "2026", "seeker_id": SeekerFactory().pk,
-                                              "destination_region": DONGGUAN, "went_home_on": "2026-02-03"})
+    r = api.post(
+        "/api/returns/homecomings",
+        {
+            "season": "2026",
+            "seeker_id": SeekerFactory().pk,
+            "destination_region": DONGGUAN,
+            "went_home_on": "2026-02-03",
+        },
+    )
     assert r.status_code == 422 and "seeker" in fields(r)
     assert ApiClient(UserFactory(recruiter=True)).get("/api/returns/report", season="2026").status_code == 403
 
@@ -88,8 +109,11 @@ def test_list_scoped_and_masked(season):
     rows = ApiClient(commissioner).get("/api/returns/homecomings", season="2026").json()["items"]
     assert [r["id"] for r in rows] == [mine.pk]
     assert "*" in rows[0]["id_masked"]
-    admin_rows = ApiClient(UserFactory(admin=True)).get("/api/returns/homecomings", season="2026",
-                                                        region=LEDU, status="home").json()
+    admin_rows = (
+        ApiClient(UserFactory(admin=True))
+        .get("/api/returns/homecomings", season="2026", region=LEDU, status="home")
+        .json()
+    )
     assert admin_rows["count"] == 2
 
 
@@ -100,12 +124,15 @@ def test_import_and_template_and_seasons(season):
     api = ApiClient(clerk)
     bad_check_digit = number[:-1] + ("1" if number[-1] != "1" else "2")
     csv = f"身份证号,节前务工地,返乡日期\n{number},东莞市,2026-02-05\n{bad_check_digit},东莞市,2026-02-05\n".encode()
-    r = api.client.post("/api/returns/import?season=2026",
-                        {"file": SimpleUploadedFile("r.csv", csv, content_type="text/csv")})
+    r = api.client.post(
+        "/api/returns/import?season=2026", {"file": SimpleUploadedFile("r.csv", csv, content_type="text/csv")}
+    )
     assert r.status_code == 200, r.json()
     assert (r.json()["created"], r.json()["rejected"]) == (1, 1)
-    r = api.client.post("/api/returns/import?season=2026",
-                        {"file": SimpleUploadedFile("r.csv", b"nothing here\n", content_type="text/csv")})
+    r = api.client.post(
+        "/api/returns/import?season=2026",
+        {"file": SimpleUploadedFile("r.csv", b"nothing here\n", content_type="text/csv")},
+    )
     assert r.status_code == 422 and "file" in fields(r)
     t = api.get("/api/returns/template")
     assert t.status_code == 200 and t.content[:2] == b"PK"
@@ -114,8 +141,12 @@ def test_import_and_template_and_seasons(season):
     assert r.status_code == 201 and r.json()["return_until"] == "2026-04-18"
     r = api.post("/api/returns/seasons", {"code": "2026b", "festival_date": "2026-02-17"})
     assert r.status_code == 422 and "season" in fields(r)
-    assert ApiClient(UserFactory(commissioner=True)).post(
-        "/api/returns/seasons", {"code": "x", "festival_date": "2026-02-17"}).status_code == 403
+    assert (
+        ApiClient(UserFactory(commissioner=True))
+        .post("/api/returns/seasons", {"code": "x", "festival_date": "2026-02-17"})
+        .status_code
+        == 403
+    )
 
 
 def test_record_json_is_exactly_the_schema_fields_in_order(season):
@@ -125,19 +156,49 @@ def test_record_json_is_exactly_the_schema_fields_in_order(season):
 
     api = ApiClient(UserFactory(region_id=LEDU))
     seeker, employer = SeekerFactory(), EnterpriseFactory()
-    r = api.post("/api/returns/homecomings", {"season": "2026", "seeker_id": seeker.pk, "destination_region": "东莞市",
-                                              "employer_uscc": employer.uscc, "went_home_on": "2026-02-03",
-                                              "returned_on": "2026-02-27", "returned_to": "无锡市"})
+    r = api.post(
+        "/api/returns/homecomings",
+        {
+            "season": "2026",
+            "seeker_id": seeker.pk,
+            "destination_region": "东莞市",
+            "employer_uscc": employer.uscc,
+            "went_home_on": "2026-02-03",
+            "returned_on": "2026-02-27",
+            "returned_to": "无锡市",
+        },
+    )
     assert r.status_code == 201, r.json()
     h = Homecoming.objects.get()
-    record = {"id": h.pk, "seeker": seeker.pk, "name": seeker.name, "id_masked": seeker.id_masked, "season": "2026",
-              "origin_region": seeker.hukou_region_id, "destination_region": DONGGUAN, "employer": employer.pk,
-              "went_home_on": "2026-02-03", "returned_on": "2026-02-27", "returned_to": "320200",
-              "status": "changed", "move_class": "out_of_province"}
+    record = {
+        "id": h.pk,
+        "seeker": seeker.pk,
+        "name": seeker.name,
+        "id_masked": seeker.id_masked,
+        "season": "2026",
+        "origin_region": seeker.hukou_region_id,
+        "destination_region": DONGGUAN,
+        "employer": employer.pk,
+        "went_home_on": "2026-02-03",
+        "returned_on": "2026-02-27",
+        "returned_to": "320200",
+        "status": "changed",
+        "move_class": "out_of_province",
+    }
     assert r.content == json.dumps({"result": "created", "record": record}, ensure_ascii=False).encode()
     other = HomecomingFactory(season=season)  # not back yet, no employer: nulls
     listed = api.get("/api/returns/homecomings", season="2026").content
-    bare = {**record, "id": other.pk, "seeker": other.seeker_id, "name": other.seeker.name,
-            "id_masked": other.seeker.id_masked, "origin_region": LEDU_TOWN, "employer": None,
-            "went_home_on": "2026-02-07", "returned_on": None, "returned_to": None, "status": "home"}
+    bare = {
+        **record,
+        "id": other.pk,
+        "seeker": other.seeker_id,
+        "name": other.seeker.name,
+        "id_masked": other.seeker.id_masked,
+        "origin_region": LEDU_TOWN,
+        "employer": None,
+        "went_home_on": "2026-02-07",
+        "returned_on": None,
+        "returned_to": None,
+        "status": "home",
+    }
     assert listed == json.dumps({"items": [record, bare], "count": 2}, ensure_ascii=False).encode()

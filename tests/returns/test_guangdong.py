@@ -24,8 +24,9 @@ HEADER = ["身份证号", "返乡地", "节前务工地", "返乡日期", "返�
 @pytest.fixture
 def season_file(tmp_path):
     rows, people = guangdong_rows()
-    Seeker.objects.bulk_create([SeekerFactory.build(id_number=n, hukou_region_id=h, residence_region_id=h)
-                                for n, h in people])
+    Seeker.objects.bulk_create(
+        [SeekerFactory.build(id_number=n, hukou_region_id=h, residence_region_id=h) for n, h in people]
+    )
     path = tmp_path / "returns.csv"
     with path.open("w", newline="", encoding="utf-8") as f:
         csv.writer(f).writerows([HEADER, *rows])

@@ -55,18 +55,34 @@ def test_mixed_file_keeps_good_rows_reports_every_bad_one(tmp_path, people):
     newcomer, nameless = new_id_number(), new_id_number()
     bad_check = a[:-1] + ("0" if a[-1] != "0" else "1")
     rows = [
-        [a, "", "", "东莞市", "2026-02-05", "2026-02-25", ""],            # 3: known, returned
-        [b, "", "", DONGGUAN, "2026-02-06", "", ""],                       # 4: known, still home
-        [newcomer, "新人", "乐都区", "苏州市", "2026-02-01", "", ""],      # 5: registered from the row
-        [nameless, "", "乐都区", DONGGUAN, "2026-02-01", "", ""],          # 6: unknown, no name
-        [bad_check, "", "", DONGGUAN, "2026-02-01", "", ""],               # 7: bad check digit
-        [a, "", "", DONGGUAN, "2026-02-01", "", ""],                       # 8: same person as row 3
-        [c, "", "", DONGGUAN, "2026-02-10", "2026-02-08", ""],             # 9: back before home
-        [c, "", "", "999999", "2026-02-10", "", ""],                       # 10: (dup of 9 is refused too)
-        ["", "", "", "", "", "", ""],                                      # 11: empty, skipped
-        [new_id_number(), "某人", "乐都区", "火星基地", "2026-02-10", "", ""],  # 12: unknown region, nobody registered
-        [new_id_number(), "某人", "乐都区", DONGGUAN, "2025-10-10", "", ""],    # 13: outside the season
-        [new_id_number(), "某人", "乐都区", DONGGUAN, "2026-02-10", "", "91320205MA1MXJ0K7B"],  # 14: unknown employer
+        [a, "", "", "东莞市", "2026-02-05", "2026-02-25", ""],  # 3: known, returned
+        [b, "", "", DONGGUAN, "2026-02-06", "", ""],  # 4: known, still home
+        [newcomer, "新人", "乐都区", "苏州市", "2026-02-01", "", ""],  # 5: registered from the row
+        [nameless, "", "乐都区", DONGGUAN, "2026-02-01", "", ""],  # 6: unknown, no name
+        [bad_check, "", "", DONGGUAN, "2026-02-01", "", ""],  # 7: bad check digit
+        [a, "", "", DONGGUAN, "2026-02-01", "", ""],  # 8: same person as row 3
+        [c, "", "", DONGGUAN, "2026-02-10", "2026-02-08", ""],  # 9: back before home
+        [c, "", "", "999999", "2026-02-10", "", ""],  # 10: (dup of 9 is refused too)
+        ["", "", "", "", "", "", ""],  # 11: empty, skipped
+        [
+            new_id_number(),
+            "某人",
+            "乐都区",
+            "火星基地",
+            "2026-02-10",
+            "",
+            "",
+        ],  # 12: unknown region, nobody registered
+        [new_id_number(), "某人", "乐都区", DONGGUAN, "2025-10-10", "", ""],  # 13: outside the season
+        [
+            new_id_number(),
+            "某人",
+            "乐都区",
+            DONGGUAN,
+            "2026-02-10",
+            "",
+            "91320205MA1MXJ0K7B",
+        ],  # 14: unknown employer
     ]
     path = xlsx(tmp_path / "returns.xlsx", rows)
     seekers_before = Seeker.objects.count()
@@ -92,10 +108,18 @@ def test_mixed_file_keeps_good_rows_reports_every_bad_one(tmp_path, people):
 def test_a_later_file_fills_in_the_returns(tmp_path, people):
     season = SeasonFactory()
     a, b, _c = people
-    import_homecomings(path=xlsx(tmp_path / "1.xlsx", [[a, "", "", DONGGUAN, "2026-02-05", "", ""],
-                                                        [b, "", "", DONGGUAN, "2026-02-05", "", ""]]), season=season)
-    later = xlsx(tmp_path / "2.xlsx", [[a, "", "", DONGGUAN, "2026-02-05", "2026-03-01", ""],
-                                       [b, "", "", DONGGUAN, "2026-02-05", "", ""]], title=False)
+    import_homecomings(
+        path=xlsx(
+            tmp_path / "1.xlsx",
+            [[a, "", "", DONGGUAN, "2026-02-05", "", ""], [b, "", "", DONGGUAN, "2026-02-05", "", ""]],
+        ),
+        season=season,
+    )
+    later = xlsx(
+        tmp_path / "2.xlsx",
+        [[a, "", "", DONGGUAN, "2026-02-05", "2026-03-01", ""], [b, "", "", DONGGUAN, "2026-02-05", "", ""]],
+        title=False,
+    )
     out = import_homecomings(path=later, season=season)
     assert (out.created, out.updated, out.unchanged) == (0, 1, 1)
     assert sorted(Homecoming.objects.values_list("status", flat=True)) == ["home", "returned"]
@@ -108,8 +132,10 @@ def test_commissioner_imports_only_for_own_grid(tmp_path, people):
     commissioner.grids.add(grid)
     mine = new_id_number()
     SeekerFactory(id_number=mine, grid=grid)
-    path = xlsx(tmp_path / "c.xlsx", [[mine, "", "", DONGGUAN, "2026-02-05", "", ""],
-                                      [people[0], "", "", DONGGUAN, "2026-02-05", "", ""]])
+    path = xlsx(
+        tmp_path / "c.xlsx",
+        [[mine, "", "", DONGGUAN, "2026-02-05", "", ""], [people[0], "", "", DONGGUAN, "2026-02-05", "", ""]],
+    )
     out = import_homecomings(path=path, season=season, actor=commissioner)
     assert (out.created, out.rejected) == (1, 1)
     assert "管辖范围" in out.errors[0].message
@@ -117,11 +143,25 @@ def test_commissioner_imports_only_for_own_grid(tmp_path, people):
 
 def test_cli_json_exit_codes_and_error_file(tmp_path, people):
     SeasonFactory()
-    path = xlsx(tmp_path / "r.xlsx", [[people[0], "", "", DONGGUAN, "2026-02-05", "", ""],
-                                      [people[1], "", "", "nowhere", "2026-02-05", "", ""]])
+    path = xlsx(
+        tmp_path / "r.xlsx",
+        [
+            [people[0], "", "", DONGGUAN, "2026-02-05", "", ""],
+            [people[1], "", "", "nowhere", "2026-02-05", "", ""],
+        ],
+    )
     out = io.StringIO()
-    call_command("returns", "import", str(path), "--season", "2026", "--json",
-                 "--error-file", str(tmp_path / "err.xlsx"), stdout=out)
+    call_command(
+        "returns",
+        "import",
+        str(path),
+        "--season",
+        "2026",
+        "--json",
+        "--error-file",
+        str(tmp_path / "err.xlsx"),
+        stdout=out,
+    )
     summary = json.loads(out.getvalue())
     assert (summary["created"], summary["rejected"]) == (1, 1)
     assert summary["errors"][0]["row"] == 4 and summary["errors"][0]["column"] == "节前务工地"
@@ -159,8 +199,12 @@ def test_template_round_trips(tmp_path):
 def test_csv_in_gbk_with_english_headers(tmp_path, people):
     SeasonFactory()
     f = tmp_path / "gbk.csv"
-    f.write_bytes(("id_number,destination_region,went_home_on,returned_on,status\n"
-                   f"{people[0]},东莞市,2026/2/5,,留乡不再外出\n").encode("gb18030"))
+    f.write_bytes(
+        (
+            "id_number,destination_region,went_home_on,returned_on,status\n"
+            f"{people[0]},东莞市,2026/2/5,,留乡不再外出\n"
+        ).encode("gb18030")
+    )
     out = import_homecomings(path=f, season=SeasonFactory())
     assert (out.created, out.rejected) == (1, 0)
     assert Homecoming.objects.get().status == "staying"

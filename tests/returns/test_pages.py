@@ -64,11 +64,14 @@ def test_recruiters_and_seekers_are_kept_out(client, season):
 
 
 def test_panel_fragment(client, season):
-    HomecomingFactory(season=season, returned_on="2026-02-25", returned_to_id=DONGGUAN,
-                      status=Homecoming.Status.RETURNED)
+    HomecomingFactory(
+        season=season, returned_on="2026-02-25", returned_to_id=DONGGUAN, status=Homecoming.Status.RETURNED
+    )
     HomecomingFactory(season=season)
     client.force_login(UserFactory(region_id="630200"))
-    html = client.get("/returns/panel/", {"region": LEDU, "season": "2026"}, HTTP_HX_REQUEST="true").content.decode()
+    html = client.get(
+        "/returns/panel/", {"region": LEDU, "season": "2026"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert "<html" not in html and "data-returns-panel" in html and 'id="returns-panel"' not in html
     assert "50.0%" in html and "vendor/echarts/echarts.min.js" in html
     assert '<script type="application/json">' in html
@@ -99,18 +102,44 @@ def test_entry_row_saves_and_shows_errors_inline(client, season, commissioner):
     seeker = SeekerFactory(grid=grid)
     client.force_login(user)
     url = f"/returns/entry/{seeker.pk}/"
-    bad = client.post(url, {"season": "2026", "destination_region": "东莞市", "went_home_on": "2026-02-10",
-                            "returned_on": "2026-02-01"}, HTTP_HX_REQUEST="true").content.decode()
+    bad = client.post(
+        url,
+        {
+            "season": "2026",
+            "destination_region": "东莞市",
+            "went_home_on": "2026-02-10",
+            "returned_on": "2026-02-01",
+        },
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
     assert bad.startswith("<tr") and "errorlist" in bad and "早于返乡日期" in bad
     assert not Homecoming.objects.exists()
-    ok = client.post(url, {"season": "2026", "destination_region": "东莞市", "went_home_on": "2026-02-10",
-                           "returned_on": "", "returned_to": "", "status": ""}).content.decode()
+    ok = client.post(
+        url,
+        {
+            "season": "2026",
+            "destination_region": "东莞市",
+            "went_home_on": "2026-02-10",
+            "returned_on": "",
+            "returned_to": "",
+            "status": "",
+        },
+    ).content.decode()
     assert "已登记" in ok
     assert Homecoming.objects.get().status == "home"
     # The row offers "returned today" only while today is inside the season's return window.
     assert ("今日返岗" in ok) == (season.festival_date <= timezone.localdate() <= season.return_until)
-    back = client.post(url, {"season": "2026", "destination_region": "441900", "went_home_on": "2026-02-10",
-                             "returned_on": "2026-03-01", "returned_to": "", "status": ""}).content.decode()
+    back = client.post(
+        url,
+        {
+            "season": "2026",
+            "destination_region": "441900",
+            "went_home_on": "2026-02-10",
+            "returned_on": "2026-03-01",
+            "returned_to": "",
+            "status": "",
+        },
+    ).content.decode()
     assert "已更新" in back and Homecoming.objects.get().status == "returned"
     assert 'value="returned" selected' not in back  # derived statuses are not echoed back as a choice
     assert seeker.name in client.get("/returns/entry/", {"status": "returned"}).content.decode()
@@ -138,16 +167,30 @@ def test_import_page_queues_and_shows_progress_then_outcome(client, season):
     assert client.get(job_url).status_code == 404  # someone else's import
     client.force_login(user)
     assert "请选择要上传的文件" in client.post("/returns/import/", {"season": "2026"}).content.decode()
-    assert "不存在" in client.post("/returns/import/", {"season": "1999",
-                                                        "file": SimpleUploadedFile("r.csv", csv)}).content.decode()
+    assert (
+        "不存在"
+        in client.post(
+            "/returns/import/", {"season": "1999", "file": SimpleUploadedFile("r.csv", csv)}
+        ).content.decode()
+    )
 
 
 def test_progress_line_while_running(client, season):
     from django.core.cache import cache
 
     user = UserFactory(region_id=LEDU)
-    cache.set("returns-import:abc", {"user": user.pk, "status": "running", "done": 250, "total": 1000,
-                                     "name": "r.xlsx", "season": "2026", "summary": None})
+    cache.set(
+        "returns-import:abc",
+        {
+            "user": user.pk,
+            "status": "running",
+            "done": 250,
+            "total": 1000,
+            "name": "r.xlsx",
+            "season": "2026",
+            "summary": None,
+        },
+    )
     client.force_login(user)
     html = client.get("/returns/import/abc/progress/").content.decode()
     assert 'hx-trigger="every 1s"' in html and "250/1000" in html and 'value="25"' in html

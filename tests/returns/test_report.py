@@ -22,13 +22,24 @@ def season():
     s = SeasonFactory()
     for origin, n_back, n_home in ((NIANBO, 3, 1), (GAOMIAO, 1, 1), (PINGAN_TOWN, 0, 2)):
         for i in range(n_back):
-            HomecomingFactory(season=s, origin_region_id=origin, returned_on=FESTIVAL + dt.timedelta(days=5 + i),
-                              returned_to_id=DONGGUAN, status=Homecoming.Status.RETURNED)
+            HomecomingFactory(
+                season=s,
+                origin_region_id=origin,
+                returned_on=FESTIVAL + dt.timedelta(days=5 + i),
+                returned_to_id=DONGGUAN,
+                status=Homecoming.Status.RETURNED,
+            )
         for _ in range(n_home):
             HomecomingFactory(season=s, origin_region_id=origin)
-    HomecomingFactory(season=s, origin_region_id=NIANBO, destination_region_id="630103", move_class="within_province",
-                      returned_on=FESTIVAL + dt.timedelta(days=5), returned_to_id="630103",
-                      status=Homecoming.Status.RETURNED)
+    HomecomingFactory(
+        season=s,
+        origin_region_id=NIANBO,
+        destination_region_id="630103",
+        move_class="within_province",
+        returned_on=FESTIVAL + dt.timedelta(days=5),
+        returned_to_id="630103",
+        status=Homecoming.Status.RETURNED,
+    )
     return s
 
 
@@ -50,7 +61,11 @@ def test_drill_from_province_to_township(season):
     assert rows(county, "by_destination") == {"440000": (6, 4, 66.7, False), "630000": (1, 1, 100.0, False)}
     assert rows(province, "by_destination")["630100"] == (1, 1, 100.0, False)
     classes = {c["code"]: (c["went_home"], c["returned"], c["rate"]) for c in county["by_class"]}
-    assert classes == {"out_of_province": (6, 4, 66.7), "within_province": (1, 1, 100.0), "nearby": (0, 0, None)}
+    assert classes == {
+        "out_of_province": (6, 4, 66.7),
+        "within_province": (1, 1, 100.0),
+        "nearby": (0, 0, None),
+    }
 
 
 def test_two_sides_of_a_region(season):

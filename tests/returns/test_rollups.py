@@ -21,9 +21,14 @@ pytestmark = pytest.mark.django_db
 
 
 def counted(season) -> Counter:
-    return Counter({(o, d, m, s, day): n for o, d, m, s, day, n in HomecomingCount.objects.filter(
-        season=season, n__gt=0).values_list("origin_region", "destination_region", "move_class", "status",
-                                           "returned_day", "n")})
+    return Counter(
+        {
+            (o, d, m, s, day): n
+            for o, d, m, s, day, n in HomecomingCount.objects.filter(season=season, n__gt=0).values_list(
+                "origin_region", "destination_region", "move_class", "status", "returned_day", "n"
+            )
+        }
+    )
 
 
 def direct(season) -> Counter:
@@ -38,19 +43,31 @@ def test_counts_follow_every_write_and_rebuild_agrees(tmp_path):
     numbers = [new_id_number() for _ in range(6)]
     people = [SeekerFactory(id_number=n) for n in numbers]
     for p in people[:4]:
-        homecoming_record(actor=None, season=season, seeker=p, data={"destination_region": DONGGUAN,
-                                                                    "went_home_on": "2026-02-05"})
+        homecoming_record(
+            actor=None,
+            season=season,
+            seeker=p,
+            data={"destination_region": DONGGUAN, "went_home_on": "2026-02-05"},
+        )
     homecoming_record(actor=None, season=season, seeker=people[0], data={"returned_on": "2026-02-25"})
-    homecoming_record(actor=None, season=season, seeker=people[1], data={"returned_on": "2026-02-26",
-                                                                        "returned_to": "无锡市"})
+    homecoming_record(
+        actor=None,
+        season=season,
+        seeker=people[1],
+        data={"returned_on": "2026-02-26", "returned_to": "无锡市"},
+    )
     homecoming_record(actor=None, season=season, seeker=people[1], data={"returned_on": ""})
     homecoming_record(actor=None, season=season, seeker=people[2], data={"status": "留乡不再外出"})
     path = tmp_path / "r.csv"
     with path.open("w", newline="", encoding="utf-8") as f:
-        csv.writer(f).writerows([["身份证号", "节前务工地", "返乡日期", "返岗日期"],
-                                 [numbers[3], DONGGUAN, "2026-02-05", "2026-03-01"],   # update
-                                 [numbers[4], "苏州市", "2026-02-01", ""],             # create
-                                 [numbers[5], DONGGUAN, "2026-02-01", "2026-02-20"]])  # create
+        csv.writer(f).writerows(
+            [
+                ["身份证号", "节前务工地", "返乡日期", "返岗日期"],
+                [numbers[3], DONGGUAN, "2026-02-05", "2026-03-01"],  # update
+                [numbers[4], "苏州市", "2026-02-01", ""],  # create
+                [numbers[5], DONGGUAN, "2026-02-01", "2026-02-20"],
+            ]
+        )  # create
     import_homecomings(path=path, season=season)
     import_homecomings(path=path, season=season)  # unchanged: no double counting
     assert counted(season) == direct(season)
@@ -81,8 +98,12 @@ def test_merge_of_two_records_home_in_one_season_keeps_counts_equal():
     season = SeasonFactory()
     keep, drop, other = SeekerFactory(), SeekerFactory(), SeekerFactory()
     for p in (keep, drop, other):
-        homecoming_record(actor=None, season=season, seeker=p, data={"destination_region": DONGGUAN,
-                                                                    "went_home_on": "2026-02-05"})
+        homecoming_record(
+            actor=None,
+            season=season,
+            seeker=p,
+            data={"destination_region": DONGGUAN, "went_home_on": "2026-02-05"},
+        )
     assert sum(counted(season).values()) == 3
     seeker_merge(actor=None, keep=keep, drop=drop)
     assert Homecoming.objects.filter(season=season).count() == 2

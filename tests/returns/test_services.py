@@ -39,15 +39,25 @@ def test_went_home_then_returned_completes_one_record(season):
     assert (first.origin_region_id, first.status, first.move_class) == (LEDU_TOWN, "home", "out_of_province")
     again, result = record(season, seeker, returned_on="2026年2月25日")
     assert result == "updated" and again.pk == first.pk
-    assert (again.status, again.returned_to_id, again.destination_region_id) == ("returned", DONGGUAN, DONGGUAN)
+    assert (again.status, again.returned_to_id, again.destination_region_id) == (
+        "returned",
+        DONGGUAN,
+        DONGGUAN,
+    )
     assert record(season, seeker, returned_on="2026-02-25")[1] == "unchanged"
     assert Homecoming.objects.count() == 1
 
 
 def test_returned_elsewhere_is_a_change_of_work_place(season):
     seeker = SeekerFactory()
-    h, _r = record(season, seeker, destination_region=DONGGUAN, went_home_on="2026-02-01",
-                   returned_on="2026-03-01", returned_to="无锡市锡山区")
+    h, _r = record(
+        season,
+        seeker,
+        destination_region=DONGGUAN,
+        went_home_on="2026-02-01",
+        returned_on="2026-03-01",
+        returned_to="无锡市锡山区",
+    )
     assert h.status == "changed" and h.returned_to_id == "320205"
 
 
@@ -60,29 +70,46 @@ def test_taking_back_a_return_clears_where_to(season):
 
 def test_staying_home_then_coming_back_after_all(season):
     seeker = SeekerFactory()
-    h, _r = record(season, seeker, destination_region=DONGGUAN, went_home_on="2026-02-01", status="留乡不再外出")
+    h, _r = record(
+        season, seeker, destination_region=DONGGUAN, went_home_on="2026-02-01", status="留乡不再外出"
+    )
     assert h.status == "staying"
     h, _r = record(season, seeker, returned_on="2026-03-10")
     assert h.status == "returned"
 
 
-@pytest.mark.parametrize("data, field, words", [
-    ({"went_home_on": "2026-02-10", "returned_on": "2026-02-08"}, "returned_on", "早于返乡日期2026-02-10"),
-    ({"went_home_on": "2026-02-10", "returned_on": "2026-02-08"}, "returned_on", "不在本季统计期"),
-    ({"went_home_on": "2025-11-01"}, "went_home_on", "不在本季统计期"),
-    ({"went_home_on": "2026-02-20"}, "went_home_on", "不在本季统计期"),
-    ({"went_home_on": "2026-02-10", "returned_on": "2026-06-01"}, "returned_on", "不在本季统计期"),
-    ({"went_home_on": ""}, "went_home_on", "不能为空"),
-    ({"went_home_on": "2026-02-30"}, "went_home_on", "不存在"),
-    ({"went_home_on": "2026-02-10", "destination_region": "999999"}, "destination_region", "不存在"),
-    ({"went_home_on": "2026-02-10", "destination_region": "不存在的地方"}, "destination_region", "找不到"),
-    ({"went_home_on": "2026-02-10", "origin_region": "123456"}, "origin_region", "不存在"),
-    ({"went_home_on": "2026-02-10", "status": "已返岗"}, "returned_on", "须填写返岗日期"),
-    ({"went_home_on": "2026-02-10", "returned_on": "2026-02-20", "status": "在家未返岗"}, "status", "不能是"),
-    ({"went_home_on": "2026-02-10", "status": "失踪"}, "status", "不是可选值"),
-    ({"went_home_on": "2026-02-10", "returned_to": DONGGUAN}, "returned_on", "须填写返岗日期"),
-    ({"went_home_on": "2026-02-10", "employer_uscc": "123"}, "employer_uscc", "18位"),
-])
+@pytest.mark.parametrize(
+    "data, field, words",
+    [
+        (
+            {"went_home_on": "2026-02-10", "returned_on": "2026-02-08"},
+            "returned_on",
+            "早于返乡日期2026-02-10",
+        ),
+        ({"went_home_on": "2026-02-10", "returned_on": "2026-02-08"}, "returned_on", "不在本季统计期"),
+        ({"went_home_on": "2025-11-01"}, "went_home_on", "不在本季统计期"),
+        ({"went_home_on": "2026-02-20"}, "went_home_on", "不在本季统计期"),
+        ({"went_home_on": "2026-02-10", "returned_on": "2026-06-01"}, "returned_on", "不在本季统计期"),
+        ({"went_home_on": ""}, "went_home_on", "不能为空"),
+        ({"went_home_on": "2026-02-30"}, "went_home_on", "不存在"),
+        ({"went_home_on": "2026-02-10", "destination_region": "999999"}, "destination_region", "不存在"),
+        (
+            {"went_home_on": "2026-02-10", "destination_region": "不存在的地方"},
+            "destination_region",
+            "找不到",
+        ),
+        ({"went_home_on": "2026-02-10", "origin_region": "123456"}, "origin_region", "不存在"),
+        ({"went_home_on": "2026-02-10", "status": "已返岗"}, "returned_on", "须填写返岗日期"),
+        (
+            {"went_home_on": "2026-02-10", "returned_on": "2026-02-20", "status": "在家未返岗"},
+            "status",
+            "不能是",
+        ),
+        ({"went_home_on": "2026-02-10", "status": "失踪"}, "status", "不是可选值"),
+        ({"went_home_on": "2026-02-10", "returned_to": DONGGUAN}, "returned_on", "须填写返岗日期"),
+        ({"went_home_on": "2026-02-10", "employer_uscc": "123"}, "employer_uscc", "18位"),
+    ],
+)
 def test_bad_input_names_the_field(season, data, field, words):
     with pytest.raises(ServiceError) as exc:
         record(season, SeekerFactory(), **{"destination_region": DONGGUAN, **data})
@@ -91,15 +118,25 @@ def test_bad_input_names_the_field(season, data, field, words):
 
 
 def test_festival_day_is_both_the_last_day_home_and_the_first_day_back(season):
-    h, _r = record(season, SeekerFactory(), destination_region=DONGGUAN, went_home_on=FESTIVAL.isoformat(),
-                   returned_on=FESTIVAL.isoformat())
+    h, _r = record(
+        season,
+        SeekerFactory(),
+        destination_region=DONGGUAN,
+        went_home_on=FESTIVAL.isoformat(),
+        returned_on=FESTIVAL.isoformat(),
+    )
     assert h.status == "returned" and h.returned_on == h.went_home_on == FESTIVAL
 
 
 def test_unknown_employer_is_refused(season):
     with pytest.raises(ServiceError) as exc:
-        record(season, SeekerFactory(), destination_region=DONGGUAN, went_home_on="2026-02-10",
-               employer_uscc="91320205MA1MXJ0K7B")
+        record(
+            season,
+            SeekerFactory(),
+            destination_region=DONGGUAN,
+            went_home_on="2026-02-10",
+            employer_uscc="91320205MA1MXJ0K7B",
+        )
     assert "employer_uscc" in errors(exc)
 
 
@@ -117,10 +154,14 @@ def test_scope_commissioner_records_only_own_grid(season):
 def test_scope_receiving_bureau_records_workers_employed_there(season):
     dongguan_clerk = UserFactory(region_id=DONGGUAN)
     ledu_worker = SeekerFactory()
-    h, _r = record(season, ledu_worker, dongguan_clerk, destination_region=DONGGUAN, went_home_on="2026-02-10")
+    h, _r = record(
+        season, ledu_worker, dongguan_clerk, destination_region=DONGGUAN, went_home_on="2026-02-10"
+    )
     assert h.recorded_by == dongguan_clerk
     with pytest.raises(ServiceError):
-        record(season, SeekerFactory(), dongguan_clerk, destination_region="无锡市", went_home_on="2026-02-10")
+        record(
+            season, SeekerFactory(), dongguan_clerk, destination_region="无锡市", went_home_on="2026-02-10"
+        )
     assert Homecoming.objects.visible_to(dongguan_clerk).count() == 1
     assert Homecoming.objects.visible_to(UserFactory(region_id=LEDU)).count() == 1
     assert Homecoming.objects.visible_to(UserFactory(region_id="440300")).count() == 0

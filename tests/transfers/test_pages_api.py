@@ -62,13 +62,26 @@ def test_dashboard_and_each_panel_render_from_rollups(client, haidong):
     assert 'hx-get="/placements/panel/?region=630200&amp;month=2023-01"' in page
     assert 'hx-get="/returns/panel/?region=630200&amp;season=2023"' in page
     assert "echarts.min.js" in page and "cdn" not in page.lower()
-    for name in ["class_month", "class_year", "dest_province", "dest_city", "industry", "priority", "channel",
-                 "children", "flow"]:
+    for name in [
+        "class_month",
+        "class_year",
+        "dest_province",
+        "dest_city",
+        "industry",
+        "priority",
+        "channel",
+        "children",
+        "flow",
+    ]:
         with CaptureQueriesContext(connection) as q:
             frag = client.get(f"/transfers/panel/{name}/", {"region": "630200", "month": "2023-01"})
         assert frag.status_code == 200, name
-        assert not any("transfers_transfer\"" in x["sql"] or "transfers_transfer " in x["sql"] for x in q), name
-    children = client.get("/transfers/panel/children/", {"region": "630200", "month": "2023-01"}).content.decode()
+        assert not any('transfers_transfer"' in x["sql"] or "transfers_transfer " in x["sql"] for x in q), (
+            name
+        )
+    children = client.get(
+        "/transfers/panel/children/", {"region": "630200", "month": "2023-01"}
+    ).content.decode()
     assert "?region=630202&amp;month=2023-01" in children  # drill down to a county
     flow = client.get("/transfers/panel/flow/", {"region": "630200", "month": "2023-01"}).content.decode()
     assert "chart-sankey" in flow and "chart-map" in flow
@@ -77,8 +90,16 @@ def test_dashboard_and_each_panel_render_from_rollups(client, haidong):
 def test_manual_entry_page_registers_person_and_transfer(client):
     login(client, UserFactory(region_id="630200"))
     number = new_id_number()
-    data = {"id_number": number, "name": "马某", "hukou_region": "乐都区", "origin_basis": "hukou",
-            "destination": "无锡市锡山区", "employer": "无锡某厂", "transferred_on": "2023-01-05", "channel": "bureau"}
+    data = {
+        "id_number": number,
+        "name": "马某",
+        "hukou_region": "乐都区",
+        "origin_basis": "hukou",
+        "destination": "无锡市锡山区",
+        "employer": "无锡某厂",
+        "transferred_on": "2023-01-05",
+        "channel": "bureau",
+    }
     response = client.post("/transfers/new/", data)
     assert response.status_code == 302
     t = Transfer.objects.get()
@@ -100,6 +121,7 @@ def test_api_report_panels_and_entry():
     seeker = SeekerFactory()
     body = {"id_number": "", "destination": "320205", "transferred_on": "2023-01-05", "employer": "无锡某厂"}
     from jobbridge.core import pii
+
     body["id_number"] = pii.decrypt(seeker.id_cipher)
     created = api.post("/api/transfers", body)
     assert created.status_code == 201, created.content
@@ -117,14 +139,18 @@ def test_api_report_panels_and_entry():
     assert other.get(f"/api/transfers/{created.json()['id']}").status_code == 404
     listed = api.get("/api/transfers", month="2023-01").json()
     assert [r["id"] for r in listed["items"]] == [created.json()["id"]]
-    future = api.post("/api/transfers", {**body, "transferred_on": str(dt.date.today() + dt.timedelta(days=2))})
+    future = api.post(
+        "/api/transfers", {**body, "transferred_on": str(dt.date.today() + dt.timedelta(days=2))}
+    )
     assert future.status_code == 422 and "transferred_on" in fields(future)
 
 
 def test_recruiter_and_seeker_cannot_use_the_ledger(client):
     login(client, UserFactory(recruiter=True))
     assert client.get("/transfers/dashboard/").status_code == 403
-    assert ApiClient(UserFactory(seeker=True)).get("/api/transfers/report", region="630200").status_code == 403
+    assert (
+        ApiClient(UserFactory(seeker=True)).get("/api/transfers/report", region="630200").status_code == 403
+    )
 
 
 def test_pages_in_english(client, haidong):
@@ -135,8 +161,12 @@ def test_pages_in_english(client, haidong):
     assert "In January 2023, 海东市 transferred 1,170 person-times" in html
     dash = client.get("/transfers/dashboard/", {"region": "630200", "month": "2023-01"}).content.decode()
     assert "Labor transfer dashboard" in dash
-    assert "Destination province" in client.get("/transfers/panel/dest_province/",
-                                                {"region": "630200", "month": "2023-01"}).content.decode()
+    assert (
+        "Destination province"
+        in client.get(
+            "/transfers/panel/dest_province/", {"region": "630200", "month": "2023-01"}
+        ).content.decode()
+    )
 
 
 def test_menu_links_open_a_form_or_the_viewers_own_region(client, haidong):
@@ -161,19 +191,41 @@ def test_ledger_row_json_is_exactly_the_schema_fields_in_order():
 
     api = ApiClient(UserFactory(region_id="630200"))
     seeker = SeekerFactory()
-    body = {"id_number": pii.decrypt(seeker.id_cipher), "destination": "320205", "transferred_on": "2023-01-05",
-            "employer": "无锡某厂", "industry": "39", "channel": "bureau"}
+    body = {
+        "id_number": pii.decrypt(seeker.id_cipher),
+        "destination": "320205",
+        "transferred_on": "2023-01-05",
+        "employer": "无锡某厂",
+        "industry": "39",
+        "channel": "bureau",
+    }
     created = api.post("/api/transfers", body)
     assert created.status_code == 201, created.content
     t = Transfer.objects.get()
-    row = {"id": t.pk, "seeker_id": seeker.pk, "seeker_name": seeker.name, "id_masked": seeker.id_masked,
-           "origin_basis": "hukou", "origin_region": seeker.hukou_region_id, "destination_region": "320205",
-           "enterprise_id": None, "employer_name": "无锡某厂", "industry": "39", "transferred_on": "2023-01-05",
-           "channel": "bureau", "move_class": "out_of_province", "source": "manual", "priority_group": False,
-           "application_id": None}
+    row = {
+        "id": t.pk,
+        "seeker_id": seeker.pk,
+        "seeker_name": seeker.name,
+        "id_masked": seeker.id_masked,
+        "origin_basis": "hukou",
+        "origin_region": seeker.hukou_region_id,
+        "destination_region": "320205",
+        "enterprise_id": None,
+        "employer_name": "无锡某厂",
+        "industry": "39",
+        "transferred_on": "2023-01-05",
+        "channel": "bureau",
+        "move_class": "out_of_province",
+        "source": "manual",
+        "priority_group": False,
+        "application_id": None,
+    }
     assert created.content == json.dumps({**row, "created": True}, ensure_ascii=False).encode()
     assert api.get(f"/api/transfers/{t.pk}").content == json.dumps(row, ensure_ascii=False).encode()
-    assert api.get("/api/transfers").content == json.dumps({"items": [row], "count": 1}, ensure_ascii=False).encode()
+    assert (
+        api.get("/api/transfers").content
+        == json.dumps({"items": [row], "count": 1}, ensure_ascii=False).encode()
+    )
     t.industry_id = None
     t.save(update_fields=["industry"])
     assert api.get(f"/api/transfers/{t.pk}").json()["industry"] is None

@@ -42,9 +42,17 @@ def world(db):
         own=SeekerFactory(name="本人", user=seeker_user),
     )
     return SimpleNamespace(
-        grid=grid, enterprise=enterprise, haidong_enterprise=haidong_enterprise, posting=posting,
-        city_clerk=city_clerk, county_clerk=county_clerk, commissioner=commissioner, recruiter=recruiter,
-        seeker_user=seeker_user, admin=admin, seekers=seekers,
+        grid=grid,
+        enterprise=enterprise,
+        haidong_enterprise=haidong_enterprise,
+        posting=posting,
+        city_clerk=city_clerk,
+        county_clerk=county_clerk,
+        commissioner=commissioner,
+        recruiter=recruiter,
+        seeker_user=seeker_user,
+        admin=admin,
+        seekers=seekers,
     )
 
 

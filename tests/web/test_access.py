@@ -7,8 +7,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_anonymous_is_sent_to_login(client, world):
-    for url in [reverse("home"), reverse("seeker_list"), reverse("seeker_detail", args=[world.seekers.ledu.pk]),
-                reverse("enterprise_list"), reverse("posting_list"), reverse("duplicate_list")]:
+    for url in [
+        reverse("home"),
+        reverse("seeker_list"),
+        reverse("seeker_detail", args=[world.seekers.ledu.pk]),
+        reverse("enterprise_list"),
+        reverse("posting_list"),
+        reverse("duplicate_list"),
+    ]:
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(reverse("login")), url
 
@@ -19,8 +25,9 @@ def test_public_pages_need_no_login(client, db):
 
 
 @pytest.mark.parametrize("who", ["recruiter", "seeker_user"])
-@pytest.mark.parametrize("name", ["seeker_list", "seeker_export", "seeker_create", "duplicate_list",
-                                  "enterprise_create"])
+@pytest.mark.parametrize(
+    "name", ["seeker_list", "seeker_export", "seeker_create", "duplicate_list", "enterprise_create"]
+)
 def test_staff_tools_are_forbidden_to_outsiders(world, login, who, name):
     assert login(getattr(world, who)).get(reverse(name)).status_code == 403
 

@@ -35,8 +35,13 @@ def extracted(tmp_path: Path) -> list[tuple[str | None, str, str | None]]:
     for po in copy.rglob("*.po"):
         po.unlink()
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}  # plain extraction
-    subprocess.run([sys.executable, "-m", "django", "makemessages", "-l", "xx", "--no-wrap", "--no-location"],
-                   cwd=copy, check=True, capture_output=True, env=env)
+    subprocess.run(
+        [sys.executable, "-m", "django", "makemessages", "-l", "xx", "--no-wrap", "--no-location"],
+        cwd=copy,
+        check=True,
+        capture_output=True,
+        env=env,
+    )
     entries = []
     for po in copy.rglob("xx/LC_MESSAGES/django.po"):
         for m in ENTRY.finditer(po.read_text(encoding="utf-8")):
@@ -46,8 +51,10 @@ def extracted(tmp_path: Path) -> list[tuple[str | None, str, str | None]]:
     return entries
 
 
-@pytest.mark.skipif(shutil.which("xgettext") is None and os.environ.get("CI") != "true",
-                    reason="needs GNU gettext (apt install gettext); in CI a missing xgettext fails")
+@pytest.mark.skipif(
+    shutil.which("xgettext") is None and os.environ.get("CI") != "true",
+    reason="needs GNU gettext (apt install gettext); in CI a missing xgettext fails",
+)
 def test_every_chinese_string_marked_for_translation_has_english(tmp_path):
     entries = extracted(tmp_path)
     assert len(entries) > 500  # the extraction itself worked

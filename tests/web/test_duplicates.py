@@ -43,6 +43,10 @@ def test_merge_outside_scope_is_404(world, login, twins):
     a, _b = twins
     outsider = SeekerFactory(hukou_region_id=PING_AN, residence_region_id=PING_AN)
     c = login(world.county_clerk)
-    assert c.post(reverse("duplicate_merge"), {"a": a.pk, "b": outsider.pk, "keep": outsider.pk,
-                                               "confirm": "1"}).status_code == 404
+    assert (
+        c.post(
+            reverse("duplicate_merge"), {"a": a.pk, "b": outsider.pk, "keep": outsider.pk, "confirm": "1"}
+        ).status_code
+        == 404
+    )
     assert c.get(reverse("duplicate_merge"), {"a": "x", "b": "y"}).status_code == 302

@@ -7,8 +7,9 @@ pytestmark = pytest.mark.django_db
 def test_language_switch_shows_english_and_back(world, login):
     c = login(world.city_clerk)
     assert "求职者" in c.get(reverse("seeker_list")).content.decode()
-    response = c.post(reverse("set_language_public"), {"language": "en", "next": reverse("seeker_list")},
-                      follow=True)
+    response = c.post(
+        reverse("set_language_public"), {"language": "en", "next": reverse("seeker_list")}, follow=True
+    )
     html = response.content.decode()
     assert response.redirect_chain[-1][0] == reverse("seeker_list")
     assert '<html lang="en">' in html
@@ -19,8 +20,9 @@ def test_language_switch_shows_english_and_back(world, login):
 
 
 def test_switch_works_before_login(client, db):
-    response = client.post(reverse("set_language_public"), {"language": "en", "next": reverse("self_register")},
-                           follow=True)
+    response = client.post(
+        reverse("set_language_public"), {"language": "en", "next": reverse("self_register")}, follow=True
+    )
     html = response.content.decode()
     assert "ID number" in html and "Mobile phone" in html
 

@@ -69,8 +69,13 @@ def test_csrf_is_enforced_on_login_and_writes(world):
     assert c.post(reverse("login"), {"username": "city", "password": PASSWORD}).status_code == 403
     page = c.get(reverse("login"))
     token = page.cookies["csrftoken"].value
-    assert c.post(reverse("login"), {"username": "city", "password": PASSWORD, "csrfmiddlewaretoken": token},
-                  ).status_code == 302
+    assert (
+        c.post(
+            reverse("login"),
+            {"username": "city", "password": PASSWORD, "csrfmiddlewaretoken": token},
+        ).status_code
+        == 302
+    )
     c.force_login(world.city_clerk)
     url = reverse("seeker_reveal", args=[world.seekers.ledu.pk])
     assert c.post(url).status_code == 403

@@ -17,9 +17,17 @@ def _clear_throttle():
 
 
 def form(**over):
-    data = {"name": "马小军", "id_number": new_id_number("632123"), "phone": "139 0972 1234",
-            "hukou_region": "乐都区", "desired_job": "电焊工", "expected_wage": "6000",
-            "desired_regions": "无锡、东莞", "password1": "mima-12345", "password2": "mima-12345"}
+    data = {
+        "name": "马小军",
+        "id_number": new_id_number("632123"),
+        "phone": "139 0972 1234",
+        "hukou_region": "乐都区",
+        "desired_job": "电焊工",
+        "expected_wage": "6000",
+        "desired_regions": "无锡、东莞",
+        "password1": "mima-12345",
+        "password2": "mima-12345",
+    }
     data.update(over)
     return data
 
@@ -38,12 +46,15 @@ def test_happy_path_creates_account_and_shows_my_page(client):
     assert "13909721234" not in html  # masked on the page
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("id_number", "632123199001011230", "校验位"),
-    ("phone", "12345", "手机号"),
-    ("hukou_region", "乌有之乡", "找不到地区"),
-    ("password2", "different-pw", "两次输入的密码不一致"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("id_number", "632123199001011230", "校验位"),
+        ("phone", "12345", "手机号"),
+        ("hukou_region", "乌有之乡", "找不到地区"),
+        ("password2", "different-pw", "两次输入的密码不一致"),
+    ],
+)
 def test_errors_are_shown_next_to_the_field(client, field, value, message):
     response = client.post(reverse("self_register"), form(**{field: value}))
     assert response.status_code == 400
@@ -54,7 +65,9 @@ def test_errors_are_shown_next_to_the_field(client, field, value, message):
 
 
 def test_all_field_errors_come_back_together(client):
-    response = client.post(reverse("self_register"), form(id_number="123", hukou_region="乌有之乡", phone="1"))
+    response = client.post(
+        reverse("self_register"), form(id_number="123", hukou_region="乌有之乡", phone="1")
+    )
     html = response.content.decode()
     for field in ("id_number", "hukou_region", "phone"):
         assert f'id="id_{field}_error"' in html, field

@@ -49,8 +49,13 @@ def test_edit_saves_and_shows_service_errors(world, login):
     s = world.seekers.ledu
     c = login(world.city_clerk)
     url = reverse("seeker_edit", args=[s.pk])
-    data = {"name": s.name, "hukou_region": "630202", "education": "senior", "employment_status": "employed",
-            "expected_wage": "abc"}
+    data = {
+        "name": s.name,
+        "hukou_region": "630202",
+        "education": "senior",
+        "employment_status": "employed",
+        "expected_wage": "abc",
+    }
     bad = c.post(url, data)
     assert bad.status_code == 200 and "id_expected_wage_error" in bad.content.decode()
     data["expected_wage"] = "5500"
@@ -63,8 +68,16 @@ def test_edit_saves_and_shows_service_errors(world, login):
 def test_staff_registers_a_seeker(world, login):
     c = login(world.city_clerk)
     number = new_id_number("632123")
-    response = c.post(reverse("seeker_create"), {"name": "李四", "id_number": number, "hukou_region": "乐都区",
-                                                 "priority": "disability", "priority_evidence": "残疾证1"})
+    response = c.post(
+        reverse("seeker_create"),
+        {
+            "name": "李四",
+            "id_number": number,
+            "hukou_region": "乐都区",
+            "priority": "disability",
+            "priority_evidence": "残疾证1",
+        },
+    )
     seeker = Seeker.objects.get(name="李四")
     assert response.status_code == 302 and response.url == reverse("seeker_detail", args=[seeker.pk])
     assert seeker.source == Seeker.Source.STAFF and seeker.created_by == world.city_clerk
@@ -77,12 +90,16 @@ def test_add_diagnosis(world, login):
     s = world.seekers.ledu
     c = login(world.city_clerk)
     url = reverse("diagnosis_add", args=[s.pk])
-    ok = c.post(url, {"criterion": "registered_unemployed", "evidence": "失业证123", "valid_from": "2024-01-01"})
+    ok = c.post(
+        url, {"criterion": "registered_unemployed", "evidence": "失业证123", "valid_from": "2024-01-01"}
+    )
     assert ok.status_code == 302
     d = s.diagnoses.get()
     assert d.confirmed_by == world.city_clerk and d.evidence == "失业证123"
-    bad = c.post(url, {"criterion": "disability", "evidence": "x", "valid_from": "2024-02-01",
-                       "valid_until": "2024-01-01"})
+    bad = c.post(
+        url,
+        {"criterion": "disability", "evidence": "x", "valid_from": "2024-02-01", "valid_until": "2024-01-01"},
+    )
     assert bad.status_code == 400 and "有效期止不能早于有效期起" in bad.content.decode()
     dup = c.post(url, {"criterion": "registered_unemployed", "evidence": "again", "valid_from": "2024-01-01"})
     assert dup.status_code == 400

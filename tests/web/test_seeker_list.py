@@ -14,12 +14,15 @@ def names_on(response) -> set[str]:
     return set(re.findall(r'<a href="/seekers/\d+/">([^<]+)</a>', html))
 
 
-@pytest.mark.parametrize(("who", "expected"), [
-    ("admin", {"网格内", "乐都人", "平安人", "无锡人", "本人"}),
-    ("city_clerk", {"网格内", "乐都人", "平安人", "本人"}),
-    ("county_clerk", {"平安人"}),
-    ("commissioner", {"网格内"}),
-])
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("admin", {"网格内", "乐都人", "平安人", "无锡人", "本人"}),
+        ("city_clerk", {"网格内", "乐都人", "平安人", "本人"}),
+        ("county_clerk", {"平安人"}),
+        ("commissioner", {"网格内"}),
+    ],
+)
 def test_scoping_matrix(world, login, who, expected):
     response = login(getattr(world, who)).get(reverse("seeker_list"))
     assert response.status_code == 200
@@ -54,7 +57,9 @@ def test_filters_and_search(world, login):
 
 def test_bad_filter_values_do_not_break_the_page(world, login):
     c = login(world.city_clerk)
-    response = c.get(reverse("seeker_list"), {"region": "乌有之乡", "priority": "nonsense", "page": "x", "sort": "?"})
+    response = c.get(
+        reverse("seeker_list"), {"region": "乌有之乡", "priority": "nonsense", "page": "x", "sort": "?"}
+    )
     assert response.status_code == 200
     assert "找不到地区" in response.content.decode()
 
@@ -79,7 +84,11 @@ def test_htmx_fragment_is_the_same_as_the_part_of_the_full_page(world, login):
     assert "<html" not in fragment
     assert fragment.strip() in full
     assert names_on(c.get(reverse("seeker_list"), params, headers={"HX-Request": "true"})) == {
-        "网格内", "乐都人", "平安人", "本人"}
+        "网格内",
+        "乐都人",
+        "平安人",
+        "本人",
+    }
 
 
 @pytest.mark.parametrize("n", [3, 40])

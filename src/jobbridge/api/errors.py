@@ -20,8 +20,15 @@ from jobbridge.people.services import ServiceError
 
 logger = logging.getLogger(__name__)
 
-_CODES_BY_STATUS = {400: "bad_request", 401: "not_authenticated", 403: "permission_denied", 404: "not_found",
-                    405: "method_not_allowed", 422: "validation_error", 429: "throttled"}
+_CODES_BY_STATUS = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    422: "validation_error",
+    429: "throttled",
+}
 
 
 class FieldErrorOut(Schema):
@@ -46,7 +53,9 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: Error
 class ApiError(Exception):
     """Raised by endpoints for refusals the services do not express themselves."""
 
-    def __init__(self, status: int, message: str, fields: list[tuple[str, str]] | None = None, code: str = ""):
+    def __init__(
+        self, status: int, message: str, fields: list[tuple[str, str]] | None = None, code: str = ""
+    ):
         self.status = status
         self.code = code or _CODES_BY_STATUS.get(status, "error")
         self.message = message
@@ -55,8 +64,9 @@ class ApiError(Exception):
 
 
 def error_body(code: str, message: str, fields=()) -> dict:
-    return {"error": {"code": code, "message": message,
-                      "fields": [{"field": f, "message": m} for f, m in fields]}}
+    return {
+        "error": {"code": code, "message": message, "fields": [{"field": f, "message": m} for f, m in fields]}
+    }
 
 
 def _ninja_field(loc) -> str:
@@ -79,7 +89,9 @@ def install(api) -> None:
 
     @api.exception_handler(ServiceError)
     def on_service_error(request, exc: ServiceError):
-        return respond(request, 422, "validation_error", _("输入有误"), [(e.field, e.message) for e in exc.errors])
+        return respond(
+            request, 422, "validation_error", _("输入有误"), [(e.field, e.message) for e in exc.errors]
+        )
 
     @api.exception_handler(UnknownRegion)
     def on_unknown_region(request, exc: UnknownRegion):

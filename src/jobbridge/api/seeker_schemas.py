@@ -110,10 +110,22 @@ class SeekerCreateIn(SeekerUpdateIn):
 
 # What job seekers may change on their own record; the rest (name, hukou, grid, priority
 # findings) is a clerk's confirmation.
-SELF_EDITABLE = frozenset({
-    "phone", "residence_region", "education", "major", "skills", "desired_occupations", "desired_regions",
-    "accepts_anywhere", "expected_wage", "available_from", "employment_status", "certificates",
-})
+SELF_EDITABLE = frozenset(
+    {
+        "phone",
+        "residence_region",
+        "education",
+        "major",
+        "skills",
+        "desired_occupations",
+        "desired_regions",
+        "accepts_anywhere",
+        "expected_wage",
+        "available_from",
+        "employment_status",
+        "certificates",
+    }
+)
 
 
 class DiagnosisIn(InputSchema):

@@ -41,8 +41,11 @@ def token_user(token: str):
     """The active user a clear token belongs to, or None (unknown, revoked, or user disabled)."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    row = (ApiToken.objects.select_related("user")
-           .filter(key_hash=digest(token), revoked_at__isnull=True, user__is_active=True).first())
+    row = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=digest(token), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
     if row is None:
         return None
     now = timezone.now()

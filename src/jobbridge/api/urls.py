@@ -26,8 +26,9 @@ def _exempt(patterns: list) -> list:
 
 @login_not_required
 def not_found(request, rest=""):
-    return JsonResponse(error_body("not_found", _("没有这个接口")), status=404,
-                        json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        error_body("not_found", _("没有这个接口")), status=404, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 urlpatterns = [

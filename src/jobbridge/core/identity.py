@@ -97,7 +97,11 @@ def normalize_mobile(value: object) -> str:
     except phonenumbers.NumberParseException:
         raise ValueError(_("“%(v)s”不是手机号") % {"v": text}) from None
     national = str(parsed.national_number)
-    if parsed.country_code != 86 or not re.fullmatch(r"1\d{10}", national) or not _mobile_prefix_valid(national[:5]):
+    if (
+        parsed.country_code != 86
+        or not re.fullmatch(r"1\d{10}", national)
+        or not _mobile_prefix_valid(national[:5])
+    ):
         raise ValueError(_("“%(v)s”不是有效的中国大陆手机号") % {"v": text})
     return national
 

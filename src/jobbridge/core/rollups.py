@@ -38,8 +38,10 @@ def add(model: type[Model], deltas: Mapping[tuple, int], *, value: str = "n") ->
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         for i in range(0, len(items), CHUNK):
             chunk = items[i : i + CHUNK]
-            cursor.execute(f"INSERT INTO {table} ({key}, {count}) VALUES {', '.join([row] * len(chunk))}{tail}",
-                           [v for k, n in chunk for v in (*k, n)])
+            cursor.execute(
+                f"INSERT INTO {table} ({key}, {count}) VALUES {', '.join([row] * len(chunk))}{tail}",
+                [v for k, n in chunk for v in (*k, n)],
+            )
 
 
 def lock(*models: type[Model]) -> None:
@@ -51,8 +53,13 @@ def lock(*models: type[Model]) -> None:
             cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
 
 
-def rebuild(model: type[Model], count: Callable[[], Mapping[tuple, int]], *, rows: QuerySet | None = None,
-            value: str = "n") -> Mapping[tuple, int]:
+def rebuild(
+    model: type[Model],
+    count: Callable[[], Mapping[tuple, int]],
+    *,
+    rows: QuerySet | None = None,
+    value: str = "n",
+) -> Mapping[tuple, int]:
     """Replace the counts of ``model`` (all of them, or those of the queryset ``rows``) by
     ``count()``, a direct count from the rows. The table is locked first, so a write committing
     meanwhile is neither lost nor counted twice: it waits, then adds its delta to the new counts.

@@ -373,8 +373,17 @@ def build(
             # consecutive from ppl.ids[0], so the position of a seeker is its id minus that.
             first = int(ppl.ids[0]) if len(ppl.ids) else 0
             rows = (
-                (s, c, ev, vf, (ve if e is not None else None), by, stamp,
-                 ppl.hukou[s - first], ppl.residence[s - first])
+                (
+                    s,
+                    c,
+                    ev,
+                    vf,
+                    (ve if e is not None else None),
+                    by,
+                    stamp,
+                    ppl.hukou[s - first],
+                    ppl.residence[s - first],
+                )
                 for (s, c, ev, _f, e, by), vf, ve in zip(d, starts, ends, strict=True)
             )
             n[0] = write(

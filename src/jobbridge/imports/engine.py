@@ -21,8 +21,12 @@ from .models import ImportKind
 from .readers import FileError, RawRow, Roster, open_roster
 
 MAX_STORED_ERRORS = 1000  # the job keeps this many in its summary; the error workbook has them all
-_LOCK_IDS = {ImportKind.SEEKERS: 7_301_001, ImportKind.ENTERPRISES: 7_301_002, ImportKind.POSTINGS: 7_301_003,
-             ImportKind.TRANSFERS: 7_301_004}
+_LOCK_IDS = {
+    ImportKind.SEEKERS: 7_301_001,
+    ImportKind.ENTERPRISES: 7_301_002,
+    ImportKind.POSTINGS: 7_301_003,
+    ImportKind.TRANSFERS: 7_301_004,
+}
 
 
 @dataclass
@@ -49,17 +53,29 @@ class Outcome:
     headers: list[str] = field(default_factory=list)
 
     def reject(self, row: RawRow, problems: Iterable[tuple[str, str]], labels: dict[str, str]) -> None:
-        found = [RowError(row.number, labels.get(key, key),
-                          _("第%(row)d行 %(col)s：%(msg)s") % {"row": row.number, "col": labels.get(key, key), "msg": msg})
-                 for key, msg in problems]
+        found = [
+            RowError(
+                row.number,
+                labels.get(key, key),
+                _("第%(row)d行 %(col)s：%(msg)s")
+                % {"row": row.number, "col": labels.get(key, key), "msg": msg},
+            )
+            for key, msg in problems
+        ]
         self.rejected += 1
         self.errors.extend(found)
         self.rejected_rows.append((row, found))
 
     def summary(self, *, limit: int | None = None) -> dict:
         errors = self.errors if limit is None else self.errors[:limit]
-        out = {"rows": self.rows, "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
-               "rejected": self.rejected, "errors": [e.as_dict() for e in errors]}
+        out = {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "errors": [e.as_dict() for e in errors],
+        }
         if limit is not None and len(self.errors) > limit:
             out["errors_truncated"] = len(self.errors) - limit
         if self.file_error:
@@ -94,15 +110,25 @@ def importer_for(kind: str, *, actor, dry_run: bool, expected_rows: int = 0):
     from .seekers import SeekerImporter
     from .transfers import TransferImporter
 
-    classes = {ImportKind.SEEKERS: SeekerImporter, ImportKind.ENTERPRISES: EnterpriseImporter,
-               ImportKind.POSTINGS: PostingImporter, ImportKind.TRANSFERS: TransferImporter}
+    classes = {
+        ImportKind.SEEKERS: SeekerImporter,
+        ImportKind.ENTERPRISES: EnterpriseImporter,
+        ImportKind.POSTINGS: PostingImporter,
+        ImportKind.TRANSFERS: TransferImporter,
+    }
     if kind not in classes:
         raise FileError(_("未知的导入类型“%(k)s”") % {"k": kind})
     return classes[kind](actor=actor, dry_run=dry_run, expected_rows=expected_rows)
 
 
-def import_roster(*, kind: str, path: str | Path, actor=None, dry_run: bool = False,
-                  progress: Callable[[int, int], None] | None = None) -> Outcome:
+def import_roster(
+    *,
+    kind: str,
+    path: str | Path,
+    actor=None,
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> Outcome:
     """Import one roster file; returns the outcome. File-level problems land in ``outcome.file_error``."""
     outcome = Outcome()
     try:

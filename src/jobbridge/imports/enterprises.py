@@ -24,14 +24,21 @@ def present(values: dict) -> dict:
 
 def enterprise_changes(enterprise: Enterprise, data: dict) -> bool:
     """Whether ``enterprise_update(data=data)`` would change anything (same merge and field rule)."""
-    merged = {"name": enterprise.name, "uscc": enterprise.uscc, "region": enterprise.region_id,
-              "industry": enterprise.industry_id, **data}
+    merged = {
+        "name": enterprise.name,
+        "uscc": enterprise.uscc,
+        "region": enterprise.region_id,
+        "industry": enterprise.industry_id,
+        **data,
+    }
     clean, errors = clean_enterprise(merged)
     if errors:
         return True  # let the service refuse it with its own message
     park_name = clean.pop("park_name")
     for k, v in clean.items():
-        if (k in ("name", "uscc", "region_id", "industry_id") or k.removesuffix("_id") in data) and getattr(enterprise, k) != v:
+        if (k in ("name", "uscc", "region_id", "industry_id") or k.removesuffix("_id") in data) and getattr(
+            enterprise, k
+        ) != v:
             return True
     return bool(park_name) and (enterprise.park is None or enterprise.park.name != park_name)
 
@@ -50,7 +57,9 @@ class EnterpriseImporter(RowImporter):
             if clean:
                 first = self.first_row.setdefault(clean["uscc"], row.number)
                 if first != row.number:
-                    problems.append(("uscc", _("与第%(n)d行是同一单位（信用代码相同），以第%(n)d行为准") % {"n": first}))
+                    problems.append(
+                        ("uscc", _("与第%(n)d行是同一单位（信用代码相同），以第%(n)d行为准") % {"n": first})
+                    )
             if problems:
                 out.reject(row, problems, labels)
             else:
@@ -64,11 +73,17 @@ class EnterpriseImporter(RowImporter):
                 self._write(good, out, labels)
 
     def _write(self, good, out: Outcome, labels) -> None:
-        existing = {e.uscc: e for e in Enterprise.objects.select_related("park").filter(uscc__in=[u for _r, u in good])}
+        existing = {
+            e.uscc: e
+            for e in Enterprise.objects.select_related("park").filter(uscc__in=[u for _r, u in good])
+        }
         allowed = set(existing)
         if existing and self.actor is not None:
-            allowed = set(Enterprise.objects.visible_to(self.actor).filter(uscc__in=list(existing))
-                          .values_list("uscc", flat=True))
+            allowed = set(
+                Enterprise.objects.visible_to(self.actor)
+                .filter(uscc__in=list(existing))
+                .values_list("uscc", flat=True)
+            )
         for row, uscc in good:
             data = present(row.values)
             enterprise = existing.get(uscc)

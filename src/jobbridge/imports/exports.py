@@ -34,10 +34,19 @@ from jobbridge.core.models import AuditEvent
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def write_xlsx(target, headers: Sequence[str], rows: Iterable[Sequence], *, sheet_name: str = "Sheet1") -> int:
+def write_xlsx(
+    target, headers: Sequence[str], rows: Iterable[Sequence], *, sheet_name: str = "Sheet1"
+) -> int:
     """Write ``rows`` under ``headers`` to ``target`` (a path or binary file); returns the row count."""
-    book = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_numbers": False,
-                                        "remove_timezone": True, "tmpdir": tempfile.gettempdir()})
+    book = xlsxwriter.Workbook(
+        target,
+        {
+            "constant_memory": True,
+            "strings_to_numbers": False,
+            "remove_timezone": True,
+            "tmpdir": tempfile.gettempdir(),
+        },
+    )
     bold = book.add_format({"bold": True})
     day = book.add_format({"num_format": "yyyy-mm-dd"})
     moment = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
@@ -65,8 +74,9 @@ def write_xlsx(target, headers: Sequence[str], rows: Iterable[Sequence], *, shee
     return count
 
 
-def xlsx_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence], *,
-                  sheet_name: str = "Sheet1") -> FileResponse:
+def xlsx_response(
+    filename: str, headers: Sequence[str], rows: Iterable[Sequence], *, sheet_name: str = "Sheet1"
+) -> FileResponse:
     if not filename.endswith(".xlsx"):
         filename += ".xlsx"
     spool = tempfile.TemporaryFile()  # deleted when the response closes it
@@ -74,12 +84,26 @@ def xlsx_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence
     spool.seek(0)
     response = FileResponse(spool, content_type=XLSX_CONTENT_TYPE, as_attachment=True, filename=filename)
     # RFC 6266: a UTF-8 name for browsers, an ASCII fallback for the rest.
-    response["Content-Disposition"] = f"attachment; filename=\"export.xlsx\"; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"export.xlsx\"; filename*=UTF-8''{quote(filename)}"
+    )
     return response
 
 
-SEEKER_EXPORT_HEADERS = ("姓名", "身份证号", "性别", "出生日期", "手机号", "户籍地", "现居住地", "学历", "就业状态",
-                         "期望月薪", "可到岗日期", "登记时间")
+SEEKER_EXPORT_HEADERS = (
+    "姓名",
+    "身份证号",
+    "性别",
+    "出生日期",
+    "手机号",
+    "户籍地",
+    "现居住地",
+    "学历",
+    "就业状态",
+    "期望月薪",
+    "可到岗日期",
+    "登记时间",
+)
 
 
 def seeker_export_rows(queryset) -> Iterable[tuple]:
@@ -88,13 +112,36 @@ def seeker_export_rows(queryset) -> Iterable[tuple]:
 
     gender = dict(Seeker.Gender.choices)
     education, status = dict(Education.choices), dict(EmploymentStatus.choices)
-    fields = ("name", "id_masked", "gender", "birth_date", "phone_masked", "hukou_region__name",
-              "residence_region__name", "education", "employment_status", "expected_wage", "available_from",
-              "created_at")
+    fields = (
+        "name",
+        "id_masked",
+        "gender",
+        "birth_date",
+        "phone_masked",
+        "hukou_region__name",
+        "residence_region__name",
+        "education",
+        "employment_status",
+        "expected_wage",
+        "available_from",
+        "created_at",
+    )
     for row in queryset.values_list(*fields).iterator(chunk_size=2000):
         (name, id_masked, sex, birth, phone, hukou, residence, edu, emp, wage, available, created) = row
-        yield (name, id_masked, str(gender.get(sex, sex)), birth, phone, hukou, residence or "",
-               str(education.get(edu, edu or "")), str(status.get(emp, emp)), wage, available, created)
+        yield (
+            name,
+            id_masked,
+            str(gender.get(sex, sex)),
+            birth,
+            phone,
+            hukou,
+            residence or "",
+            str(education.get(edu, edu or "")),
+            str(status.get(emp, emp)),
+            wage,
+            available,
+            created,
+        )
 
 
 def audit_export(*, actor, request=None, what: str, rows: int | None = None) -> None:

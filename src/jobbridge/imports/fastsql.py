@@ -46,8 +46,10 @@ def insert_rows(model: type[models.Model], attnames: list[str], rows: list[tuple
                 for row in rows:
                     copy.write_row(row)
         else:
-            cursor.executemany(f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})",
-                               rows)
+            cursor.executemany(
+                f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})",
+                rows,
+            )
 
 
 def insert_objects(objs: list[models.Model], attnames: list[str]) -> None:

@@ -35,9 +35,15 @@ class ImportJob(models.Model):
     done_rows = models.PositiveIntegerField(_("已处理行数"), default=0)
     # {"rows", "created", "updated", "unchanged", "rejected", "errors": [...], "file_error": "..."}
     summary = models.JSONField(_("结果"), default=dict, blank=True)
-    error_file = models.FileField(_("错误清单"), upload_to="imports/errors/%Y/%m/", max_length=255, blank=True)
+    error_file = models.FileField(
+        _("错误清单"), upload_to="imports/errors/%Y/%m/", max_length=255, blank=True
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("上传人"),
     )
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)

@@ -31,7 +31,9 @@ def clean_rows(rows: list[dict], language: str | None = None) -> list[tuple]:
         if clean is None:
             out.append((None, [(e.field, e.message) for e in errors], None, None))
         else:
-            out.append((clean, [], pii.encrypt(clean.id_number), pii.encrypt(clean.phone) if clean.phone else None))
+            out.append(
+                (clean, [], pii.encrypt(clean.id_number), pii.encrypt(clean.phone) if clean.phone else None)
+            )
     return out
 
 
@@ -49,8 +51,14 @@ class RowCleaner:
     def __init__(self, *, rows_expected: int):
         workers = min(4, (os.cpu_count() or 1))
         self.pool = None
-        if rows_expected >= PARALLEL_MIN_ROWS and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-            clean_seeker({"hukou_region": "110000", "desired_occupations": "-"})  # warm the caches the workers inherit
+        if (
+            rows_expected >= PARALLEL_MIN_ROWS
+            and workers > 1
+            and "fork" in multiprocessing.get_all_start_methods()
+        ):
+            clean_seeker(
+                {"hukou_region": "110000", "desired_occupations": "-"}
+            )  # warm the caches the workers inherit
             connections.close_all()
             self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
         self.language = translation.get_language()
@@ -58,8 +66,10 @@ class RowCleaner:
     def submit(self, rows: list[dict]):
         if self.pool is None:
             return _Done(clean_rows(rows))
-        futures: list[Future] = [self.pool.submit(clean_rows, rows[i:i + CHUNK], self.language)
-                                 for i in range(0, len(rows), CHUNK)]
+        futures: list[Future] = [
+            self.pool.submit(clean_rows, rows[i : i + CHUNK], self.language)
+            for i in range(0, len(rows), CHUNK)
+        ]
         return _Joined(futures)
 
     def close(self) -> None:

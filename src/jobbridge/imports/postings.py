@@ -18,16 +18,33 @@ from .enterprises import present
 from .models import ImportKind
 from .readers import RawRow
 
-_COMPARED = ("title", "headcount", "filled", "wage_min", "wage_max", "valid_from", "valid_until", "status",
-             "description", "required_skills", "required_certificates", "min_education", "board", "lodging",
-             "disability_friendly")
+_COMPARED = (
+    "title",
+    "headcount",
+    "filled",
+    "wage_min",
+    "wage_max",
+    "valid_from",
+    "valid_until",
+    "status",
+    "description",
+    "required_skills",
+    "required_certificates",
+    "min_education",
+    "board",
+    "lodging",
+    "disability_friendly",
+)
 
 
 def _as_raw(posting: Posting) -> dict:
     """A posting's current values in the raw form ``posting_update`` merges the new cells into."""
     current = {f: getattr(posting, f) for f in _COMPARED}
-    current.update(occupation=posting.occupation_id or "", work_region=posting.work_region_id,
-                   target_groups=",".join(posting.target_groups))
+    current.update(
+        occupation=posting.occupation_id or "",
+        work_region=posting.work_region_id,
+        target_groups=",".join(posting.target_groups),
+    )
     return current
 
 
@@ -58,8 +75,13 @@ class PostingImporter(RowImporter):
                 key = (uscc, clean["title"], clean["work_region_id"])
                 first = self.first_row.setdefault(key, row.number)
                 if first != row.number:
-                    problems.append(("title", _("与第%(n)d行是同一岗位（单位、岗位名称、工作地相同），以第%(n)d行为准")
-                                     % {"n": first}))
+                    problems.append(
+                        (
+                            "title",
+                            _("与第%(n)d行是同一岗位（单位、岗位名称、工作地相同），以第%(n)d行为准")
+                            % {"n": first},
+                        )
+                    )
             if problems:
                 out.reject(row, problems, labels)
             else:
@@ -74,16 +96,24 @@ class PostingImporter(RowImporter):
 
     def _write(self, good, out: Outcome, labels) -> None:
         usccs = {u for _r, u, _c in good}
-        scope = Enterprise.objects.visible_to(self.actor) if self.actor is not None else Enterprise.objects.all()
+        scope = (
+            Enterprise.objects.visible_to(self.actor) if self.actor is not None else Enterprise.objects.all()
+        )
         enterprises = {e.uscc: e for e in Enterprise.objects.filter(uscc__in=usccs)}
         allowed = set(scope.filter(uscc__in=usccs).values_list("uscc", flat=True))
         existing: dict[tuple, Posting] = {}
-        for p in Posting.objects.filter(enterprise__uscc__in=usccs).select_related("enterprise").order_by("id"):
+        for p in (
+            Posting.objects.filter(enterprise__uscc__in=usccs).select_related("enterprise").order_by("id")
+        ):
             existing[(p.enterprise.uscc, p.title, p.work_region_id)] = p  # the newest wins
         for row, uscc, clean in good:
             enterprise = enterprises.get(uscc)
             if enterprise is None:
-                out.reject(row, [("enterprise_uscc", _("信用代码%(u)s的单位尚未登记，请先导入用人单位") % {"u": uscc})], labels)
+                out.reject(
+                    row,
+                    [("enterprise_uscc", _("信用代码%(u)s的单位尚未登记，请先导入用人单位") % {"u": uscc})],
+                    labels,
+                )
                 continue
             if uscc not in allowed:
                 out.reject(row, [("enterprise_uscc", _("该单位不在您的管辖范围内，无权修改"))], labels)

@@ -95,7 +95,9 @@ def _read_workbook(path: Path, columns: tuple[Column, ...]) -> tuple[list[list],
     except python_calamine.PasswordError:
         raise FileError(_("文件设置了密码，请去掉密码后再上传")) from None
     except (python_calamine.CalamineError, OSError, ValueError) as e:
-        raise FileError(_("无法读取Excel文件，文件可能已损坏或不是.xlsx/.xls格式（%(e)s）") % {"e": str(e)[:200]}) from None
+        raise FileError(
+            _("无法读取Excel文件，文件可能已损坏或不是.xlsx/.xls格式（%(e)s）") % {"e": str(e)[:200]}
+        ) from None
 
 
 def _read_csv(path: Path, head: bytes) -> list[list]:
@@ -145,8 +147,10 @@ def _build(kind: str, spec: tuple[Column, ...], grid: list[list], merged: list) 
     header_at, _hits = _find_header(grid, index)
     if header_at is None:
         example = "、".join(c.header for c in spec if c.required)
-        raise FileError(_("找不到表头：前%(n)d行中没有可识别的列名（应包含%(cols)s等列），请使用下载的模板")
-                        % {"n": HEADER_SEARCH_ROWS, "cols": example})
+        raise FileError(
+            _("找不到表头：前%(n)d行中没有可识别的列名（应包含%(cols)s等列），请使用下载的模板")
+            % {"n": HEADER_SEARCH_ROWS, "cols": example}
+        )
     headers = ["" if c is None else str(c) for c in grid[header_at]]
     columns: dict[int, Column] = {}
     seen: dict[str, str] = {}
@@ -158,17 +162,28 @@ def _build(kind: str, spec: tuple[Column, ...], grid: list[list], merged: list) 
                 ignored.append(text.strip())
             continue
         if col.key in seen:
-            raise FileError(_("“%(a)s”和“%(b)s”是同一列（%(h)s），请删去其中一列") % {"a": seen[col.key], "b": text.strip(),
-                                                                         "h": col.header})
+            raise FileError(
+                _("“%(a)s”和“%(b)s”是同一列（%(h)s），请删去其中一列")
+                % {"a": seen[col.key], "b": text.strip(), "h": col.header}
+            )
         seen[col.key] = text.strip()
         columns[i] = col
     missing = [c for c in spec if c.required and c.key not in seen]
     if missing:
-        raise FileError(_("缺少必填列：%(cols)s") % {"cols": "、".join(f"{c.header}（{c.key}）" for c in missing)})
+        raise FileError(
+            _("缺少必填列：%(cols)s") % {"cols": "、".join(f"{c.header}（{c.key}）" for c in missing)}
+        )
     labels = {col.key: seen[col.key] for col in columns.values()}
-    return Roster(kind=kind, headers=headers, columns=columns, labels=labels, header_row=header_at + 1,
-                  total=len(grid) - header_at - 1,
-                  rows=_rows(grid, header_at, columns), ignored_headers=ignored)
+    return Roster(
+        kind=kind,
+        headers=headers,
+        columns=columns,
+        labels=labels,
+        header_row=header_at + 1,
+        total=len(grid) - header_at - 1,
+        rows=_rows(grid, header_at, columns),
+        ignored_headers=ignored,
+    )
 
 
 def _rows(grid: list[list], header_at: int, columns: dict[int, Column]) -> Iterator[RawRow]:
@@ -199,7 +214,9 @@ def cell_value(col: Column, cell: object) -> object:
     if isinstance(cell, dt.datetime | dt.date):
         if col.kind == "date":
             return cell
-        return cell.date().isoformat() if isinstance(cell, dt.datetime) and not cell.time() else cell.isoformat()
+        return (
+            cell.date().isoformat() if isinstance(cell, dt.datetime) and not cell.time() else cell.isoformat()
+        )
     if isinstance(cell, int | float):
         if col.kind == "date" and 1 <= cell <= _MAX_EXCEL_SERIAL:
             # A date typed into a cell without a date format arrives as its serial number.

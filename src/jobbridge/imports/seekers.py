@@ -31,16 +31,49 @@ from .parallel import RowCleaner
 from .readers import RawRow
 
 # Fields compared to tell "updated" from "unchanged", and written by bulk_update.
-TRACKED = ["name", "id_masked", "gender", "birth_date", "phone_hash", "hukou_region_id", "residence_region_id",
-           "education", "major", "skills_text", "accepts_anywhere", "expected_wage", "available_from",
-           "employment_status", "grid_id", "household_id"]
+TRACKED = [
+    "name",
+    "id_masked",
+    "gender",
+    "birth_date",
+    "phone_hash",
+    "hukou_region_id",
+    "residence_region_id",
+    "education",
+    "major",
+    "skills_text",
+    "accepts_anywhere",
+    "expected_wage",
+    "available_from",
+    "employment_status",
+    "grid_id",
+    "household_id",
+]
 # Every column of a new seeker row (the importer sets each of them).
-SEEKER_INSERT = [*TRACKED, "id_cipher", "id_hash", "phone_cipher", "phone_masked", "source", "created_by_id",
-                 "user_id", "merged_into_id", "created_at", "updated_at"]
+SEEKER_INSERT = [
+    *TRACKED,
+    "id_cipher",
+    "id_hash",
+    "phone_cipher",
+    "phone_masked",
+    "source",
+    "created_by_id",
+    "user_id",
+    "merged_into_id",
+    "created_at",
+    "updated_at",
+]
 # An update writes only what the row filled in: model attribute -> the raw column that carries it.
-_OPTIONAL = {"residence_region_id": "residence_region", "education": "education", "major": "major",
-             "skills_text": "skills", "accepts_anywhere": "accepts_anywhere", "expected_wage": "expected_wage",
-             "available_from": "available_from", "employment_status": "employment_status"}
+_OPTIONAL = {
+    "residence_region_id": "residence_region",
+    "education": "education",
+    "major": "major",
+    "skills_text": "skills",
+    "accepts_anywhere": "accepts_anywhere",
+    "expected_wage": "expected_wage",
+    "available_from": "available_from",
+    "employment_status": "employment_status",
+}
 
 
 class SeekerImporter(RowImporter):
@@ -49,10 +82,14 @@ class SeekerImporter(RowImporter):
     def __init__(self, *, actor, dry_run: bool, expected_rows: int = 0):
         super().__init__(actor=actor, dry_run=dry_run)
         self.first_row: dict[str, int] = {}  # id_hash -> the row that first named this person
-        self.ciphers: dict[str, tuple] = {}  # id_hash -> (id, phone) ciphertexts made by the cleaner, per batch
+        self.ciphers: dict[
+            str, tuple
+        ] = {}  # id_hash -> (id, phone) ciphertexts made by the cleaner, per batch
         self.grids = dict(Grid.objects.values_list("code", "id"))
         role = getattr(self.actor, "role", None)
-        self.own_grids = set(self.actor.grids.values_list("id", flat=True)) if role == Role.COMMISSIONER else None
+        self.own_grids = (
+            set(self.actor.grids.values_list("id", flat=True)) if role == Role.COMMISSIONER else None
+        )
         self.staff = bool(self.actor and self.actor.is_staff_role)
         self.today = timezone.localdate()
         # Worker processes only outside a transaction: forking needs the connections closed.
@@ -65,13 +102,17 @@ class SeekerImporter(RowImporter):
         self.cleaner.close()
 
     # -- validation (no queries) --------------------------------------------------------------
-    def _validate(self, row: RawRow, clean: CleanSeeker | None, errors) -> tuple[CleanSeeker | None, int | None, list]:
+    def _validate(
+        self, row: RawRow, clean: CleanSeeker | None, errors
+    ) -> tuple[CleanSeeker | None, int | None, list]:
         problems = list(row.errors) + errors
         id_hash = clean.id_hash if clean else self._id_hash_of(row, problems)
         if id_hash:
             first = self.first_row.setdefault(id_hash, row.number)
             if first != row.number:
-                problems.append(("id_number", _("与第%(n)d行是同一人（身份证号相同），以第%(n)d行为准") % {"n": first}))
+                problems.append(
+                    ("id_number", _("与第%(n)d行是同一人（身份证号相同），以第%(n)d行为准") % {"n": first})
+                )
         grid_id = None
         if clean and clean.grid_code:
             grid_id = self.grids.get(clean.grid_code)
@@ -112,7 +153,9 @@ class SeekerImporter(RowImporter):
             self.ciphers.clear()
 
     def _write(self, good, out: Outcome, labels) -> None:
-        existing = {s.id_hash: s for s in Seeker.objects.filter(id_hash__in=[c.id_hash for _r, c, _g in good])}
+        existing = {
+            s.id_hash: s for s in Seeker.objects.filter(id_hash__in=[c.id_hash for _r, c, _g in good])
+        }
         if existing and self.actor is not None:
             # Staff may update the people they can see, and those they registered themselves
             # (a commissioner's import without a grid code must still re-import as unchanged).
@@ -124,8 +167,13 @@ class SeekerImporter(RowImporter):
             good = [g for g in good if g[1].id_hash not in existing or g[1].id_hash in allowed]
         ids = [s.pk for s in existing.values()]
         rel = _Relations.load(ids)
-        households = self._households({c.household_code[:32]: c.residence_region_id or c.hukou_region_id
-                                       for _r, c, _g in good if c.household_code})
+        households = self._households(
+            {
+                c.household_code[:32]: c.residence_region_id or c.hukou_region_id
+                for _r, c, _g in good
+                if c.household_code
+            }
+        )
         now = timezone.now()
         now_db = connection.ops.adapt_datetimefield_value(now)
         creates, updates = [], []
@@ -153,30 +201,60 @@ class SeekerImporter(RowImporter):
             return
         if creates:
             insert_rows(Seeker, SEEKER_INSERT, creates)
-            ids = dict(Seeker.objects.filter(id_hash__in=[p[0] for p in pending if p[2]]).values_list("id_hash", "id"))
+            ids = dict(
+                Seeker.objects.filter(id_hash__in=[p[0] for p in pending if p[2]]).values_list(
+                    "id_hash", "id"
+                )
+            )
             for p in pending:
                 if p[2]:
                     p[0] = ids[p[0]]
         if updates:
-            Seeker.objects.bulk_update(updates, [*TRACKED, "phone_cipher", "phone_masked", "updated_at"], batch_size=500)
+            Seeker.objects.bulk_update(
+                updates, [*TRACKED, "phone_cipher", "phone_masked", "updated_at"], batch_size=500
+            )
         rel.write(pending, actor=self.actor if self.staff else None, today=self.today)
 
     def _new_row(self, data: CleanSeeker, grid_id, households, now_db) -> tuple:
         """The SEEKER_INSERT values of a new person, as ``people.services._apply`` would set them."""
         id_cipher, phone_cipher = self.ciphers[data.id_hash]
         household_id = households.get(data.household_code[:32]) if data.household_code else None
-        return (data.name, data.id_masked, data.gender, data.birth_date, data.phone_hash, data.hukou_region_id,
-                data.residence_region_id, data.education, data.major, data.skills_text, data.accepts_anywhere,
-                data.expected_wage, data.available_from, data.employment_status,
-                grid_id if data.grid_code else None, household_id,
-                id_cipher, data.id_hash, phone_cipher if data.phone else None, data.phone_masked,
-                Seeker.Source.IMPORT, self.actor.pk if self.actor else None, None, None, now_db, now_db)
+        return (
+            data.name,
+            data.id_masked,
+            data.gender,
+            data.birth_date,
+            data.phone_hash,
+            data.hukou_region_id,
+            data.residence_region_id,
+            data.education,
+            data.major,
+            data.skills_text,
+            data.accepts_anywhere,
+            data.expected_wage,
+            data.available_from,
+            data.employment_status,
+            grid_id if data.grid_code else None,
+            household_id,
+            id_cipher,
+            data.id_hash,
+            phone_cipher if data.phone else None,
+            data.phone_masked,
+            Seeker.Source.IMPORT,
+            self.actor.pk if self.actor else None,
+            None,
+            None,
+            now_db,
+            now_db,
+        )
 
     def _households(self, wanted: dict[str, str]) -> dict[str, int | None]:
         if not wanted:
             return {}
         found = dict(Household.objects.filter(code__in=list(wanted)).values_list("code", "id"))
-        missing = [Household(code=code, region_id=region) for code, region in wanted.items() if code not in found]
+        missing = [
+            Household(code=code, region_id=region) for code, region in wanted.items() if code not in found
+        ]
         if missing and not self.dry_run:
             Household.objects.bulk_create(missing, ignore_conflicts=True)
             found = dict(Household.objects.filter(code__in=list(wanted)).values_list("code", "id"))
@@ -221,18 +299,27 @@ class _Relations:
             return cls({}, {}, {}, {})
         occ = Seeker.desired_occupations.through.objects.filter(seeker_id__in=seeker_ids)
         reg = Seeker.desired_regions.through.objects.filter(seeker_id__in=seeker_ids)
-        return cls(pairs(occ, "seeker_id", "occupation_id"), pairs(reg, "seeker_id", "region_id"),
-                   pairs(Certificate.objects.filter(seeker_id__in=seeker_ids), "seeker_id", "name"),
-                   pairs(PriorityDiagnosis.objects.current().filter(seeker_id__in=seeker_ids), "seeker_id", "criterion"))
+        return cls(
+            pairs(occ, "seeker_id", "occupation_id"),
+            pairs(reg, "seeker_id", "region_id"),
+            pairs(Certificate.objects.filter(seeker_id__in=seeker_ids), "seeker_id", "name"),
+            pairs(
+                PriorityDiagnosis.objects.current().filter(seeker_id__in=seeker_ids), "seeker_id", "criterion"
+            ),
+        )
 
     def _new_certificates(self, seeker_id, clean: CleanSeeker) -> list[str]:
         have = self.certificates.get(seeker_id, set())
         return list(dict.fromkeys(n[:64] for n in clean.certificates if n[:64] not in have))
 
     def changes(self, seeker_id: int, clean: CleanSeeker, households) -> bool:
-        if "desired_occupations" in clean.present and set(clean.desired_occupations) != self.occupations.get(seeker_id, set()):
+        if "desired_occupations" in clean.present and set(clean.desired_occupations) != self.occupations.get(
+            seeker_id, set()
+        ):
             return True
-        if "desired_regions" in clean.present and set(clean.desired_regions) != self.regions.get(seeker_id, set()):
+        if "desired_regions" in clean.present and set(clean.desired_regions) != self.regions.get(
+            seeker_id, set()
+        ):
             return True
         if self._new_certificates(seeker_id, clean):
             return True
@@ -255,8 +342,15 @@ class _Relations:
                 reg += [(pk, code) for code in dict.fromkeys(clean.desired_regions)]
             certs += [Certificate(seeker_id=pk, name=name) for name in self._new_certificates(pk, clean)]
             if clean.priority and clean.priority not in self.diagnoses.get(pk, set()):
-                diags.append(PriorityDiagnosis(seeker_id=pk, criterion=clean.priority, valid_from=today,
-                                               evidence=clean.priority_evidence[:128], confirmed_by=actor))
+                diags.append(
+                    PriorityDiagnosis(
+                        seeker_id=pk,
+                        criterion=clean.priority,
+                        valid_from=today,
+                        evidence=clean.priority_evidence[:128],
+                        confirmed_by=actor,
+                    )
+                )
         insert_rows(occ_model, ["seeker_id", "occupation_id"], occ)
         insert_rows(reg_model, ["seeker_id", "region_id"], reg)
         Certificate.objects.bulk_create(certs, batch_size=1000, ignore_conflicts=True)

@@ -43,11 +43,18 @@ def import_job_create(*, actor, kind: str, source, original_name: str) -> Import
     if size == 0:
         raise UploadRefused(_("文件为空（0字节），请重新选择文件"))
     if size > settings.IMPORT_MAX_BYTES:
-        raise UploadRefused(_("文件过大（%(mb).1f MB），上限为%(max)d MB")
-                            % {"mb": size / 2**20, "max": settings.IMPORT_MAX_BYTES // 2**20})
+        raise UploadRefused(
+            _("文件过大（%(mb).1f MB），上限为%(max)d MB")
+            % {"mb": size / 2**20, "max": settings.IMPORT_MAX_BYTES // 2**20}
+        )
     source.seek(0)
-    job = ImportJob(kind=kind, original_name=Path(original_name).name[:255], sha256=digest.hexdigest(), size=size,
-                    created_by=actor if getattr(actor, "is_authenticated", False) else None)
+    job = ImportJob(
+        kind=kind,
+        original_name=Path(original_name).name[:255],
+        sha256=digest.hexdigest(),
+        size=size,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
     suffix = Path(original_name).suffix.lower()[:8]
     job.file.save(f"{uuid.uuid4().hex}{suffix}", File(source), save=False)
     job.save()
@@ -71,8 +78,11 @@ def import_job_run(*, job: ImportJob, progress=None) -> ImportJob:
     except Exception:
         log.exception("import job %s crashed", job.pk)
         job.refresh_from_db(fields=["done_rows", "total_rows"])
-        _finish(job, ImportJob.Status.FAILED,
-                {"file_error": _("导入中断：系统内部错误，已提交的部分保持完整，可重新上传同一文件继续")})
+        _finish(
+            job,
+            ImportJob.Status.FAILED,
+            {"file_error": _("导入中断：系统内部错误，已提交的部分保持完整，可重新上传同一文件继续")},
+        )
         raise
     if outcome.rejected_rows:
         with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
@@ -81,9 +91,19 @@ def import_job_run(*, job: ImportJob, progress=None) -> ImportJob:
                 job.error_file.save(f"{uuid.uuid4().hex}.xlsx", File(fh), save=False)
     status = ImportJob.Status.FAILED if outcome.file_error else ImportJob.Status.DONE
     _finish(job, status, outcome.summary(limit=MAX_STORED_ERRORS))
-    audit(actor=job.created_by, action=AuditEvent.Action.IMPORT, obj=job, kind=job.kind,
-          file=job.original_name, sha256=job.sha256,
-          **{k: v for k, v in outcome.summary().items() if k in ("rows", "created", "updated", "unchanged", "rejected")})
+    audit(
+        actor=job.created_by,
+        action=AuditEvent.Action.IMPORT,
+        obj=job,
+        kind=job.kind,
+        file=job.original_name,
+        sha256=job.sha256,
+        **{
+            k: v
+            for k, v in outcome.summary().items()
+            if k in ("rows", "created", "updated", "unchanged", "rejected")
+        },
+    )
     job.outcome = outcome  # for callers in the same process (the CLI prints every error)
     return job
 

@@ -44,8 +44,12 @@ class TransferImporter(RowImporter):
         super().__init__(actor=actor, dry_run=dry_run)
         self.first_row: dict[str, int] = {}  # natural key (by id hash) -> first row naming it
         self.today = timezone.localdate()
-        self.staff_scope = bool(self.actor and self.actor.is_staff_role and not self.actor.is_superuser
-                                and self.actor.role != "admin")
+        self.staff_scope = bool(
+            self.actor
+            and self.actor.is_staff_role
+            and not self.actor.is_superuser
+            and self.actor.role != "admin"
+        )
         self.scope_cache: dict[str, bool] = {}
         self.hash_cache: dict[str, str] = {}
         self.classes: dict[tuple[str, str], str] = {}
@@ -93,8 +97,11 @@ class TransferImporter(RowImporter):
         checked = [c for c in checked if c[3] in seekers or c[3] in new_people]
         for id_hash, info in new_people.items():
             seekers.setdefault(id_hash, info)
-        enterprises = dict(Enterprise.objects.filter(uscc__in={c[1].employer_uscc for c in checked if c[1].employer_uscc})
-                           .values_list("uscc", "pk"))
+        enterprises = dict(
+            Enterprise.objects.filter(
+                uscc__in={c[1].employer_uscc for c in checked if c[1].employer_uscc}
+            ).values_list("uscc", "pk")
+        )
         rows = []
         for row, clean, _number, id_hash in checked:
             seeker_id, hukou, residence = seekers[id_hash]
@@ -105,13 +112,24 @@ class TransferImporter(RowImporter):
             elif not self._in_scope(origin):
                 problems.append(("hukou_region", _("输出地%(c)s不在您的管辖范围内") % {"c": origin}))
             if clean.employer_uscc and clean.employer_uscc not in enterprises:
-                problems.append(("employer_uscc", _("信用代码%(u)s的单位未登记") % {"u": clean.employer_uscc}))
-            key = transfer_services.natural_key(seeker_id=seeker_id or id_hash, day=clean.transferred_on,
-                                                destination=clean.destination, employer=clean.employer_name)
+                problems.append(
+                    ("employer_uscc", _("信用代码%(u)s的单位未登记") % {"u": clean.employer_uscc})
+                )
+            key = transfer_services.natural_key(
+                seeker_id=seeker_id or id_hash,
+                day=clean.transferred_on,
+                destination=clean.destination,
+                employer=clean.employer_name,
+            )
             first = self.first_row.setdefault(f"{id_hash}|{key}", row.number)
             if first != row.number:
-                problems.append(("id_number", _("与第%(n)d行是同一次转移（同一人、日期、输入地、单位），以第%(n)d行为准")
-                                 % {"n": first}))
+                problems.append(
+                    (
+                        "id_number",
+                        _("与第%(n)d行是同一次转移（同一人、日期、输入地、单位），以第%(n)d行为准")
+                        % {"n": first},
+                    )
+                )
             if problems:
                 out.reject(row, problems, labels)
                 continue
@@ -128,12 +146,26 @@ class TransferImporter(RowImporter):
         rows_out = []
         for _row, clean, seeker_id, origin, key in fresh:
             day = clean.transferred_on
-            rows_out.append((
-                seeker_id, clean.origin_basis, origin, clean.destination,
-                enterprises.get(clean.employer_uscc) if clean.employer_uscc else None, clean.employer_name[:128],
-                clean.industry, day, clean.channel, self._classify(origin, clean.destination),
-                Source.IMPORT, any(a <= day and (b is None or day <= b) for a, b in priority.get(seeker_id, ())),
-                None, key, actor_id, now))
+            rows_out.append(
+                (
+                    seeker_id,
+                    clean.origin_basis,
+                    origin,
+                    clean.destination,
+                    enterprises.get(clean.employer_uscc) if clean.employer_uscc else None,
+                    clean.employer_name[:128],
+                    clean.industry,
+                    day,
+                    clean.channel,
+                    self._classify(origin, clean.destination),
+                    Source.IMPORT,
+                    any(a <= day and (b is None or day <= b) for a, b in priority.get(seeker_id, ())),
+                    None,
+                    key,
+                    actor_id,
+                    now,
+                )
+            )
         transfer_services.record_many(rows_out)
 
     def _classify(self, origin: str, destination: str) -> str:
@@ -145,7 +177,8 @@ class TransferImporter(RowImporter):
     def _priority(self, seeker_ids) -> dict[int, list]:
         out: dict[int, list] = {}
         for sid, a, b in PriorityDiagnosis.objects.filter(seeker_id__in=list(seeker_ids)).values_list(
-                "seeker_id", "valid_from", "valid_until"):
+            "seeker_id", "valid_from", "valid_until"
+        ):
             out.setdefault(sid, []).append((a, b))
         return out
 
@@ -169,12 +202,41 @@ class TransferImporter(RowImporter):
             return {h: (None, p.hukou_region_id, p.residence_region_id) for h, p in people.items()}
         now_db = connection.ops.adapt_datetimefield_value(timezone.now())
         actor_id = self.actor.pk if self.actor else None
-        insert_rows(Seeker, SEEKER_INSERT, [
-            (p.name, pii.mask_id_number(p.rid.number), p.rid.gender, p.rid.birth_date, "", p.hukou_region_id,
-             p.residence_region_id, "", "", "", False, None, None, EmploymentStatus.EMPLOYED, None, None,
-             pii.encrypt(p.rid.number), p.id_hash, None, "", Seeker.Source.IMPORT, actor_id, None, None, now_db, now_db)
-            for p in people.values()
-        ])
+        insert_rows(
+            Seeker,
+            SEEKER_INSERT,
+            [
+                (
+                    p.name,
+                    pii.mask_id_number(p.rid.number),
+                    p.rid.gender,
+                    p.rid.birth_date,
+                    "",
+                    p.hukou_region_id,
+                    p.residence_region_id,
+                    "",
+                    "",
+                    "",
+                    False,
+                    None,
+                    None,
+                    EmploymentStatus.EMPLOYED,
+                    None,
+                    None,
+                    pii.encrypt(p.rid.number),
+                    p.id_hash,
+                    None,
+                    "",
+                    Seeker.Source.IMPORT,
+                    actor_id,
+                    None,
+                    None,
+                    now_db,
+                    now_db,
+                )
+                for p in people.values()
+            ],
+        )
         found = _people(people)
         diagnosis_regions_sync(seeker_ids=[v[0] for v in found.values()])
         return found
@@ -224,7 +286,9 @@ def _select(columns: str, model, key: str, values) -> list[tuple]:
         return []
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns} FROM {table} WHERE {key} IN ({', '.join(['%s'] * len(values))})", values)
+        cursor.execute(
+            f"SELECT {columns} FROM {table} WHERE {key} IN ({', '.join(['%s'] * len(values))})", values
+        )
         return cursor.fetchall()
 
 

@@ -51,8 +51,9 @@ def upload(request):
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
         try:
-            job = import_job_create(actor=request.user, kind=form.cleaned_data["kind"], source=file,
-                                    original_name=file.name)
+            job = import_job_create(
+                actor=request.user, kind=form.cleaned_data["kind"], source=file, original_name=file.name
+            )
         except UploadRefused as e:
             form.add_error("file", str(e))
         else:
@@ -77,7 +78,9 @@ def error_download(request, pk: int):
     if not job.error_file:
         raise Http404(_("这次导入没有被拒绝的行"))
     name = f"{Path(job.original_name).stem}-{_('错误清单')}.xlsx"
-    return FileResponse(job.error_file.open("rb"), as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
+    return FileResponse(
+        job.error_file.open("rb"), as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE
+    )
 
 
 @staff_only

@@ -39,7 +39,9 @@ def write_columns_template(target, columns, sheet_name: str) -> None:
     for i, title in enumerate((_("列名"), _("英文列名"), _("必填"), _("格式"), _("示例"))):
         notes.write_string(0, i, title, optional)
     for r, col in enumerate(columns, start=1):
-        notes.write_row(r, 0, [col.header, col.key, _("是") if col.required else _("否"), col.fmt, col.example])
+        notes.write_row(
+            r, 0, [col.header, col.key, _("是") if col.required else _("否"), col.fmt, col.example]
+        )
     notes.set_column(0, 1, 20)
     notes.set_column(3, 3, 60)
     notes.set_column(4, 4, 24)

@@ -43,24 +43,35 @@ class AliasOut(Schema):
     name: str
 
 
-@router.get("/code", response={200: CodedOut, **ERRORS},
-            summary="Top suggestions (CSCO 2022 code, name, confidence) for one job title")
+@router.get(
+    "/code",
+    response={200: CodedOut, **ERRORS},
+    summary="Top suggestions (CSCO 2022 code, name, confidence) for one job title",
+)
 def code_one(request, title: str = Query(...), top: int = Query(5)):
     check_top(top)
     title = check_title(title)
     return {"title": title, "suggestions": [s.as_dict() for s in selectors.code_title(title, top=top)]}
 
 
-@router.post("/code", response={200: list[CodedOut], **ERRORS},
-             summary="Code a batch of job titles (at most 1,000), answers in the order given")
+@router.post(
+    "/code",
+    response={200: list[CodedOut], **ERRORS},
+    summary="Code a batch of job titles (at most 1,000), answers in the order given",
+)
 def code_batch(request, payload: BatchIn):
     titles = [check_title(t, field=f"titles.{i}") for i, t in enumerate(payload.titles)]
     coded = selectors.code_titles(titles, top=payload.top)
     return [{"title": t, "suggestions": [s.as_dict() for s in c]} for t, c in zip(titles, coded, strict=True)]
 
 
-@router.post("/aliases", response={200: AliasOut, **ERRORS},
-             summary="Record a clerk's correction: this title means this occupation (staff; audited)")
+@router.post(
+    "/aliases",
+    response={200: AliasOut, **ERRORS},
+    summary="Record a clerk's correction: this title means this occupation (staff; audited)",
+)
 def alias_record(request, payload: AliasIn):
-    row = services.title_alias_record(actor=request.auth, title=payload.title, code=payload.code, request=request)
+    row = services.title_alias_record(
+        actor=request.auth, title=payload.title, code=payload.code, request=request
+    )
     return {"id": row.pk, "title": row.alias, "code": row.occupation_id, "name": row.occupation.name}

@@ -82,15 +82,16 @@ def read_keywords(path: Path = DATA / "keywords.csv") -> list[tuple[str, str]]:
 
 def _grams(text: str) -> list[str]:
     t = text.replace(" ", "")
-    return list(t) + [t[i:i + 2] for i in range(len(t) - 1)]
+    return list(t) + [t[i : i + 2] for i in range(len(t) - 1)]
 
 
 _ASCII_WORD = re.compile(r"[a-z0-9]")
 
 
 class Coder:
-    def __init__(self, table: Occupations, encoder=None, weights: Weights | None = None,
-                 cache_dir: Path | None = None):
+    def __init__(
+        self, table: Occupations, encoder=None, weights: Weights | None = None, cache_dir: Path | None = None
+    ):
         self.weights = weights or Weights()
         self.encoder = encoder
         rows = sorted(table.rows)
@@ -121,7 +122,9 @@ class Coder:
         self.doc_vectors = None
         if encoder is not None:
             self.doc_vectors = encoder.encode_cached(self.doc_text, cache_dir)
-        self.other = np.array(["-99-" in c or n.startswith("其他") for c, n in zip(self.codes, self.names, strict=True)])
+        self.other = np.array(
+            ["-99-" in c or n.startswith("其他") for c, n in zip(self.codes, self.names, strict=True)]
+        )
         self.clerk: dict[str, int] = {}
 
     # ----- index building -----
@@ -188,7 +191,7 @@ class Coder:
                 for ci, w in hits:
                     # A group code is right only when the title says no more than the group:
                     # "老师" is 2-08-00-00, "高中数学老师" is not, so a partial match counts less.
-                    v = s * w * (cover ** GROUP_COVER_POWER if self.levels[ci] < 4 else 1.0)
+                    v = s * w * (cover**GROUP_COVER_POWER if self.levels[ci] < 4 else 1.0)
                     if v > contain.get(ci, 0.0):
                         contain[ci] = v
         return exact, contain
@@ -221,7 +224,9 @@ class Coder:
             if len(need):
                 # Embed each distinct cleaned title once: "急招电焊工月薪8000" and "电焊工包吃住"
                 # are both "电焊工" by now, and real batches repeat 普工 and 保安 endlessly.
-                distinct, back = np.unique(np.array([cleaned[i] for i in need], dtype=object), return_inverse=True)
+                distinct, back = np.unique(
+                    np.array([cleaned[i] for i in need], dtype=object), return_inverse=True
+                )
                 sem = self.encoder.similarities(list(distinct), self.doc_vectors)
                 out["semantic"][need] = np.maximum.reduceat(sem, self.starts, axis=1)[back.ravel()]
         return out
@@ -241,8 +246,9 @@ class Coder:
         prior[self.other] -= w.other_penalty
         return prior
 
-    def rank(self, total: np.ndarray, top: int, temperature: float | np.ndarray | None = None
-             ) -> list[list[Suggestion]]:
+    def rank(
+        self, total: np.ndarray, top: int, temperature: float | np.ndarray | None = None
+    ) -> list[list[Suggestion]]:
         """Top suggestions per row of a combined score matrix, scored by a tempered softmax
         (``temperature`` may give one value per row)."""
         top = max(1, min(top, len(self.codes)))
@@ -298,5 +304,7 @@ def table_from_csv() -> Occupations:
             if alias and alias != r["name"]:
                 aliases.append((r["code"], alias))
     return Occupations(
-        rows=[(r["code"], int(r["level"]), r["name"]) for r in rows], aliases=aliases, keywords=read_keywords()
+        rows=[(r["code"], int(r["level"]), r["name"]) for r in rows],
+        aliases=aliases,
+        keywords=read_keywords(),
     )

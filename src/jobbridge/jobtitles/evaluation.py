@@ -36,7 +36,11 @@ class Accuracy:
 def accuracy(labels: list[str], suggestions: list[list[Suggestion]]) -> Accuracy:
     n = len(labels)
     exact = sum(1 for code, s in zip(labels, suggestions, strict=True) if s and s[0].code == code)
-    medium = sum(1 for code, s in zip(labels, suggestions, strict=True) if s and medium_group(s[0].code) == medium_group(code))
+    medium = sum(
+        1
+        for code, s in zip(labels, suggestions, strict=True)
+        if s and medium_group(s[0].code) == medium_group(code)
+    )
     top5 = sum(1 for code, s in zip(labels, suggestions, strict=True) if code in {x.code for x in s[:5]})
     return Accuracy(n, exact / n, medium / n, top5 / n)
 
@@ -53,7 +57,9 @@ class NearestName:
 
     def code(self, title: str, top: int = 5) -> list[Suggestion]:
         t = clean_title(title)
-        ranked = sorted(((difflib.SequenceMatcher(None, t, n).ratio(), n) for n in self.names), reverse=True)[:top]
+        ranked = sorted(((difflib.SequenceMatcher(None, t, n).ratio(), n) for n in self.names), reverse=True)[
+            :top
+        ]
         return [Suggestion(*self.by_name[n], score) for score, n in ranked]
 
     def code_many(self, titles: list[str], top: int = 5) -> list[list[Suggestion]]:

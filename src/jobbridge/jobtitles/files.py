@@ -37,7 +37,9 @@ def read_titles(data: bytes) -> tuple[list[str], int]:
     if not titles:
         raise _error(_("文件中没有职位名称"))
     if len(titles) > MAX_TITLES:
-        raise _error(_("文件有%(n)d个职位名称，一次最多%(max)d个，请分批上传") % {"n": len(titles), "max": MAX_TITLES})
+        raise _error(
+            _("文件有%(n)d个职位名称，一次最多%(max)d个，请分批上传") % {"n": len(titles), "max": MAX_TITLES}
+        )
     return titles, len(cells) - len(titles)
 
 

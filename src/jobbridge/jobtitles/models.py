@@ -27,8 +27,14 @@ class TitleBatch(models.Model):
     status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.QUEUED)
     done = models.PositiveIntegerField(_("已编码"), default=0)
     error = models.TextField(_("错误"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", verbose_name=_("上传人"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("上传人"),
+    )
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 

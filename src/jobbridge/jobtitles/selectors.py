@@ -29,7 +29,9 @@ def _build() -> Coder:
     table = Occupations(
         rows=list(Occupation.objects.values_list("code", "level", "name")),
         aliases=list(
-            OccupationAlias.objects.filter(source=OccupationAlias.Source.CSCO).values_list("occupation_id", "alias")
+            OccupationAlias.objects.filter(source=OccupationAlias.Source.CSCO).values_list(
+                "occupation_id", "alias"
+            )
         ),
         keywords=read_keywords(),
     )
@@ -46,7 +48,8 @@ def get_coder() -> Coder:
         # correction that replaced another under a reused id. Oldest first: the latest wins.
         clerk = tuple(
             OccupationAlias.objects.filter(source=OccupationAlias.Source.CLERK)
-            .order_by("id").values_list("alias", "occupation_id")
+            .order_by("id")
+            .values_list("alias", "occupation_id")
         )
         if _state.get("clerk") != clerk:
             coder.set_clerk_aliases(dict(clerk))

@@ -33,7 +33,9 @@ def title_alias_record(*, actor, title: str, code: str, request=None) -> Occupat
             .exclude(occupation=occupation)
             .values_list("occupation_id", flat=True)
         )
-        OccupationAlias.objects.filter(source=OccupationAlias.Source.CLERK, alias=alias, occupation_id__in=replaced).delete()
+        OccupationAlias.objects.filter(
+            source=OccupationAlias.Source.CLERK, alias=alias, occupation_id__in=replaced
+        ).delete()
         row, created = OccupationAlias.objects.get_or_create(
             occupation=occupation, alias=alias, defaults={"source": OccupationAlias.Source.CLERK}
         )
@@ -43,8 +45,13 @@ def title_alias_record(*, actor, title: str, code: str, request=None) -> Occupat
             row.source = OccupationAlias.Source.CLERK
             row.save(update_fields=["source"])
         audit(
-            actor=actor, action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE, obj=row,
-            request=request, title=alias, code=occupation.code, replaced=replaced,
+            actor=actor,
+            action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
+            obj=row,
+            request=request,
+            title=alias,
+            code=occupation.code,
+            replaced=replaced,
         )
     transaction.on_commit(occupations.clear_cache)
     return row
@@ -57,8 +64,13 @@ def title_batch_create(*, actor, name: str, data: bytes, top: int = 5) -> TitleB
     require_staff(actor)
     check_top(top)
     titles, blank = read_titles(data)
-    batch = TitleBatch.objects.create(original_name=(name or "titles.txt")[:255], top=top, titles=titles,
-                                      skipped_blank=blank, created_by=actor)
+    batch = TitleBatch.objects.create(
+        original_name=(name or "titles.txt")[:255],
+        top=top,
+        titles=titles,
+        skipped_blank=blank,
+        created_by=actor,
+    )
     transaction.on_commit(lambda: run_title_batch.enqueue(batch.pk))
     return batch
 
@@ -72,9 +84,11 @@ def title_batch_run(*, batch: TitleBatch, chunk: int = 256) -> TitleBatch:
     results: list[dict] = []
     try:
         for start in range(0, len(batch.titles), chunk):
-            part = batch.titles[start:start + chunk]
+            part = batch.titles[start : start + chunk]
             problems = [title_problem(t) for t in part]
-            coded = iter(code_titles([t for t, p in zip(part, problems, strict=True) if not p], top=batch.top))
+            coded = iter(
+                code_titles([t for t, p in zip(part, problems, strict=True) if not p], top=batch.top)
+            )
             for title, problem in zip(part, problems, strict=True):
                 if problem:
                     results.append({"title": title, "suggestions": [], "error": problem})
@@ -82,10 +96,12 @@ def title_batch_run(*, batch: TitleBatch, chunk: int = 256) -> TitleBatch:
                     results.append({"title": title, "suggestions": [s.as_dict() for s in next(coded)]})
             TitleBatch.objects.filter(pk=batch.pk).update(done=len(results))
     except Exception as e:  # a crash leaves a readable status, not a batch stuck "running"
-        TitleBatch.objects.filter(pk=batch.pk).update(status=TitleBatch.Status.FAILED, error=str(e)[:2000],
-                                                      finished_at=timezone.now())
+        TitleBatch.objects.filter(pk=batch.pk).update(
+            status=TitleBatch.Status.FAILED, error=str(e)[:2000], finished_at=timezone.now()
+        )
         raise
-    TitleBatch.objects.filter(pk=batch.pk).update(status=TitleBatch.Status.DONE, results=results, done=len(results),
-                                                  finished_at=timezone.now())
+    TitleBatch.objects.filter(pk=batch.pk).update(
+        status=TitleBatch.Status.DONE, results=results, done=len(results), finished_at=timezone.now()
+    )
     batch.refresh_from_db()
     return batch

@@ -21,7 +21,9 @@ def title_problem(title: object) -> str | None:
         return _("职位名称不能为空")
     if len(text) > MAX_TITLE:
         return _("职位名称过长（%(n)d个字符），最多%(max)d个字符：请只填写职位名称，不要粘贴整段职位描述") % {
-            "n": len(text), "max": MAX_TITLE}
+            "n": len(text),
+            "max": MAX_TITLE,
+        }
     if not _WORDY.search(text):
         return _("职位名称中没有文字（只有数字或符号）")
     return None

@@ -48,9 +48,14 @@ def suggest(request):
     title = request.GET.get("title", "")
     append = request.GET.get("append") == "1"  # add to a comma-separated list instead of replacing
     target = request.GET.get("target", "id_occupation")
-    context = {"title": title.strip(), "suggestions": [], "problem": None, "append": append,
-               "can_correct": is_staff(request.user) and not append,
-               "target": target if re.fullmatch(r"[\w-]{1,64}", target) else "id_occupation"}
+    context = {
+        "title": title.strip(),
+        "suggestions": [],
+        "problem": None,
+        "append": append,
+        "can_correct": is_staff(request.user) and not append,
+        "target": target if re.fullmatch(r"[\w-]{1,64}", target) else "id_occupation",
+    }
     if title.strip():
         context["problem"] = title_problem(title)
         if not context["problem"]:
@@ -74,8 +79,11 @@ def alias(request):
     except ValueError as e:  # ServiceError is a ValueError too
         context["message"] = "；".join(x.message for x in e.errors) if isinstance(e, ServiceError) else str(e)
     else:
-        context.update(ok=True, message=_("已记住：“%(t)s”今后编码为 %(c)s %(n)s") % {
-            "t": row.alias, "c": row.occupation_id, "n": row.occupation.name})
+        context.update(
+            ok=True,
+            message=_("已记住：“%(t)s”今后编码为 %(c)s %(n)s")
+            % {"t": row.alias, "c": row.occupation_id, "n": row.occupation.name},
+        )
     return render(request, "jobtitles/_alias_status.html", context)
 
 
@@ -94,8 +102,12 @@ def upload(request):
     except ServiceError as e:
         errors = [x.message for x in e.errors] or [_("请选择要上传的文件")]
         batches = TitleBatch.objects.visible_to(request.user).defer("titles", "results")[:20]
-        return render(request, "jobtitles/index.html", {"batches": batches, "max_top": MAX_TOP,
-                                                        "upload_errors": errors}, status=400)
+        return render(
+            request,
+            "jobtitles/index.html",
+            {"batches": batches, "max_top": MAX_TOP, "upload_errors": errors},
+            status=400,
+        )
     return redirect("jobtitles:batch_detail", pk=batch.pk)
 
 
@@ -117,7 +129,11 @@ def batch_download(request, pk: int):
     batch = _batch(request, pk)
     headers = [_("行"), _("职位名称")]
     for i in range(1, batch.top + 1):
-        headers += [_("建议%(i)d代码") % {"i": i}, _("建议%(i)d名称") % {"i": i}, _("建议%(i)d置信度") % {"i": i}]
+        headers += [
+            _("建议%(i)d代码") % {"i": i},
+            _("建议%(i)d名称") % {"i": i},
+            _("建议%(i)d置信度") % {"i": i},
+        ]
     headers.append(_("错误"))
 
     def rows():
@@ -128,5 +144,11 @@ def batch_download(request, pk: int):
                 cells += [s["code"], s["name"], s["score"]] if s else ["", "", ""]
             yield cells + [r.get("error", "")]
 
-    return export_response(request, kind="jobtitles", filename=f"jobtitles-{batch.pk}.xlsx", headers=headers,
-                           rows=rows(), filters={"batch": batch.pk})
+    return export_response(
+        request,
+        kind="jobtitles",
+        filename=f"jobtitles-{batch.pk}.xlsx",
+        headers=headers,
+        rows=rows(),
+        filters={"batch": batch.pk},
+    )

@@ -95,12 +95,17 @@ def runs_list(request):
     return list(MatchRun.objects.all()[:100])
 
 
-@router.post("/runs", response={202: RunOut, 409: ErrorOut, **ERRORS},
-             summary="Start a full recompute as a background task; poll GET /runs/{id}")
+@router.post(
+    "/runs",
+    response={202: RunOut, 409: ErrorOut, **ERRORS},
+    summary="Start a full recompute as a background task; poll GET /runs/{id}",
+)
 def runs_start(request, payload: RunIn):
     user = _starter(request)
     try:
-        run = match_run_create(actor=user, k=payload.k, scheduler=payload.scheduler, partitions=payload.partitions)
+        run = match_run_create(
+            actor=user, k=payload.k, scheduler=payload.scheduler, partitions=payload.partitions
+        )
     except MatchRunRefused as e:
         if not e.field:
             raise ApiError(409, str(e), code="conflict") from e
@@ -116,8 +121,11 @@ def runs_detail(request, run_id: int):
     return MatchRun.objects.get(pk=run_id)
 
 
-@router.post("/allocations", response={201: AllocationOut, 409: ErrorOut, **ERRORS},
-             summary="Allocate seekers to vacancies over the current version; placement rates by group")
+@router.post(
+    "/allocations",
+    response={201: AllocationOut, 409: ErrorOut, **ERRORS},
+    summary="Allocate seekers to vacancies over the current version; placement rates by group",
+)
 def allocations_create(request, payload: AllocationIn):
     user = _starter(request)
     try:

@@ -93,32 +93,54 @@ def _seeker(user, seeker_id):
 
 def _job(card) -> dict:
     p = card.posting
-    return {"posting": p.pk, "title": p.title, "enterprise": p.enterprise.name, "work_region": p.work_region.name,
-            "wage_min": p.wage_min, "wage_max": p.wage_max, "board": p.board, "lodging": p.lodging,
-            "disability_friendly": p.disability_friendly, "vacancies": p.vacancies, "score": round(card.score, 4),
-            "reasons": localized(card.reasons), "interested": card.interested}
+    return {
+        "posting": p.pk,
+        "title": p.title,
+        "enterprise": p.enterprise.name,
+        "work_region": p.work_region.name,
+        "wage_min": p.wage_min,
+        "wage_max": p.wage_max,
+        "board": p.board,
+        "lodging": p.lodging,
+        "disability_friendly": p.disability_friendly,
+        "vacancies": p.vacancies,
+        "score": round(card.score, 4),
+        "reasons": localized(card.reasons),
+        "interested": card.interested,
+    }
 
 
-@router.get("/for-me", response={200: list[JobOut], **ERRORS},
-            summary="Jobs for you: a seeker's recommended open postings with reasons (staff: seeker_id)")
+@router.get(
+    "/for-me",
+    response={200: list[JobOut], **ERRORS},
+    summary="Jobs for you: a seeker's recommended open postings with reasons (staff: seeker_id)",
+)
 def for_me(request, seeker_id: DbId | None = None, top: int = Query(selectors.JOBS_FOR_YOU, ge=1, le=100)):
     seeker = _seeker(request.auth, seeker_id)
     return [_job(c) for c in selectors.jobs_for_seeker(seeker, k=top)]
 
 
-@router.post("/for-me/{posting_id}/interest", response={200: InterestOut, **WITH_CLOSED},
-             summary="I'm interested: record an employment intention for this posting (idempotent)")
+@router.post(
+    "/for-me/{posting_id}/interest",
+    response={200: InterestOut, **WITH_CLOSED},
+    summary="I'm interested: record an employment intention for this posting (idempotent)",
+)
 def for_me_interest(request, posting_id: DbId, payload: InterestIn | None = None):
     payload = payload or InterestIn()
     seeker = _seeker(request.auth, payload.seeker_id)
     try:
         posting = selectors.open_posting_for_seeker(posting_id)
-        application = services.interest_express(actor=request.auth, seeker=seeker, posting=posting,
-                                                consent_note=payload.consent_note)
+        application = services.interest_express(
+            actor=request.auth, seeker=seeker, posting=posting, consent_note=payload.consent_note
+        )
     except selectors.PostingNotOpen as e:
         raise _not_open(e) from None
-    return {"seeker": seeker.pk, "posting": posting.pk, "application": getattr(application, "pk", None),
-            "interested": True}
+    return {
+        "seeker": seeker.pk,
+        "posting": posting.pk,
+        "application": getattr(application, "pk", None),
+        "interested": True,
+    }
 
 
 def _posting(request, posting_id: int):
@@ -135,11 +157,18 @@ class CandidatePageOut(Schema):
     next_offset: int | None  # where the next page starts; null when the ranking ended on this page
 
 
-@router.get("/postings/{posting_id}/candidates", response={200: CandidatePageOut, **WITH_CLOSED},
-            summary="Candidates for this post: ranked, with reasons, filters and masked contacts")
-def posting_candidates(request, posting_id: DbId, filters: Query[CandidateQuery],
-                       limit: int = Query(selectors.PAGE_SIZE, ge=1, le=50),
-                       offset: int = Query(0, ge=0, le=selectors.MAX_CANDIDATES - 1)):
+@router.get(
+    "/postings/{posting_id}/candidates",
+    response={200: CandidatePageOut, **WITH_CLOSED},
+    summary="Candidates for this post: ranked, with reasons, filters and masked contacts",
+)
+def posting_candidates(
+    request,
+    posting_id: DbId,
+    filters: Query[CandidateQuery],
+    limit: int = Query(selectors.PAGE_SIZE, ge=1, le=50),
+    offset: int = Query(0, ge=0, le=selectors.MAX_CANDIDATES - 1),
+):
     try:
         parsed = parse_candidate_filters(filters.model_dump())
     except FilterError as e:
@@ -152,31 +181,50 @@ def posting_candidates(request, posting_id: DbId, filters: Query[CandidateQuery]
     except FilterError as e:
         raise _bad_filter(e) from None
     items = [
-        {"seeker": r.seeker.pk, "name": r.name, "phone": r.phone, "km": None if r.km is None else round(r.km, 1),
-         "priority_groups": r.groups, "score": round(r.score, 4), "reasons": localized(r.reasons),
-         "interested": r.interested, "can_reveal_contact": r.can_reveal}
+        {
+            "seeker": r.seeker.pk,
+            "name": r.name,
+            "phone": r.phone,
+            "km": None if r.km is None else round(r.km, 1),
+            "priority_groups": r.groups,
+            "score": round(r.score, 4),
+            "reasons": localized(r.reasons),
+            "interested": r.interested,
+            "can_reveal_contact": r.can_reveal,
+        }
         for r in rows[offset:]
     ]
     more = len(rows) == depth and depth < selectors.MAX_CANDIDATES
     return {"items": items, "next_offset": depth if more else None}
 
 
-@router.post("/postings/{posting_id}/candidates/{seeker_id}/contact", response={200: ContactOut, **ERRORS},
-             summary="A candidate's name and phone in clear, when allowed (audited)")
+@router.post(
+    "/postings/{posting_id}/candidates/{seeker_id}/contact",
+    response={200: ContactOut, **ERRORS},
+    summary="A candidate's name and phone in clear, when allowed (audited)",
+)
 def candidate_contact(request, posting_id: DbId, seeker_id: DbId, response: HttpResponse):
     posting = selectors.posting_for_candidates(request.auth, posting_id)
     response["Cache-Control"] = "no-store"
     return services.contact_reveal(actor=request.auth, posting=posting, seeker_id=seeker_id, request=request)
 
 
-@router.post("/postings/{posting_id}/candidates/{seeker_id}/share", response={200: InterestOut, **WITH_CLOSED},
-             summary="Pass a candidate on to the enterprise with their consent (staff)")
+@router.post(
+    "/postings/{posting_id}/candidates/{seeker_id}/share",
+    response={200: InterestOut, **WITH_CLOSED},
+    summary="Pass a candidate on to the enterprise with their consent (staff)",
+)
 def candidate_share(request, posting_id: DbId, seeker_id: DbId, payload: ShareIn):
     posting = _posting(request, posting_id)
     try:
-        application = services.contact_share(actor=request.auth, posting=posting, seeker_id=seeker_id,
-                                             consent_note=payload.consent_note)
+        application = services.contact_share(
+            actor=request.auth, posting=posting, seeker_id=seeker_id, consent_note=payload.consent_note
+        )
     except selectors.PostingNotOpen as e:
         raise _not_open(e) from None
-    return {"seeker": seeker_id, "posting": posting.pk, "application": getattr(application, "pk", None),
-            "interested": True}
+    return {
+        "seeker": seeker_id,
+        "posting": posting.pk,
+        "application": getattr(application, "pk", None),
+        "interested": True,
+    }

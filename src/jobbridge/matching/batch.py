@@ -73,12 +73,19 @@ class MatchRunFailed(RuntimeError):
 
 def _active_runs():
     cutoff = timezone.now() - STALE_AFTER
-    return MatchRun.objects.filter(status__in=[MatchRun.Status.QUEUED, MatchRun.Status.RUNNING],
-                                   created_at__gte=cutoff)
+    return MatchRun.objects.filter(
+        status__in=[MatchRun.Status.QUEUED, MatchRun.Status.RUNNING], created_at__gte=cutoff
+    )
 
 
-def match_run_create(*, actor=None, k: int = DEFAULT_K, scheduler: str = "",
-                     partitions: int = DEFAULT_PARTITIONS, today: dt.date | None = None) -> MatchRun:
+def match_run_create(
+    *,
+    actor=None,
+    k: int = DEFAULT_K,
+    scheduler: str = "",
+    partitions: int = DEFAULT_PARTITIONS,
+    today: dt.date | None = None,
+) -> MatchRun:
     """A queued run with checked parameters; refused while another run is queued or running."""
     if not isinstance(k, int) or not 1 <= k <= 100:
         raise MatchRunRefused(_("k（每人推荐条数）必须在1到100之间"), "k")
@@ -86,7 +93,9 @@ def match_run_create(*, actor=None, k: int = DEFAULT_K, scheduler: str = "",
         raise MatchRunRefused(_("分区数必须在1到1000之间"), "partitions")
     scheduler = (scheduler or "").strip()
     if scheduler and "://" not in scheduler:
-        raise MatchRunRefused(_("调度器地址应形如 tcp://主机:端口，收到“%(s)s”") % {"s": scheduler}, "scheduler")
+        raise MatchRunRefused(
+            _("调度器地址应形如 tcp://主机:端口，收到“%(s)s”") % {"s": scheduler}, "scheduler"
+        )
     with transaction.atomic():
         # Serialise creators on the newest run row so two clicks cannot both start a run.
         last = MatchRun.objects.select_for_update().order_by("-version").first()
@@ -97,8 +106,12 @@ def match_run_create(*, actor=None, k: int = DEFAULT_K, scheduler: str = "",
         stale.update(status=MatchRun.Status.FAILED, error=_("进程中断，未完成"), finished_at=timezone.now())
         return MatchRun.objects.create(
             version=(last.version + 1) if last else 1,
-            parameters={"k": k, "scheduler": scheduler, "partitions": partitions,
-                        "today": (today or timezone.localdate()).isoformat()},
+            parameters={
+                "k": k,
+                "scheduler": scheduler,
+                "partitions": partitions,
+                "today": (today or timezone.localdate()).isoformat(),
+            },
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
 
@@ -115,7 +128,9 @@ class _Progress:
         if force or now - self.last > 0.5 or stage != self.run.stage:
             self.last = now
             self.run.progress_done, self.run.progress_total, self.run.stage = permille, 1000, stage
-            MatchRun.objects.filter(pk=self.run.pk).update(progress_done=permille, progress_total=1000, stage=stage)
+            MatchRun.objects.filter(pk=self.run.pk).update(
+                progress_done=permille, progress_total=1000, stage=stage
+            )
 
 
 def province_pairs() -> int:
@@ -125,7 +140,9 @@ def province_pairs() -> int:
 def load_batches(today: dt.date) -> tuple[SeekerBatch, PostingBatch]:
     regions, occupations = region_table(), occupation_table()
     seekers = SeekerBatch.from_records(seeker_records(Seeker.objects.active()), regions, occupations)
-    postings = PostingBatch.from_records(posting_records(Posting.objects.open_on(today)), regions, occupations)
+    postings = PostingBatch.from_records(
+        posting_records(Posting.objects.open_on(today)), regions, occupations
+    )
     return seekers, postings
 
 
@@ -133,8 +150,11 @@ def match_run_execute(*, run: MatchRun, progress: Callable[[int, str], None] | N
     """Compute, store and switch in ``run``. On any failure the run is marked failed, its rows are
     dropped, the previous version stays current, and MatchRunFailed is raised."""
     params = run.parameters
-    k, scheduler, n_parts = int(params.get("k", DEFAULT_K)), params.get("scheduler", ""), int(
-        params.get("partitions", DEFAULT_PARTITIONS))
+    k, scheduler, n_parts = (
+        int(params.get("k", DEFAULT_K)),
+        params.get("scheduler", ""),
+        int(params.get("partitions", DEFAULT_PARTITIONS)),
+    )
     today = dt.date.fromisoformat(params["today"]) if params.get("today") else timezone.localdate()
     report = _Progress(run, progress)
     run.status, run.started_at, run.error = MatchRun.Status.RUNNING, timezone.now(), ""
@@ -153,20 +173,28 @@ def match_run_execute(*, run: MatchRun, progress: Callable[[int, str], None] | N
             run.save(update_fields=["seekers", "postings", "partitions"])
             report(50, "scoring", force=True)
             if scheduler:
-                results = run_on_dask(scheduler, parts, k, today,
-                                      progress=lambda d, t: report(50 + 750 * d // max(t, 1), "scoring"))
+                results = run_on_dask(
+                    scheduler,
+                    parts,
+                    k,
+                    today,
+                    progress=lambda d, t: report(50 + 750 * d // max(t, 1), "scoring"),
+                )
             else:
-                results = _solve_locally(parts, k, today,
-                                         lambda d, t: report(50 + 750 * d // max(t, 1), "scoring"))
+                results = _solve_locally(
+                    parts, k, today, lambda d, t: report(50 + 750 * d // max(t, 1), "scoring")
+                )
             seeker_lists, posting_lists, _pairs = merge_parts(results, k)
             total = max(len(seeker_lists) + len(posting_lists), 1)
             report(800, "writing", force=True)
             store.discard(run)  # a retried run starts clean
-            run.seeker_rows = store.write_lists(run, "s", seeker_lists,
-                                                lambda n: report(800 + 190 * n // total, "writing"))
+            run.seeker_rows = store.write_lists(
+                run, "s", seeker_lists, lambda n: report(800 + 190 * n // total, "writing")
+            )
             base = run.seeker_rows
-            run.posting_rows = store.write_lists(run, "p", posting_lists,
-                                                 lambda n: report(800 + 190 * (base + n) // total, "writing"))
+            run.posting_rows = store.write_lists(
+                run, "p", posting_lists, lambda n: report(800 + 190 * (base + n) // total, "writing")
+            )
             run.save(update_fields=["seeker_rows", "posting_rows"])
         report(990, "switching", force=True)
         store.analyze()  # statistics for the new rows before readers plan against them
@@ -190,15 +218,18 @@ def match_run_execute(*, run: MatchRun, progress: Callable[[int, str], None] | N
 
 def _fail(run: MatchRun, message: str) -> None:
     run.status, run.error, run.finished_at = MatchRun.Status.FAILED, message[:4000], timezone.now()
-    MatchRun.objects.filter(pk=run.pk).update(status=run.status, error=run.error, finished_at=run.finished_at,
-                                              is_current=False)
+    MatchRun.objects.filter(pk=run.pk).update(
+        status=run.status, error=run.error, finished_at=run.finished_at, is_current=False
+    )
     try:
         store.discard(run)
     except Exception:
         log.exception("could not drop the rows of failed run v%s", run.version)
 
 
-def _run_province(run, seekers, postings, open_rows, k, today, report, scheduler="", n_parts=DEFAULT_PARTITIONS):
+def _run_province(
+    run, seekers, postings, open_rows, k, today, report, scheduler="", n_parts=DEFAULT_PARTITIONS
+):
     """One part of every seeker and admissible posting, seeker lists by province retrieval
     (the engine's blocking replaces the province partitions), posting lists derived from the
     kept pairs (approximate), both written a chunk of owners at a time. With a Dask scheduler
@@ -214,23 +245,41 @@ def _run_province(run, seekers, postings, open_rows, k, today, report, scheduler
         report(50 + 750 * done // max(total, 1), "scoring")
 
     if scheduler:
-        res, tasks = solve_province_on_dask(scheduler, seekers, postings.subset(open_rows), k, today,
-                                            params=PROVINCE_PARAMS, groups=n_parts, plan_workers=LOCAL_WORKERS,
-                                            progress=scoring)
+        res, tasks = solve_province_on_dask(
+            scheduler,
+            seekers,
+            postings.subset(open_rows),
+            k,
+            today,
+            params=PROVINCE_PARAMS,
+            groups=n_parts,
+            plan_workers=LOCAL_WORKERS,
+            progress=scoring,
+        )
         run.partitions = max(tasks, 1)
         run.save(update_fields=["partitions"])
     else:
-        res = solve_province(seekers, postings.subset(open_rows), k, today, params=PROVINCE_PARAMS,
-                             workers=LOCAL_WORKERS, processes=True, progress=scoring)
+        res = solve_province(
+            seekers,
+            postings.subset(open_rows),
+            k,
+            today,
+            params=PROVINCE_PARAMS,
+            workers=LOCAL_WORKERS,
+            processes=True,
+            progress=scoring,
+        )
     # Owners with a list: every seeker row with a first item, every posting with a non-empty range.
     total = max(int((res.seeker_postings[:, :1] >= 0).sum()) + int((np.diff(res.posting_ptr) > 0).sum()), 1)
     report(800, "writing", force=True)
     store.discard(run)  # a retried run starts clean
-    run.seeker_rows = store.write_chunks(run, "s", list_chunks(res, "s"),
-                                         lambda n: report(800 + 190 * n // total, "writing"))
+    run.seeker_rows = store.write_chunks(
+        run, "s", list_chunks(res, "s"), lambda n: report(800 + 190 * n // total, "writing")
+    )
     base = run.seeker_rows
-    run.posting_rows = store.write_chunks(run, "p", list_chunks(res, "p"),
-                                          lambda n: report(800 + 190 * (base + n) // total, "writing"))
+    run.posting_rows = store.write_chunks(
+        run, "p", list_chunks(res, "p"), lambda n: report(800 + 190 * (base + n) // total, "writing")
+    )
     run.save(update_fields=["seeker_rows", "posting_rows"])
 
 
@@ -255,8 +304,9 @@ class NoCurrentVersion(LookupError):
 def current_arcs(run: MatchRun):
     """(seeker ids, posting ids, Arcs over their row numbers) from both directions of ``run``'s lists."""
     pairs: dict[tuple[int, int], float] = {}
-    for kind, owner, items in MatchList.objects.filter(run=run).values_list("kind", "owner_id", "items").iterator(
-            chunk_size=5000):
+    for kind, owner, items in (
+        MatchList.objects.filter(run=run).values_list("kind", "owner_id", "items").iterator(chunk_size=5000)
+    ):
         for other, score, _reasons in json.loads(items):
             pairs[(owner, other) if kind == "s" else (other, owner)] = score
     seeker_ids = np.array(sorted({s for s, _ in pairs}), dtype=np.int64)
@@ -276,24 +326,55 @@ def match_allocate(*, actor=None, stable: bool = False, sample: int = 50):
     started = time.monotonic()
     seeker_ids, posting_ids, arcs = current_arcs(run)
     # Vacancies as of now: postings closed or filled since the batch get none.
-    vac = dict(Posting.objects.open_on().filter(pk__in=posting_ids.tolist(), filled__lt=F("headcount"))
-               .annotate(v=F("headcount") - F("filled")).values_list("pk", "v")) if len(posting_ids) else {}
+    vac = (
+        dict(
+            Posting.objects.open_on()
+            .filter(pk__in=posting_ids.tolist(), filled__lt=F("headcount"))
+            .annotate(v=F("headcount") - F("filled"))
+            .values_list("pk", "v")
+        )
+        if len(posting_ids)
+        else {}
+    )
     vacancies = np.array([vac.get(int(p), 0) for p in posting_ids], dtype=np.int64)
     groups_of: dict[int, list[str]] = {}
     for sid, criterion in PriorityDiagnosis.objects.current().values_list("seeker_id", "criterion"):
         groups_of.setdefault(sid, []).append(criterion)
     groups = np.array([group_mask(groups_of.get(int(s))) for s in seeker_ids], dtype=np.int64)
-    result = (stable_allocation(arcs, vacancies, groups) if stable
-              else allocate(arcs, vacancies, groups, priority="tier"))
+    result = (
+        stable_allocation(arcs, vacancies, groups)
+        if stable
+        else allocate(arcs, vacancies, groups, priority="tier")
+    )
     seconds = time.monotonic() - started
-    report = [{"group": g.group, "seekers": g.seekers, "with_candidates": g.with_candidates, "placed": g.placed,
-               "rate": round(g.rate, 4)} for g in result.report]
+    report = [
+        {
+            "group": g.group,
+            "seekers": g.seekers,
+            "with_candidates": g.with_candidates,
+            "placed": g.placed,
+            "rate": round(g.rate, 4),
+        }
+        for g in result.report
+    ]
     order = np.argsort(-result.score, kind="stable")[:sample]
-    pairs = [{"seeker": int(seeker_ids[result.seeker[i]]), "posting": int(posting_ids[result.posting[i]]),
-              "score": round(float(result.score[i]), 4)} for i in order]
+    pairs = [
+        {
+            "seeker": int(seeker_ids[result.seeker[i]]),
+            "posting": int(posting_ids[result.posting[i]]),
+            "score": round(float(result.score[i]), 4),
+        }
+        for i in order
+    ]
     return MatchAllocation.objects.create(
-        run=run, method="stable" if stable else "optimal", arcs=len(arcs), placed=len(result),
-        objective=round(result.objective, 4), seconds=round(seconds, 3), report=report, sample=pairs,
+        run=run,
+        method="stable" if stable else "optimal",
+        arcs=len(arcs),
+        placed=len(result),
+        objective=round(result.objective, 4),
+        seconds=round(seconds, 3),
+        report=report,
+        sample=pairs,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
 
@@ -307,8 +388,10 @@ def can_start_runs(user) -> bool:
     """A run recomputes everyone's lists: administrators and bureau staff only."""
     from jobbridge.core.models import Role
 
-    return bool(getattr(user, "is_authenticated", False)
-                and (user.is_superuser or user.role in (Role.ADMIN, Role.BUREAU)))
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and (user.is_superuser or user.role in (Role.ADMIN, Role.BUREAU))
+    )
 
 
 # ---- incremental updates --------------------------------------------------------------------
@@ -347,15 +430,18 @@ def refresh_posting(posting_id: int) -> int:
     k = int(run.parameters.get("k", DEFAULT_K))
     as_of = timezone.now()
     index, _built = warm_index(run)
-    batch = PostingBatch.from_records(posting_records(Posting.objects.filter(pk=posting_id)), region_table(),
-                                      occupation_table())
+    batch = PostingBatch.from_records(
+        posting_records(Posting.objects.filter(pk=posting_id)), region_table(), occupation_table()
+    )
     if not len(batch):
         return 0
     rows, scores = index.candidates_for_posting(batch, k=k)
     scorer = index.scorer.with_postings(batch)
     reasons = encode_reasons(scorer, rows, np.zeros(len(rows), dtype=np.int64))
     seeker_ids = index.scorer.s.ids[rows].tolist()
-    items = [[sid, round(float(v), 5), r] for sid, v, r in zip(seeker_ids, scores.tolist(), reasons, strict=True)]
+    items = [
+        [sid, round(float(v), 5), r] for sid, v, r in zip(seeker_ids, scores.tolist(), reasons, strict=True)
+    ]
     store.put_lists("p", {posting_id: items}, run=run, as_of=as_of)
     store.merge_into_lists("s", {sid: [[posting_id, v, r]] for sid, v, r in items}, k, run)
     return len(items)
@@ -373,23 +459,35 @@ def refresh_seeker(seeker_id: int) -> int:
     as_of = timezone.now()
     index, built = warm_index(run)
     regions, occupations = region_table(), occupation_table()
-    batch = SeekerBatch.from_records(seeker_records(Seeker.objects.active().filter(pk=seeker_id)), regions,
-                                     occupations)
+    batch = SeekerBatch.from_records(
+        seeker_records(Seeker.objects.active().filter(pk=seeker_id)), regions, occupations
+    )
     if not len(batch):
         return 0
     rows, scores = index.recommendations_for_seeker(batch, k=k)
     scorer = index.scorer.with_seekers(batch)
-    items = [[int(scorer.p.ids[r]), round(float(v), 5), why] for r, v, why in
-             zip(rows.tolist(), scores.tolist(), encode_reasons(scorer, np.zeros(len(rows), dtype=np.int64), rows),
-                 strict=True)]
-    newer = PostingBatch.from_records(posting_records(Posting.objects.open_on().filter(created_at__gt=built)),
-                                      regions, occupations)
+    items = [
+        [int(scorer.p.ids[r]), round(float(v), 5), why]
+        for r, v, why in zip(
+            rows.tolist(),
+            scores.tolist(),
+            encode_reasons(scorer, np.zeros(len(rows), dtype=np.int64), rows),
+            strict=True,
+        )
+    ]
+    newer = PostingBatch.from_records(
+        posting_records(Posting.objects.open_on().filter(created_at__gt=built)), regions, occupations
+    )
     if len(newer):
         fresh = Scorer(batch, newer, today=timezone.localdate())
         sc = fresh.block(np.array([0]), np.arange(len(newer)))[0]
         cols = np.flatnonzero(np.isfinite(sc))
-        items += [[int(newer.ids[c]), round(float(sc[c]), 5), why] for c, why in
-                  zip(cols.tolist(), encode_reasons(fresh, np.zeros(len(cols), dtype=np.int64), cols), strict=True)]
+        items += [
+            [int(newer.ids[c]), round(float(sc[c]), 5), why]
+            for c, why in zip(
+                cols.tolist(), encode_reasons(fresh, np.zeros(len(cols), dtype=np.int64), cols), strict=True
+            )
+        ]
         items = sorted({it[0]: it for it in items}.values(), key=lambda it: (-it[1], it[0]))[:k]
     store.put_lists("s", {seeker_id: items}, run=run, as_of=as_of)
     return len(items)
@@ -398,6 +496,7 @@ def refresh_seeker(seeker_id: int) -> int:
 def note_change(kind: str, pk: int) -> None:
     """Called by the people/employers services inside their transaction: once it commits, queue
     the incremental refresh of that posting ("p") or seeker ("s"). Never fails the save."""
+
     def enqueue():
         from .tasks import refresh_lists
 

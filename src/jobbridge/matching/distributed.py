@@ -117,8 +117,9 @@ class PartResult:
     pairs_scored: int = 0
 
 
-def solve_part(part: Part, k: int, today: dt.date, threads: int = 2,
-               progress: Callable[[int, int], None] | None = None) -> PartResult:
+def solve_part(
+    part: Part, k: int, today: dt.date, threads: int = 2, progress: Callable[[int, int], None] | None = None
+) -> PartResult:
     """Exact top-k both ways inside one partition, with compact reasons for every kept pair."""
     out = PartResult()
     if not len(part.seekers) or not len(part.postings):
@@ -128,8 +129,10 @@ def solve_part(part: Part, k: int, today: dt.date, threads: int = 2,
     out.pairs_scored = top.pairs_scored
     s_ids, p_ids = part.seekers.ids, part.postings.ids
     # Seeker side: row i's best posting rows; posting side: column j's best seeker rows.
-    for by_seeker, cols, scores, lists in ((True, top.seeker_postings, top.seeker_scores, out.seeker_lists),
-                                           (False, top.posting_seekers, top.posting_scores, out.posting_lists)):
+    for by_seeker, cols, scores, lists in (
+        (True, top.seeker_postings, top.seeker_scores, out.seeker_lists),
+        (False, top.posting_seekers, top.posting_scores, out.posting_lists),
+    ):
         owner, slot = np.nonzero((cols >= 0) & np.isfinite(scores))
         if not len(owner):
             continue
@@ -186,7 +189,9 @@ class ProvinceResult:
     pairs_scored: int = 0
 
 
-def canonical_rows(rows: np.ndarray, scores: np.ndarray, ids: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+def canonical_rows(
+    rows: np.ndarray, scores: np.ndarray, ids: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Each row's list in canonical order (rounded score descending, then id), cut to k."""
     n, width = rows.shape
     vals = np.round(scores.astype(np.float64), SCORE_DIGITS)
@@ -194,15 +199,25 @@ def canonical_rows(rows: np.ndarray, scores: np.ndarray, ids: np.ndarray, k: int
     vals = np.where(valid, vals, -np.inf)
     other = np.where(valid, ids[np.maximum(rows, 0)], np.iinfo(np.int64).max)
     owner = np.repeat(np.arange(n, dtype=np.int64), width)
-    order = np.lexsort((other.ravel(), -vals.ravel(), owner)).reshape(n, width) - owner.reshape(n, width) * width
+    order = (
+        np.lexsort((other.ravel(), -vals.ravel(), owner)).reshape(n, width) - owner.reshape(n, width) * width
+    )
     out_rows = np.take_along_axis(np.where(valid, rows, -1), order, axis=1)[:, :k]
     out_vals = np.take_along_axis(vals, order, axis=1)[:, :k]
     return out_rows, out_vals
 
 
-def solve_province(seekers: SeekerBatch, postings: PostingBatch, k: int, today: dt.date, *,
-                   params: RetrievalParams | None = None, workers: int = 2, processes: bool = True,
-                   progress: Callable[[int, int], None] | None = None) -> ProvinceResult:
+def solve_province(
+    seekers: SeekerBatch,
+    postings: PostingBatch,
+    k: int,
+    today: dt.date,
+    *,
+    params: RetrievalParams | None = None,
+    workers: int = 2,
+    processes: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> ProvinceResult:
     """Top-k lists of every seeker by province retrieval (``postings``: the admissible ones).
 
     Seeker side: ``province_topk_scorer`` asked for ``k + TIE_MARGIN``, put in canonical order and
@@ -216,8 +231,14 @@ def solve_province(seekers: SeekerBatch, postings: PostingBatch, k: int, today: 
     n_s, n_p = len(seekers), len(postings)
     if not n_s or not n_p:
         e = np.empty(0, dtype=np.int64)
-        return ProvinceResult(scorer, np.full((n_s, 0), -1, dtype=np.int64), np.full((n_s, 0), -np.inf),
-                              np.zeros(n_p + 1, dtype=np.int64), e, np.empty(0))
+        return ProvinceResult(
+            scorer,
+            np.full((n_s, 0), -1, dtype=np.int64),
+            np.full((n_s, 0), -np.inf),
+            np.zeros(n_p + 1, dtype=np.int64),
+            e,
+            np.empty(0),
+        )
     done = [0]
 
     def step(d: int, total: int) -> None:  # the engine reports increments
@@ -225,15 +246,35 @@ def solve_province(seekers: SeekerBatch, postings: PostingBatch, k: int, today: 
         if progress:
             progress(done[0], total)
 
-    top = province_topk_scorer(scorer, k + TIE_MARGIN, step, params=params or RetrievalParams(),
-                               workers=workers, processes=processes, posting_side=True)
-    return province_result(scorer, top.seeker_postings, top.seeker_scores, k, top.pairs_scored,
-                           top.posting_seekers, top.posting_scores)
+    top = province_topk_scorer(
+        scorer,
+        k + TIE_MARGIN,
+        step,
+        params=params or RetrievalParams(),
+        workers=workers,
+        processes=processes,
+        posting_side=True,
+    )
+    return province_result(
+        scorer,
+        top.seeker_postings,
+        top.seeker_scores,
+        k,
+        top.pairs_scored,
+        top.posting_seekers,
+        top.posting_scores,
+    )
 
 
-def province_result(scorer: Scorer, seeker_postings: np.ndarray, seeker_scores: np.ndarray, k: int,
-                    pairs_scored: int, posting_seekers: np.ndarray | None = None,
-                    posting_scores: np.ndarray | None = None) -> ProvinceResult:
+def province_result(
+    scorer: Scorer,
+    seeker_postings: np.ndarray,
+    seeker_scores: np.ndarray,
+    k: int,
+    pairs_scored: int,
+    posting_seekers: np.ndarray | None = None,
+    posting_scores: np.ndarray | None = None,
+) -> ProvinceResult:
     """Both sides from every seeker's ``k + TIE_MARGIN`` best (posting rows, scores), however they
     were computed (here or merged from Dask workers): seeker lists in canonical order cut to k.
     Posting lists: from every posting's ``k + TIE_MARGIN`` best (seeker rows, scores) kept during
@@ -249,8 +290,9 @@ def province_result(scorer: Scorer, seeker_postings: np.ndarray, seeker_scores: 
         ptr = np.zeros(n_p + 1, dtype=np.int64)
         np.cumsum(valid.sum(axis=1), out=ptr[1:])
         # Canonical order puts the valid entries first in each row, so row-major order is the CSR order.
-        return ProvinceResult(scorer, wide_rows[:, :k], wide_vals[:, :k], ptr, p_rows[valid], p_vals[valid],
-                              pairs_scored)
+        return ProvinceResult(
+            scorer, wide_rows[:, :k], wide_vals[:, :k], ptr, p_rows[valid], p_vals[valid], pairs_scored
+        )
     # Derived from every kept pair (before the cut to k, so ties at the seeker's k-th place count).
     owner, slot = np.nonzero(wide_rows >= 0)
     pj, vals = wide_rows[owner, slot], wide_vals[owner, slot]
@@ -275,7 +317,7 @@ def list_chunks(res: ProvinceResult, kind: str, chunk: int = 20_000):
     if kind == "s":
         n = len(res.seeker_postings)
         for a in range(0, n, chunk):
-            rows, vals = res.seeker_postings[a:a + chunk], res.seeker_scores[a:a + chunk]
+            rows, vals = res.seeker_postings[a : a + chunk], res.seeker_scores[a : a + chunk]
             owner, slot = np.nonzero(rows >= 0)
             if not len(owner):
                 continue
@@ -289,7 +331,9 @@ def list_chunks(res: ProvinceResult, kind: str, chunk: int = 20_000):
                 continue
             pj = np.searchsorted(res.posting_ptr, np.arange(lo, hi), side="right") - 1
             si = res.posting_seekers[lo:hi]
-            yield _owner_rows(p_ids[pj], enc.texts(si, pj, others=s_ids[si], scores=res.posting_scores[lo:hi]))
+            yield _owner_rows(
+                p_ids[pj], enc.texts(si, pj, others=s_ids[si], scores=res.posting_scores[lo:hi])
+            )
 
 
 def _owner_rows(owners: np.ndarray, items: list[str]) -> list[tuple[int, str]]:
@@ -297,7 +341,9 @@ def _owner_rows(owners: np.ndarray, items: list[str]) -> list[tuple[int, str]]:
     cut = np.flatnonzero(owners[1:] != owners[:-1]) + 1
     bounds = [0, *cut.tolist(), len(owners)]
     ids = owners[np.concatenate([[0], cut]).astype(np.int64)].tolist()
-    return [(o, "[" + ",".join(items[a:b]) + "]") for o, a, b in zip(ids, bounds[:-1], bounds[1:], strict=True)]
+    return [
+        (o, "[" + ",".join(items[a:b]) + "]") for o, a, b in zip(ids, bounds[:-1], bounds[1:], strict=True)
+    ]
 
 
 # ---- compact reasons ------------------------------------------------------------------------
@@ -328,16 +374,20 @@ def _pair_numbers(sc: Scorer, si: np.ndarray, pj: np.ndarray) -> tuple:
         med, mnr, det = so[:, 2] == po[:, 2], so[:, 1] == po[:, 1], so[:, 0] == po[:, 0]
         v = w.occ_medium * med + (w.occ_minor - w.occ_medium) * mnr + (w.occ_detailed - w.occ_minor) * det
         np.maximum(occ, v.astype(np.float32), out=occ)
-        lv = np.where((so[:, 0] >= 0) & det, 3,
-                      np.where((so[:, 1] >= 0) & mnr, 2, np.where((so[:, 2] >= 0) & med, 1, 0)))
+        lv = np.where(
+            (so[:, 0] >= 0) & det,
+            3,
+            np.where((so[:, 1] >= 0) & mnr, 2, np.where((so[:, 2] >= 0) & med, 1, 0)),
+        )
         np.maximum(level, lv.astype(np.int8), out=level)
     occ *= np.float32(w.occupation)
     text = np.asarray(sc.s_text_weighted[si].multiply(p.text[pj]).sum(axis=1), dtype=np.float32).ravel()
     wage = np.clip(sc.s_wage_a[si] * sc.p_offer[pj] + sc.s_wage_b[si], 0, w.wage)
     wage = np.where(sc.p_offer_known[pj], wage, 0.5 * w.wage).astype(np.float32)
     km = haversine_km(s.lat[si], s.lon[si], p.lat[pj], p.lon[pj])
-    place = (0.5 * w.place * np.where(np.isnan(km), 0.5, 1.0 / (1.0 + km / w.distance_half_km))
-             + sc.s_named[si]).astype(np.float32)
+    place = (
+        0.5 * w.place * np.where(np.isnan(km), 0.5, 1.0 / (1.0 + km / w.distance_half_km)) + sc.s_named[si]
+    ).astype(np.float32)
     groups, targets = s.groups[si].astype(np.int64), p.targets[pj].astype(np.int64)
     disabled_friendly = ((groups & DISABILITY_BIT) != 0) & p.disability_friendly[pj]
     prio = ((groups & targets) != 0) | disabled_friendly
@@ -346,13 +396,30 @@ def _pair_numbers(sc: Scorer, si: np.ndarray, pj: np.ndarray) -> tuple:
     avail = np.clip(sc.s_avail[si] + sc.p_avail[pj], 0, w.availability)
     late = s.available[si].astype(np.int64) - np.maximum(p.valid_from[pj].astype(np.int64), sc.today)
     board = sc.p_board[pj]
-    return occ, level, text, wage, km, place, groups, targets, disabled_friendly, prio, edu, avail, late, board
+    return (
+        occ,
+        level,
+        text,
+        wage,
+        km,
+        place,
+        groups,
+        targets,
+        disabled_friendly,
+        prio,
+        edu,
+        avail,
+        late,
+        board,
+    )
 
 
 def _points(points, weight: float, n: int) -> tuple[np.ndarray, np.ndarray]:
     """explain.add: value = clip(points / weight, 0, 1) rounded to 6 places, stored in thousandths
     of the score; shown if > 0."""
-    value = np.round(np.clip(np.asarray(points, dtype=np.float64) / weight, 0, 1), 6) if weight else np.zeros(n)
+    value = (
+        np.round(np.clip(np.asarray(points, dtype=np.float64) / weight, 0, 1), 6) if weight else np.zeros(n)
+    )
     return np.rint(value * weight * 1000).astype(np.int64), value > 0
 
 
@@ -420,13 +487,36 @@ class ReasonEncoder:
         if not n:
             return []
         # ---- the numbers, shared with the reference (the test compares the text built from them)
-        occ, level, text, wage, km, place, groups, targets, disabled_friendly, prio, edu, avail, late, board = (
-            _pair_numbers(sc, si, pj))
+        (
+            occ,
+            level,
+            text,
+            wage,
+            km,
+            place,
+            groups,
+            targets,
+            disabled_friendly,
+            prio,
+            edu,
+            avail,
+            late,
+            board,
+        ) = _pair_numbers(sc, si, pj)
 
-        got = {c: _points(v, wt, n) for c, v, wt in (
-            ("o", occ, w.occupation), ("t", text, w.text), ("w", wage, w.wage), ("p", place, w.place),
-            ("e", edu, w.education), ("a", avail, w.availability), ("b", board, w.board_lodging),
-            ("g", np.where(prio, w.priority, 0.0), w.priority))}
+        got = {
+            c: _points(v, wt, n)
+            for c, v, wt in (
+                ("o", occ, w.occupation),
+                ("t", text, w.text),
+                ("w", wage, w.wage),
+                ("p", place, w.place),
+                ("e", edu, w.education),
+                ("a", avail, w.availability),
+                ("b", board, w.board_lodging),
+                ("g", np.where(prio, w.priority, 0.0), w.priority),
+            )
+        }
         pattern = np.zeros(n, dtype=np.int64)
         for bit, c in enumerate(_CODES):
             pattern |= got[c][1].astype(np.int64) << bit
@@ -443,10 +533,17 @@ class ReasonEncoder:
         keys = {
             "o": lambda r: (level[r], occ_id[r], s_coded[r]),
             "t": lambda r: (cents[r], negative[r]),
-            "w": lambda r: (*_rounded(offer[r], np.isfinite(offer[r])), *_rounded(expect[r], ~np.isnan(expect[r])),
-                            offer[r] >= expect[r]),
-            "p": lambda r: (self._covering(dest, r, work[r]), *_rounded(km64[r], ~np.isnan(km64[r])),
-                            s.anywhere[si[r]], work[r]),
+            "w": lambda r: (
+                *_rounded(offer[r], np.isfinite(offer[r])),
+                *_rounded(expect[r], ~np.isnan(expect[r])),
+                offer[r] >= expect[r],
+            ),
+            "p": lambda r: (
+                self._covering(dest, r, work[r]),
+                *_rounded(km64[r], ~np.isnan(km64[r])),
+                s.anywhere[si[r]],
+                work[r],
+            ),
             "e": lambda r: (s.education[si[r]], p.min_education[pj[r]]),
             "a": lambda r: (late[r],),
             "b": lambda r: (p.board[pj[r]], p.lodging[pj[r]]),
@@ -455,8 +552,12 @@ class ReasonEncoder:
         show = {
             "o": lambda pt, lv, oc, coded: f'["o",{pt},{lv},{occ_json[oc]},{coded}]',
             "t": lambda pt, m, neg: f'["t",{pt},{_cents_text(m, neg)}]',
-            "w": lambda pt, ok1, of, ok2, ex, ge: f'["w",{pt},{of if ok1 else "null"},{ex if ok2 else "null"},{ge}]',
-            "p": lambda pt, cover, ok, d, anywhere, wk: f'["p",{pt},{cover},{d if ok else "null"},{anywhere},{wk}]',
+            "w": lambda pt, ok1, of, ok2, ex, ge: (
+                f'["w",{pt},{of if ok1 else "null"},{ex if ok2 else "null"},{ge}]'
+            ),
+            "p": lambda pt, cover, ok, d, anywhere, wk: (
+                f'["p",{pt},{cover},{d if ok else "null"},{anywhere},{wk}]'
+            ),
             "e": lambda pt, have, need: f'["e",{pt},{have},{need}]',
             "a": lambda pt, days: f'["a",{pt},{days}]',
             "b": lambda pt, bd, lg: f'["b",{pt},{bd},{lg}]',
@@ -483,7 +584,9 @@ class ReasonEncoder:
             body = "[" + ",".join(["%s"] * len(present)) + "]"
             template = f"[%d,%s,{body}]" if head else body
             columns = [col[rows].tolist() for col in (*head, *(texts[c] for c in present))]
-            out[rows] = list(map(template.__mod__, zip(*columns, strict=True))) if columns else [body] * len(rows)
+            out[rows] = (
+                list(map(template.__mod__, zip(*columns, strict=True))) if columns else [body] * len(rows)
+            )
         return out.tolist()
 
 
@@ -537,7 +640,8 @@ def encode_reasons_reference(scorer: Scorer, si: np.ndarray, pj: np.ndarray) -> 
     si, pj = np.asarray(si, dtype=np.int64), np.asarray(pj, dtype=np.int64)
     n = len(si)
     occ, level, text, wage, km, place, groups, targets, disabled_friendly, prio, edu, avail, late, board = (
-        _pair_numbers(scorer, si, pj))
+        _pair_numbers(scorer, si, pj)
+    )
     offer, expect = p.offer[pj], s.wage[si]
 
     def pts(points, weight):
@@ -562,13 +666,28 @@ def encode_reasons_reference(scorer: Scorer, si: np.ndarray, pj: np.ndarray) -> 
             items.append(["t", int(t_pts[r]), sim[r]])
         if w_ok[r]:
             of, ex = float(offer[r]), float(expect[r])
-            items.append(["w", int(w_pts[r]), None if not np.isfinite(of) else round(of),
-                          None if np.isnan(ex) else round(ex), int(bool(of >= ex))])
+            items.append(
+                [
+                    "w",
+                    int(w_pts[r]),
+                    None if not np.isfinite(of) else round(of),
+                    None if np.isnan(ex) else round(ex),
+                    int(bool(of >= ex)),
+                ]
+            )
         if p_ok[r]:
             work = int(p.work[j])
             cover = _covering(s.dest_codes[i], work)
-            items.append(["p", int(p_pts[r]), cover or 0, None if np.isnan(km[r]) else int(round(float(km[r]))),
-                          int(bool(s.anywhere[i])), work])
+            items.append(
+                [
+                    "p",
+                    int(p_pts[r]),
+                    cover or 0,
+                    None if np.isnan(km[r]) else int(round(float(km[r]))),
+                    int(bool(s.anywhere[i])),
+                    work,
+                ]
+            )
         if e_ok[r]:
             items.append(["e", int(e_pts[r]), int(s.education[i]), int(p.min_education[j])])
         if a_ok[r]:
@@ -593,8 +712,9 @@ def _yuan(v: float) -> str:
     return f"{int(round(v)):,}"
 
 
-def render_reasons(items: list, regions: RegionTable | None = None,
-                   occupations: OccupationTable | None = None) -> list[str]:
+def render_reasons(
+    items: list, regions: RegionTable | None = None, occupations: OccupationTable | None = None
+) -> list[str]:
     """The sentences of ``engine.explain`` for the components that scored, from compact reasons."""
     regions = regions or RegionTable()
     out = []
@@ -641,7 +761,9 @@ def render_reasons(items: list, regions: RegionTable | None = None,
             elif have < 0:
                 out.append(f"要求{EDUCATION_NAMES[need]}，您未填学历")
             else:
-                out.append(f"学历{EDUCATION_NAMES[have]} {'≥' if have >= need else '<'} 要求{EDUCATION_NAMES[need]}")
+                out.append(
+                    f"学历{EDUCATION_NAMES[have]} {'≥' if have >= need else '<'} 要求{EDUCATION_NAMES[need]}"
+                )
         elif code == "a":
             out.append("可按时到岗" if it[2] <= 0 else f"晚到岗{it[2]}天")
         elif code == "b":
@@ -697,7 +819,9 @@ def dask_client(scheduler: str, connect_timeout: float | None = None):
         try:
             client.wait_for_workers(1, timeout=wait)
         except Exception as e:
-            raise DistributedError(f"the Dask scheduler at {scheduler} has no workers (waited {wait} s)") from e
+            raise DistributedError(
+                f"the Dask scheduler at {scheduler} has no workers (waited {wait} s)"
+            ) from e
         yield client
     finally:
         try:
@@ -706,8 +830,13 @@ def dask_client(scheduler: str, connect_timeout: float | None = None):
             pass
 
 
-def _gather(client, scheduler: str, futures: list, describe: Callable[[int], str],
-            on_result: Callable[[int, object], None]) -> None:
+def _gather(
+    client,
+    scheduler: str,
+    futures: list,
+    describe: Callable[[int], str],
+    on_result: Callable[[int, object], None],
+) -> None:
     """Each future's result to ``on_result(index, result)`` as it finishes (in the calling thread,
     so the callback may report progress to the database); any failure -> DistributedError."""
     from distributed import as_completed
@@ -720,8 +849,9 @@ def _gather(client, scheduler: str, futures: list, describe: Callable[[int], str
                 try:
                     result = fut.result()
                 except Exception as e:
-                    raise DistributedError(f"{describe(i)} failed on the Dask cluster at {scheduler}: "
-                                           f"{type(e).__name__}: {e}") from e
+                    raise DistributedError(
+                        f"{describe(i)} failed on the Dask cluster at {scheduler}: {type(e).__name__}: {e}"
+                    ) from e
                 on_result(i, result)
     except DistributedError:
         raise
@@ -729,14 +859,23 @@ def _gather(client, scheduler: str, futures: list, describe: Callable[[int], str
         raise DistributedError(f"lost the Dask cluster at {scheduler}: {type(e).__name__}: {e}") from e
 
 
-def run_on_dask(scheduler: str, parts: list[Part], k: int, today: dt.date, *,
-                progress: Callable[[int, int], None] | None = None, connect_timeout: float | None = None,
-                solve: Callable = solve_part) -> list[PartResult]:
+def run_on_dask(
+    scheduler: str,
+    parts: list[Part],
+    k: int,
+    today: dt.date,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    connect_timeout: float | None = None,
+    solve: Callable = solve_part,
+) -> list[PartResult]:
     """Solve the partitions on the Dask cluster at ``scheduler``; any failure -> DistributedError."""
     with dask_client(scheduler, connect_timeout) as client:
         try:
-            futures = [client.submit(solve, part, k, today, 1, key=f"jobbridge-part-{i}-{id(parts)}", pure=False)
-                       for i, part in enumerate(parts)]
+            futures = [
+                client.submit(solve, part, k, today, 1, key=f"jobbridge-part-{i}-{id(parts)}", pure=False)
+                for i, part in enumerate(parts)
+            ]
         except Exception as e:
             raise DistributedError(f"lost the Dask cluster at {scheduler}: {type(e).__name__}: {e}") from e
         results: list[PartResult | None] = [None] * len(parts)
@@ -748,8 +887,13 @@ def run_on_dask(scheduler: str, parts: list[Part], k: int, today: dt.date, *,
             if progress:
                 progress(done[0], len(parts))
 
-        _gather(client, scheduler, futures,
-                lambda i: f"partition {i + 1}/{len(parts)} (provinces {parts[i].provinces})", keep)
+        _gather(
+            client,
+            scheduler,
+            futures,
+            lambda i: f"partition {i + 1}/{len(parts)} (provinces {parts[i].provinces})",
+            keep,
+        )
         return results  # type: ignore[return-value]
 
 
@@ -761,6 +905,7 @@ def run_on_dask(scheduler: str, parts: list[Part], k: int, today: dt.date, *,
 # lists of the seekers and of the postings those cells touched. The client merges them as they
 # arrive (``merge_results``, ties by the other side's id) and builds both sides as a local run
 # does, so a Dask run stores what a local run stores whatever the number of groups or workers.
+
 
 def balance_cells(plan: Plan, groups: int) -> list[np.ndarray]:
     """The cells with work (seekers x postings > 0) in at most ``groups`` groups of about equal
@@ -779,23 +924,35 @@ def balance_cells(plan: Plan, groups: int) -> list[np.ndarray]:
     return [np.array(sorted(m), dtype=np.int64) for m in members if m]
 
 
-def score_cell_group(scorer: Scorer, plan: Plan, cells: np.ndarray, k: int,
-                     block_pairs: int) -> tuple[np.ndarray, ...]:
+def score_cell_group(
+    scorer: Scorer, plan: Plan, cells: np.ndarray, k: int, block_pairs: int
+) -> tuple[np.ndarray, ...]:
     """On a worker: the running top-k lists over ``cells`` of both sides, only of the seeker and
     posting rows they reached (a group touches a fraction of them; the rest need not cross the
     network). Returns (seeker rows, scores, posting rows, posting rows reached, their scores,
     their seeker rows)."""
-    scores, postings, p_scores, p_seekers = score_cells(scorer, plan, cells, k, block_pairs, posting_side=True)
+    scores, postings, p_scores, p_seekers = score_cells(
+        scorer, plan, cells, k, block_pairs, posting_side=True
+    )
     rows = np.flatnonzero((postings >= 0).any(axis=1))
     cols = np.flatnonzero((p_seekers >= 0).any(axis=1))
     return rows, scores[rows], postings[rows], cols, p_scores[cols], p_seekers[cols]
 
 
-def solve_province_on_dask(scheduler: str, seekers: SeekerBatch, postings: PostingBatch, k: int,
-                           today: dt.date, *, params: RetrievalParams | None = None, groups: int = 8,
-                           plan_workers: int = 2, progress: Callable[[int, int], None] | None = None,
-                           connect_timeout: float | None = None,
-                           score: Callable = score_cell_group) -> tuple[ProvinceResult, int]:
+def solve_province_on_dask(
+    scheduler: str,
+    seekers: SeekerBatch,
+    postings: PostingBatch,
+    k: int,
+    today: dt.date,
+    *,
+    params: RetrievalParams | None = None,
+    groups: int = 8,
+    plan_workers: int = 2,
+    progress: Callable[[int, int], None] | None = None,
+    connect_timeout: float | None = None,
+    score: Callable = score_cell_group,
+) -> tuple[ProvinceResult, int]:
     """``solve_province`` with the cells scored on the Dask cluster at ``scheduler`` (see the block
     comment above). At least ``groups`` tasks, and three per worker thread, so the progress moves
     and a slow worker does not hold the end. ``progress(done, total)`` in pairs, per finished
@@ -823,9 +980,19 @@ def solve_province_on_dask(scheduler: str, seekers: SeekerBatch, postings: Posti
             shards = balance_cells(plan, max(groups, 3 * threads))
             scorer_f, plan_f = client.scatter([scorer, plan], broadcast=True, hash=False)
             tag = uuid.uuid4().hex  # unique per run: a long-lived scheduler may remember keys
-            futures = [client.submit(score, scorer_f, plan_f, cells, kk, params.block_pairs,
-                                     key=f"jobbridge-cells-{i}-{tag}", pure=False)
-                       for i, cells in enumerate(shards)]
+            futures = [
+                client.submit(
+                    score,
+                    scorer_f,
+                    plan_f,
+                    cells,
+                    kk,
+                    params.block_pairs,
+                    key=f"jobbridge-cells-{i}-{tag}",
+                    pure=False,
+                )
+                for i, cells in enumerate(shards)
+            ]
         except Exception as e:
             raise DistributedError(f"lost the Dask cluster at {scheduler}: {type(e).__name__}: {e}") from e
         done = [0]
@@ -843,6 +1010,11 @@ def solve_province_on_dask(scheduler: str, seekers: SeekerBatch, postings: Posti
             if progress:
                 progress(done[0], total)
 
-        _gather(client, scheduler, futures,
-                lambda i: f"cell group {i + 1}/{len(shards)} ({len(shards[i])} cells)", keep)
+        _gather(
+            client,
+            scheduler,
+            futures,
+            lambda i: f"cell group {i + 1}/{len(shards)} ({len(shards[i])} cells)",
+            keep,
+        )
     return province_result(scorer, best_i, best_s, k, total, post_i, post_s), len(shards)

@@ -39,7 +39,11 @@ class MatchRun(models.Model):
     partitions = models.PositiveIntegerField(_("分区数"), default=0)
     error = models.TextField(_("错误"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("发起人"),
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -52,7 +56,9 @@ class MatchRun(models.Model):
         verbose_name_plural = _("匹配批次")
         constraints = [
             # At most one current version, enforced by the database itself.
-            models.UniqueConstraint(fields=["is_current"], condition=Q(is_current=True), name="one_current_match_run"),
+            models.UniqueConstraint(
+                fields=["is_current"], condition=Q(is_current=True), name="one_current_match_run"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -93,7 +99,9 @@ class MatchList(models.Model):
     updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["run", "kind", "owner_id"], name="one_match_list_per_owner")]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "kind", "owner_id"], name="one_match_list_per_owner")
+        ]
 
     def __str__(self) -> str:
         return f"{self.run_id}:{self.kind}{self.owner_id}"

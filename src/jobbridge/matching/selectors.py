@@ -38,8 +38,12 @@ class Match:
     reasons: list[str]
 
     def as_dict(self) -> dict:
-        return {"seeker": self.seeker_id, "posting": self.posting_id, "score": round(self.score, 4),
-                "reasons": self.reasons}
+        return {
+            "seeker": self.seeker_id,
+            "posting": self.posting_id,
+            "score": round(self.score, 4),
+            "reasons": self.reasons,
+        }
 
 
 def _ranked(scorer: Scorer, scores: np.ndarray, k: int, *, by_posting: bool) -> list[Match]:
@@ -49,9 +53,15 @@ def _ranked(scorer: Scorer, scores: np.ndarray, k: int, *, by_posting: bool) -> 
     si, pj = (best, other) if by_posting else (other, best)
     # One engine call for the whole page (the same sentences and numbers as one per row).
     whys = explain_pairs(scorer, si, pj, region_table(), occupation_table())
-    return [Match(int(scorer.s.ids[i]), int(scorer.p.ids[j]), float(scores[idx]),
-                  [r.text for r in why.reasons if r.points > 0])
-            for i, j, idx, why in zip(si.tolist(), pj.tolist(), best.tolist(), whys, strict=True)]
+    return [
+        Match(
+            int(scorer.s.ids[i]),
+            int(scorer.p.ids[j]),
+            float(scores[idx]),
+            [r.text for r in why.reasons if r.points > 0],
+        )
+        for i, j, idx, why in zip(si.tolist(), pj.tolist(), best.tolist(), whys, strict=True)
+    ]
 
 
 def _usable(stored, owner, today) -> bool:
@@ -70,8 +80,15 @@ def recommend_for_seeker(seeker: Seeker, *, k: int = 10, today=None) -> list[Mat
     stored = store.read_list("s", seeker.pk)
     if _usable(stored, seeker, today):
         ids = [it[0] for it in stored.items]
-        still_open = set(Posting.objects.open_on().filter(pk__in=ids, filled__lt=F("headcount"))
-                         .values_list("pk", flat=True)) if ids else set()
+        still_open = (
+            set(
+                Posting.objects.open_on()
+                .filter(pk__in=ids, filled__lt=F("headcount"))
+                .values_list("pk", flat=True)
+            )
+            if ids
+            else set()
+        )
         kept = [it for it in stored.items if it[0] in still_open]
         if _complete(stored, len(kept), k):
             return _from_stored(kept[:k], seeker_id=seeker.pk)
@@ -93,16 +110,24 @@ def candidates_for_posting(posting: Posting, seekers_qs, *, k: int = 10, today=N
 def _from_stored(items, *, seeker_id=None, posting_id=None) -> list[Match]:
     regions, occupations = region_table(), occupation_table()
     return [
-        Match(seeker_id if seeker_id is not None else other, posting_id if posting_id is not None else other,
-              score, render_reasons(reasons, regions, occupations))
+        Match(
+            seeker_id if seeker_id is not None else other,
+            posting_id if posting_id is not None else other,
+            score,
+            render_reasons(reasons, regions, occupations),
+        )
         for other, score, reasons in items
     ]
 
 
 def _recommend_on_demand(seeker: Seeker, *, k: int, today) -> list[Match]:
     regions, occupations = region_table(), occupation_table()
-    seekers = SeekerBatch.from_records(seeker_records(Seeker.objects.filter(pk=seeker.pk)), regions, occupations)
-    postings = PostingBatch.from_records(posting_records(Posting.objects.open_on(today)), regions, occupations)
+    seekers = SeekerBatch.from_records(
+        seeker_records(Seeker.objects.filter(pk=seeker.pk)), regions, occupations
+    )
+    postings = PostingBatch.from_records(
+        posting_records(Posting.objects.open_on(today)), regions, occupations
+    )
     if not len(postings):
         return []
     scorer = Scorer(seekers, postings, today=today)
@@ -114,7 +139,9 @@ def _candidates_on_demand(posting: Posting, seekers_qs, *, k: int, today) -> lis
     records = pool_records(seekers_qs.active())
     if not records:
         return []
-    postings = PostingBatch.from_records(posting_records(Posting.objects.filter(pk=posting.pk)), regions, occupations)
+    postings = PostingBatch.from_records(
+        posting_records(Posting.objects.filter(pk=posting.pk)), regions, occupations
+    )
     seekers = SeekerBatch.from_records(records, regions, occupations)
     scorer = Scorer(seekers, postings, today=today)
     return _ranked(scorer, scorer.block(np.arange(len(seekers)), np.array([0]))[:, 0], k, by_posting=True)

@@ -26,14 +26,16 @@ def current_run() -> MatchRun | None:
     return MatchRun.objects.filter(is_current=True).first()
 
 
-def write_lists(run: MatchRun, kind: str, lists: dict[int, list],
-                progress: Callable[[int], None] | None = None) -> int:
+def write_lists(
+    run: MatchRun, kind: str, lists: dict[int, list], progress: Callable[[int], None] | None = None
+) -> int:
     """Insert one row per owner (COPY on PostgreSQL, executemany on SQLite), in batches."""
     return write_rows(run, kind, ((owner, dumps(items)) for owner, items in lists.items()), progress)
 
 
-def write_rows(run: MatchRun, kind: str, rows: Iterable[tuple[int, str]],
-               progress: Callable[[int], None] | None = None) -> int:
+def write_rows(
+    run: MatchRun, kind: str, rows: Iterable[tuple[int, str]], progress: Callable[[int], None] | None = None
+) -> int:
     """``write_lists`` for lists already encoded: (owner id, items JSON text) pairs, written
     ``WRITE_BATCH`` rows per transaction. Returns rows written."""
     batch: list[tuple] = []
@@ -57,8 +59,12 @@ def write_rows(run: MatchRun, kind: str, rows: Iterable[tuple[int, str]],
     return written
 
 
-def write_chunks(run: MatchRun, kind: str, chunks: Iterable[list[tuple[int, str]]],
-                 progress: Callable[[int], None] | None = None) -> int:
+def write_chunks(
+    run: MatchRun,
+    kind: str,
+    chunks: Iterable[list[tuple[int, str]]],
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """``write_rows`` for rows produced a chunk at a time (province-scale runs,
     ``distributed.list_chunks``), so only one chunk is held in memory. Returns rows written."""
     written = 0
@@ -90,7 +96,9 @@ def switch_current(run: MatchRun) -> None:
     with transaction.atomic():
         # Lock the old pointer first so two switches serialise instead of both winning.
         old = list(MatchRun.objects.select_for_update().filter(is_current=True).exclude(pk=run.pk))
-        MatchRun.objects.filter(pk__in=[o.pk for o in old]).update(is_current=False, status=MatchRun.Status.SUPERSEDED)
+        MatchRun.objects.filter(pk__in=[o.pk for o in old]).update(
+            is_current=False, status=MatchRun.Status.SUPERSEDED
+        )
         run.is_current, run.status, run.finished_at = True, MatchRun.Status.DONE, timezone.now()
         run.save(update_fields=["is_current", "status", "finished_at"])
 
@@ -98,8 +106,11 @@ def switch_current(run: MatchRun) -> None:
 def prune(keep: int = KEEP_VERSIONS) -> int:
     """Drop the lists of all but the newest ``keep`` finished versions (the current one always
     stays) and of failed runs; the runs themselves stay as history. Returns rows deleted."""
-    finished = list(MatchRun.objects.filter(status__in=[MatchRun.Status.DONE, MatchRun.Status.SUPERSEDED])
-                    .order_by("-version").values_list("pk", "is_current"))
+    finished = list(
+        MatchRun.objects.filter(status__in=[MatchRun.Status.DONE, MatchRun.Status.SUPERSEDED])
+        .order_by("-version")
+        .values_list("pk", "is_current")
+    )
     kept = {pk for pk, _ in finished[:keep]} | {pk for pk, cur in finished if cur}
     drop = [pk for pk, _ in finished if pk not in kept]
     drop += list(MatchRun.objects.filter(status=MatchRun.Status.FAILED).values_list("pk", flat=True))
@@ -134,13 +145,20 @@ def read_list(kind: str, owner_id: int) -> StoredList | None:
     # rows, growing with them); with the run id as a value the unique index (run, kind, owner)
     # finds the row on both databases (0.19 ms). Still one statement: a switch is seen whole.
     current = MatchRun.objects.filter(is_current=True).values("id")
-    row = (MatchList.objects.filter(run_id__in=current, kind=kind, owner_id=owner_id)
-           .values_list("items", "updated_at", "run__started_at", "run__parameters").first())
+    row = (
+        MatchList.objects.filter(run_id__in=current, kind=kind, owner_id=owner_id)
+        .values_list("items", "updated_at", "run__started_at", "run__parameters")
+        .first()
+    )
     if row is not None:
         items, updated, started, params = row
         # An incremental update (updated_at set) wrote this list exactly, whatever the run's method.
-        return StoredList(json.loads(items), updated or started, int(params.get("k", 10)),
-                          exhaustive=updated is not None or not _approximate(kind, params))
+        return StoredList(
+            json.loads(items),
+            updated or started,
+            int(params.get("k", 10)),
+            exhaustive=updated is not None or not _approximate(kind, params),
+        )
     run = MatchRun.objects.filter(is_current=True).values_list("started_at", "parameters").first()
     if run is None:
         return None
@@ -161,15 +179,19 @@ def put_lists(kind: str, lists: dict[int, list], run: MatchRun | None = None, as
     now = as_of or timezone.now()
     with transaction.atomic():
         MatchList.objects.filter(run=run, kind=kind, owner_id__in=list(lists)).delete()
-        MatchList.objects.bulk_create([
-            MatchList(run=run, kind=kind, owner_id=owner, items=dumps(items), updated_at=now)
-            for owner, items in lists.items()
-        ])
+        MatchList.objects.bulk_create(
+            [
+                MatchList(run=run, kind=kind, owner_id=owner, items=dumps(items), updated_at=now)
+                for owner, items in lists.items()
+            ]
+        )
     return len(lists)
 
 
 def read_lists(kind: str, owner_ids: Iterable[int], run: MatchRun) -> dict[int, list]:
-    rows = MatchList.objects.filter(run=run, kind=kind, owner_id__in=list(owner_ids)).values_list("owner_id", "items")
+    rows = MatchList.objects.filter(run=run, kind=kind, owner_id__in=list(owner_ids)).values_list(
+        "owner_id", "items"
+    )
     return {owner: json.loads(items) for owner, items in rows}
 
 
@@ -179,18 +201,27 @@ def merge_into_lists(kind: str, additions: dict[int, list], k: int, run: MatchRu
     a row get one as of the run's start. Returns rows changed."""
     if not additions:
         return 0
-    rows = {o: (json.loads(items), updated) for o, items, updated in
-            MatchList.objects.filter(run=run, kind=kind, owner_id__in=list(additions))
-            .values_list("owner_id", "items", "updated_at")}
+    rows = {
+        o: (json.loads(items), updated)
+        for o, items, updated in MatchList.objects.filter(
+            run=run, kind=kind, owner_id__in=list(additions)
+        ).values_list("owner_id", "items", "updated_at")
+    }
     changed: dict[int, tuple[list, object]] = {}
     for owner, new in additions.items():
         items, updated = rows.get(owner, ([], None))
         new_ids = {it[0] for it in new}
-        merged = sorted([it for it in items if it[0] not in new_ids] + new, key=lambda it: (-it[1], it[0]))[:k]
+        merged = sorted([it for it in items if it[0] not in new_ids] + new, key=lambda it: (-it[1], it[0]))[
+            :k
+        ]
         if merged != items:
             changed[owner] = (merged, updated)
     with transaction.atomic():
         MatchList.objects.filter(run=run, kind=kind, owner_id__in=list(changed)).delete()
-        MatchList.objects.bulk_create([MatchList(run=run, kind=kind, owner_id=o, items=dumps(items), updated_at=u)
-                                       for o, (items, u) in changed.items()])
+        MatchList.objects.bulk_create(
+            [
+                MatchList(run=run, kind=kind, owner_id=o, items=dumps(items), updated_at=u)
+                for o, (items, u) in changed.items()
+            ]
+        )
     return len(changed)

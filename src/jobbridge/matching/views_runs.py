@@ -32,11 +32,20 @@ def _context(request) -> dict:
     allocation = MatchAllocation.objects.select_related("run").first()
     chart = None
     if allocation:
-        chart = {"labels": [g["group"] for g in allocation.report],
-                 "values": [round(g["rate"] * 100, 1) for g in allocation.report]}
+        chart = {
+            "labels": [g["group"] for g in allocation.report],
+            "values": [round(g["rate"] * 100, 1) for g in allocation.report],
+        }
     method = allocation and (_("稳定分配") if allocation.method == "stable" else _("最优分配"))
-    return {"runs": runs, "current": store.current_run(), "active": active, "allocation": allocation, "method": method,
-            "chart": chart, "can_start": can_start_runs(request.user)}
+    return {
+        "runs": runs,
+        "current": store.current_run(),
+        "active": active,
+        "allocation": allocation,
+        "method": method,
+        "chart": chart,
+        "can_start": can_start_runs(request.user),
+    }
 
 
 def runs_page(request):

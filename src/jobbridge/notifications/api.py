@@ -93,7 +93,9 @@ class PushListOut(Schema):
 
 
 class PushListQuery(Schema):
-    days: int = Field(3, ge=1, le=pushlist.MAX_DAYS, description="postings created or changed in the last N days")
+    days: int = Field(
+        3, ge=1, le=pushlist.MAX_DAYS, description="postings created or changed in the last N days"
+    )
     region: str | None = Field(None, description="bureau staff: a region code or name inside their scope")
     grid: str | None = Field(None, description="commissioner: one of their grid codes (default: all)")
     per_seeker: int = Field(3, ge=1, le=20)
@@ -103,11 +105,22 @@ class PushListQuery(Schema):
 def _row_out(row: pushlist.PushRow) -> dict:
     s, p = row.seeker, row.posting
     return {
-        "seeker": {"id": s.pk, "name": s.name, "phone_masked": s.phone_masked, "priority_groups": row.priority,
-                   "grid": str(s.grid) if s.grid_id else ""},
-        "posting": {"id": p.pk, "title": p.title, "enterprise": p.enterprise.name,
-                    "work_region": row.place, "wage_min": p.wage_min, "wage_max": p.wage_max,
-                    "vacancies": p.vacancies},
+        "seeker": {
+            "id": s.pk,
+            "name": s.name,
+            "phone_masked": s.phone_masked,
+            "priority_groups": row.priority,
+            "grid": str(s.grid) if s.grid_id else "",
+        },
+        "posting": {
+            "id": p.pk,
+            "title": p.title,
+            "enterprise": p.enterprise.name,
+            "work_region": row.place,
+            "wage_min": p.wage_min,
+            "wage_max": p.wage_max,
+            "vacancies": p.vacancies,
+        },
         "score": round(row.score, 4),
         "reasons": row.reasons,
         "contacted_today": row.contact,
@@ -115,14 +128,32 @@ def _row_out(row: pushlist.PushRow) -> dict:
     }
 
 
-@router.get("/push-list", response={200: PushListOut, **ERRORS},
-            summary="Who to call today about which new postings (commissioner: own grids; bureau: a region)")
+@router.get(
+    "/push-list",
+    response={200: PushListOut, **ERRORS},
+    summary="Who to call today about which new postings (commissioner: own grids; bureau: a region)",
+)
 def push_list(request, q: Query[PushListQuery]):
-    result = pushlist.push_list(request.auth, days=q.days, region=q.region or "", grid=q.grid or "",
-                                per_seeker=q.per_seeker, limit=q.limit)
-    return {"scope": result.scope, "region": result.region, "days": result.days, "since": result.since,
-            "today": result.today, "seekers_considered": result.seekers, "postings_considered": result.postings,
-            "message": result.message, "matches": result.matches, "rows": [_row_out(r) for r in result.rows]}
+    result = pushlist.push_list(
+        request.auth,
+        days=q.days,
+        region=q.region or "",
+        grid=q.grid or "",
+        per_seeker=q.per_seeker,
+        limit=q.limit,
+    )
+    return {
+        "scope": result.scope,
+        "region": result.region,
+        "days": result.days,
+        "since": result.since,
+        "today": result.today,
+        "seekers_considered": result.seekers,
+        "postings_considered": result.postings,
+        "message": result.message,
+        "matches": result.matches,
+        "rows": [_row_out(r) for r in result.rows],
+    }
 
 
 class ContactIn(Schema):
@@ -132,18 +163,28 @@ class ContactIn(Schema):
     note: str = Field("", max_length=500)
 
 
-@router.post("/push-list/contacts", response={201: ContactOut, **ERRORS},
-             summary="Record a phone call to a person about a posting (已电话联系)")
+@router.post(
+    "/push-list/contacts",
+    response={201: ContactOut, **ERRORS},
+    summary="Record a phone call to a person about a posting (已电话联系)",
+)
 def contact_create(request, payload: ContactIn):
-    log = services.contact_record(actor=request.auth, seeker_id=payload.seeker, posting_id=payload.posting,
-                                  outcome=payload.outcome.value, note=payload.note)
+    log = services.contact_record(
+        actor=request.auth,
+        seeker_id=payload.seeker,
+        posting_id=payload.posting,
+        outcome=payload.outcome.value,
+        note=payload.note,
+    )
     return Status(201, log)
 
 
 class SendIn(Schema):
     seeker: int
     posting: int
-    channels: list[str] | None = Field(None, description="default: JOBBRIDGE_NOTIFY_PUSH_CHANNELS (sms, inapp)")
+    channels: list[str] | None = Field(
+        None, description="default: JOBBRIDGE_NOTIFY_PUSH_CHANNELS (sms, inapp)"
+    )
 
 
 class SendOut(Schema):
@@ -151,11 +192,15 @@ class SendOut(Schema):
     notification: NotificationOut
 
 
-@router.post("/push-list/send", response={201: list[SendOut], **ERRORS},
-             summary="Notify a person of a posting (once per person, posting, day and channel)")
+@router.post(
+    "/push-list/send",
+    response={201: list[SendOut], **ERRORS},
+    summary="Notify a person of a posting (once per person, posting, day and channel)",
+)
 def push_send(request, payload: SendIn):
-    results = services.push_send(actor=request.auth, seeker_id=payload.seeker, posting_id=payload.posting,
-                                 channels=payload.channels)
+    results = services.push_send(
+        actor=request.auth, seeker_id=payload.seeker, posting_id=payload.posting, channels=payload.channels
+    )
     if any(created for _n, created in results):
         deliver_soon()
     return Status(201, [{"created": created, "notification": n} for n, created in results])
@@ -165,8 +210,11 @@ class PhoneOut(Schema):
     phone: str
 
 
-@router.post("/seekers/{seeker_id}/phone", response={200: PhoneOut, **ERRORS},
-             summary="A person's clear mobile number, to call them (staff in scope; audited)")
+@router.post(
+    "/seekers/{seeker_id}/phone",
+    response={200: PhoneOut, **ERRORS},
+    summary="A person's clear mobile number, to call them (staff in scope; audited)",
+)
 def phone_reveal(request, seeker_id: int, response: HttpResponse):
     scoped_get(Seeker.objects.visible_to(request.auth), pk=seeker_id)  # out of scope: 404
     response["Cache-Control"] = "no-store"
@@ -178,8 +226,11 @@ class OutboxQuery(Schema):
     channel: str | None = None
 
 
-@router.get("/outbox", response={200: list[NotificationOut], **ERRORS},
-            summary="Messages in the outbox to people the caller may see, newest first")
+@router.get(
+    "/outbox",
+    response={200: list[NotificationOut], **ERRORS},
+    summary="Messages in the outbox to people the caller may see, newest first",
+)
 @paginate(Page)
 def outbox(request, q: Query[OutboxQuery]):
     require_staff(request.auth)
@@ -210,8 +261,11 @@ class RunOut(Schema):
     finished_at: dt.datetime | None
 
 
-@router.post("/outbox/send-due", response={202: RunOut, **ERRORS},
-             summary="Send every due message now (a background run; follow it at /outbox/runs/{id})")
+@router.post(
+    "/outbox/send-due",
+    response={202: RunOut, **ERRORS},
+    summary="Send every due message now (a background run; follow it at /outbox/runs/{id})",
+)
 def send_due(request):
     require_staff(request.auth)
     run = run_start(actor=request.auth)
@@ -226,15 +280,21 @@ def run_detail(request, run_id: int):
     return get_object_or_404(DeliveryRun, pk=run_id)
 
 
-@router.get("/inbox", response={200: list[NotificationOut], **ERRORS},
-            summary="The signed-in job seeker's in-app messages")
+@router.get(
+    "/inbox",
+    response={200: list[NotificationOut], **ERRORS},
+    summary="The signed-in job seeker's in-app messages",
+)
 @paginate(Page)
 def inbox(request):
     return selectors.inbox(request.auth)
 
 
-@router.post("/inbox/{notification_id}/read", response={200: NotificationOut, **ERRORS},
-             summary="Mark one of my in-app messages read")
+@router.post(
+    "/inbox/{notification_id}/read",
+    response={200: NotificationOut, **ERRORS},
+    summary="Mark one of my in-app messages read",
+)
 def inbox_read(request, notification_id: int):
     return services.inbox_mark_read(actor=request.auth, notification_id=notification_id)
 
@@ -257,24 +317,40 @@ class PreferenceIn(Schema):
 
 
 def _preference_out(seeker_id: int, pref: Preference | None) -> dict:
-    return {"seeker": seeker_id, "opted_out": pref.opted_out if pref else [],
-            "quiet_start": pref.quiet_start if pref else None, "quiet_end": pref.quiet_end if pref else None,
-            "wechat_bound": bool(pref and pref.wechat_openid)}
+    return {
+        "seeker": seeker_id,
+        "opted_out": pref.opted_out if pref else [],
+        "quiet_start": pref.quiet_start if pref else None,
+        "quiet_end": pref.quiet_end if pref else None,
+        "wechat_bound": bool(pref and pref.wechat_openid),
+    }
 
 
-@router.get("/seekers/{seeker_id}/preference", response={200: PreferenceOut, **ERRORS},
-            summary="A person's notification opt-outs and quiet hours")
+@router.get(
+    "/seekers/{seeker_id}/preference",
+    response={200: PreferenceOut, **ERRORS},
+    summary="A person's notification opt-outs and quiet hours",
+)
 def preference_get(request, seeker_id: int):
     seeker = scoped_get(Seeker.objects.visible_to(request.auth), pk=seeker_id)
     return _preference_out(seeker.pk, services.preference_of(seeker))
 
 
-@router.put("/seekers/{seeker_id}/preference", response={200: PreferenceOut, **ERRORS},
-            summary="Change a person's opt-outs, quiet hours or WeChat openid (staff in scope, or the person)")
+@router.put(
+    "/seekers/{seeker_id}/preference",
+    response={200: PreferenceOut, **ERRORS},
+    summary="Change a person's opt-outs, quiet hours or WeChat openid (staff in scope, or the person)",
+)
 def preference_put(request, seeker_id: int, payload: PreferenceIn):
     seeker = scoped_get(Seeker.objects.visible_to(request.auth), pk=seeker_id)
-    pref = services.preference_set(actor=request.auth, seeker=seeker, opt_out=payload.opt_out,
-                                   opt_in=payload.opt_in, quiet_start=payload.quiet_start,
-                                   quiet_end=payload.quiet_end, clear_quiet=payload.clear_quiet,
-                                   wechat_openid=payload.wechat_openid)
+    pref = services.preference_set(
+        actor=request.auth,
+        seeker=seeker,
+        opt_out=payload.opt_out,
+        opt_in=payload.opt_in,
+        quiet_start=payload.quiet_start,
+        quiet_end=payload.quiet_end,
+        clear_quiet=payload.clear_quiet,
+        wechat_openid=payload.wechat_openid,
+    )
     return _preference_out(seeker.pk, pref)

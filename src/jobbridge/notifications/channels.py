@@ -86,16 +86,24 @@ class FileChannel(Channel):
     """Appends one JSON object per message to a file under JOBBRIDGE_VAR_DIR (masked numbers only)."""
 
     def path(self) -> Path:
-        return Path(self.options.get("path") or Path(settings.VAR_DIR) / "notifications" / f"{self.name}.jsonl")
+        return Path(
+            self.options.get("path") or Path(settings.VAR_DIR) / "notifications" / f"{self.name}.jsonl"
+        )
 
     def send(self, message: Message) -> str:
         path = self.path()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            record = {"at": timezone.now().isoformat(), "id": message.notification_id,
-                      "key": message.idempotency_key, "channel": self.name, "kind": message.kind,
-                      "to": message.phone_masked or message.openid or message.recipient_name,
-                      "text": message.text, "params": message.params}
+            record = {
+                "at": timezone.now().isoformat(),
+                "id": message.notification_id,
+                "key": message.idempotency_key,
+                "channel": self.name,
+                "kind": message.kind,
+                "to": message.phone_masked or message.openid or message.recipient_name,
+                "text": message.text,
+                "params": message.params,
+            }
             with path.open("a", encoding="utf-8") as f:
                 # Several workers may append at once: one whole line each.
                 fcntl.flock(f, fcntl.LOCK_EX)
@@ -120,8 +128,9 @@ def post_json(url: str, body: dict, headers: dict, timeout: float) -> tuple[int,
     if not url.startswith(("http://", "https://")):
         raise Permanent(f"not an http(s) URL: {url!r}")
     data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-    request = urllib.request.Request(url, data=data, method="POST",
-                                     headers={"Content-Type": "application/json; charset=utf-8", **headers})
+    request = urllib.request.Request(
+        url, data=data, method="POST", headers={"Content-Type": "application/json; charset=utf-8", **headers}
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - configured URL
             return response.status, response.read()
@@ -198,7 +207,9 @@ class WechatTemplateChannel(Channel):
         data = {"first": {"value": message.text}}
         data.update({k: {"value": str(v)} for k, v in message.params.items()})
         body = {"touser": message.openid, "template_id": template, "data": data}
-        _status, raw = post_json(url, body, {"Idempotency-Key": message.idempotency_key}, float(o.get("timeout", 10)))
+        _status, raw = post_json(
+            url, body, {"Idempotency-Key": message.idempotency_key}, float(o.get("timeout", 10))
+        )
         try:
             answer = json.loads(raw or b"{}")
         except ValueError as e:
@@ -232,7 +243,9 @@ def _backend_class(name: str, backend: str) -> type[Channel]:
         try:
             return import_string(backend)
         except ImportError as e:
-            raise ImproperlyConfigured(f"notification channel {name!r}: cannot import backend {backend!r}") from e
+            raise ImproperlyConfigured(
+                f"notification channel {name!r}: cannot import backend {backend!r}"
+            ) from e
     known = ", ".join(sorted(BACKENDS))
     raise ImproperlyConfigured(f"notification channel {name!r}: unknown backend {backend!r} (known: {known})")
 

@@ -8,5 +8,7 @@ from .channels import configuration_problems
 
 @register()
 def notification_channels(app_configs=None, **kwargs):
-    return [Error(problem, hint="See docs/notifications.md: JOBBRIDGE_NOTIFY_CHANNELS",
-                  id="notifications.E001") for problem in configuration_problems()]
+    return [
+        Error(problem, hint="See docs/notifications.md: JOBBRIDGE_NOTIFY_CHANNELS", id="notifications.E001")
+        for problem in configuration_problems()
+    ]

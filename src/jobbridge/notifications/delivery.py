@@ -40,7 +40,8 @@ def requeue_stale(now: dt.datetime) -> int:
     """Rows a dead worker left "sending" past the lease go back to the queue."""
     cutoff = now - dt.timedelta(seconds=conf.lease_seconds())
     return Notification.objects.filter(status=S.SENDING, claimed_at__lt=cutoff).update(
-        status=S.QUEUED, claim_token="", next_attempt_at=now)
+        status=S.QUEUED, claim_token="", next_attempt_at=now
+    )
 
 
 def claim(now: dt.datetime, limit: int) -> tuple[str, list[Notification], bool]:
@@ -56,16 +57,20 @@ def claim(now: dt.datetime, limit: int) -> tuple[str, list[Notification], bool]:
     else:
         ids = list(due.values_list("id", flat=True)[:limit])
         Notification.objects.filter(pk__in=ids, status=S.QUEUED, next_attempt_at__lte=now).update(**claimed)
-    rows = list(Notification.objects.filter(claim_token=token, status=S.SENDING)
-                .select_related("seeker", "seeker__notify_preference", "user").order_by("id"))
+    rows = list(
+        Notification.objects.filter(claim_token=token, status=S.SENDING)
+        .select_related("seeker", "seeker__notify_preference", "user")
+        .order_by("id")
+    )
     return token, rows, bool(ids)
 
 
 def _finish(n: Notification, token: str, **fields) -> None:
     # Written under the claim token: a row requeued after the lease and claimed by someone
     # else is theirs now, and this late answer must not overwrite it.
-    Notification.objects.filter(pk=n.pk, claim_token=token).update(claim_token="", updated_at=timezone.now(),
-                                                                   **fields)
+    Notification.objects.filter(pk=n.pk, claim_token=token).update(
+        claim_token="", updated_at=timezone.now(), **fields
+    )
 
 
 def _preference(n: Notification) -> Preference | None:
@@ -93,9 +98,17 @@ def message_for(n: Notification, pref: Preference | None) -> Message:
     elif n.user_id:
         name = str(n.user)
     params = {k: v for k, v in n.payload.items() if k != "text"}
-    return Message(notification_id=n.pk, idempotency_key=n.idempotency_key, kind=n.kind, text=n.text,
-                   params=params, recipient_name=name, phone=phone, phone_masked=masked,
-                   openid=pref.wechat_openid if pref else "")
+    return Message(
+        notification_id=n.pk,
+        idempotency_key=n.idempotency_key,
+        kind=n.kind,
+        text=n.text,
+        params=params,
+        recipient_name=name,
+        phone=phone,
+        phone_masked=masked,
+        openid=pref.wechat_openid if pref else "",
+    )
 
 
 def missing_address(channel: Channel, message: Message) -> str:
@@ -138,11 +151,24 @@ def process(n: Notification, token: str, now: dt.datetime, rng: random.Random | 
             logger.exception("notification %s: unexpected error from channel %s", n.pk, n.channel)
         retry = conf.retry()
         if attempts >= retry["max_attempts"]:
-            _finish(n, token, status=S.FAILED, attempts=attempts, last_error=f"{e} (gave up after {attempts})"[:2000])
+            _finish(
+                n,
+                token,
+                status=S.FAILED,
+                attempts=attempts,
+                last_error=f"{e} (gave up after {attempts})"[:2000],
+            )
             return "failed"
         delay = backoff_seconds(attempts, rng=rng, **retry)
-        _finish(n, token, status=S.QUEUED, attempts=attempts, last_error=str(e)[:2000], claimed_at=None,
-                next_attempt_at=now + dt.timedelta(seconds=delay))
+        _finish(
+            n,
+            token,
+            status=S.QUEUED,
+            attempts=attempts,
+            last_error=str(e)[:2000],
+            claimed_at=None,
+            next_attempt_at=now + dt.timedelta(seconds=delay),
+        )
         return "retry"
     _finish(n, token, status=S.SENT, attempts=attempts, sent_at=timezone.now(), last_error="")
     return "sent"
@@ -152,9 +178,14 @@ def due_count(now: dt.datetime | None = None) -> int:
     return Notification.objects.due(now or timezone.now()).count()
 
 
-def deliver_due(*, now: dt.datetime | None = None, batch: int = 100, limit: int | None = None,
-                rng: random.Random | None = None,
-                progress: Callable[[int, int, Counter], None] | None = None) -> Counter:
+def deliver_due(
+    *,
+    now: dt.datetime | None = None,
+    batch: int = 100,
+    limit: int | None = None,
+    rng: random.Random | None = None,
+    progress: Callable[[int, int, Counter], None] | None = None,
+) -> Counter:
     """Send every row due at ``now`` (default: the current time); returns counts by outcome.
 
     Rows retried or deferred get a later ``next_attempt_at`` than ``now``, so the loop ends."""

@@ -37,10 +37,22 @@ class Notification(models.Model):
         SKIPPED = "skipped", _("已跳过")
 
     # Exactly one recipient: a job seeker (most pushes) or a user (staff, recruiters).
-    seeker = models.ForeignKey(Seeker, null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="notifications", verbose_name=_("求职者"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="notifications", verbose_name=_("用户"))
+    seeker = models.ForeignKey(
+        Seeker,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("求职者"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("用户"),
+    )
     channel = models.CharField(_("渠道"), max_length=32)
     kind = models.CharField(_("消息类型"), max_length=32)
     payload = models.JSONField(_("内容"), default=dict, blank=True)
@@ -55,8 +67,14 @@ class Notification(models.Model):
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
     last_error = models.TextField(_("最近错误"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", verbose_name=_("发起人"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("发起人"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -120,10 +138,21 @@ class ContactLog(models.Model):
         NO_ANSWER = "no_answer", _("未接通")
 
     seeker = models.ForeignKey(Seeker, on_delete=models.CASCADE, related_name="contact_logs")
-    posting = models.ForeignKey("employers.Posting", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="+", verbose_name=_("岗位"))
-    contacted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                     related_name="+", verbose_name=_("联系人"))
+    posting = models.ForeignKey(
+        "employers.Posting",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("岗位"),
+    )
+    contacted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("联系人"),
+    )
     contacted_at = models.DateTimeField(_("联系时间"), db_index=True)
     day = models.DateField(_("日期"))  # the local day, so "called today" is one indexed equality
     outcome = models.CharField(_("结果"), max_length=16, choices=Outcome.choices)
@@ -153,8 +182,9 @@ class DeliveryRun(models.Model):
     done = models.PositiveIntegerField(_("已处理"), default=0)
     counts = models.JSONField(_("结果"), default=dict, blank=True)
     error = models.TextField(blank=True)
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -26,8 +26,15 @@ def quiet_until(now: dt.datetime, start: dt.time, end: dt.time, tz: ZoneInfo) ->
     return dt.datetime.combine(end_day, end, tzinfo=tz)
 
 
-def backoff_seconds(attempts: int, *, base_seconds: float, max_seconds: float, jitter_seconds: float,
-                    rng: random.Random | None = None, **_ignored) -> float:
+def backoff_seconds(
+    attempts: int,
+    *,
+    base_seconds: float,
+    max_seconds: float,
+    jitter_seconds: float,
+    rng: random.Random | None = None,
+    **_ignored,
+) -> float:
     """Delay before attempt ``attempts + 1``: base * 2^(attempts-1), at most max_seconds, plus a
     random jitter of at most jitter_seconds, so many rows failing together do not retry in step."""
     delay = min(base_seconds * 2 ** max(attempts - 1, 0), max_seconds)

@@ -111,7 +111,7 @@ def new_postings(since: dt.datetime, today: dt.date):
 
 
 def window_start(today: dt.date, days: int) -> dt.datetime:
-    """"The last N days" as calendar days including today (3: today, yesterday, the day before),
+    """ "The last N days" as calendar days including today (3: today, yesterday, the day before),
     from local midnight: the same set all day long, which the cache below relies on."""
     return dt.datetime.combine(today - dt.timedelta(days=days - 1), dt.time.min, tzinfo=conf.time_zone())
 
@@ -128,7 +128,9 @@ def clear_cache() -> None:
     _BATCHES.clear()
 
 
-def posting_batch(since: dt.datetime, today: dt.date, regions_t, occupations_t) -> tuple[PostingBatch | None, int]:
+def posting_batch(
+    since: dt.datetime, today: dt.date, regions_t, occupations_t
+) -> tuple[PostingBatch | None, int]:
     qs = new_postings(since, today)
     stamp = qs.aggregate(n=Count("id"), last=Max("updated_at"), top=Max("id"))
     key = (since, today, stamp["n"], stamp["last"], stamp["top"])
@@ -153,15 +155,27 @@ def _best(scorer: Scorer, per_seeker: int) -> list[tuple[int, int, float]]:
     k = min(per_seeker, m)
     for lo in range(0, n, BLOCK):
         block = scorer.block(slice(lo, min(lo + BLOCK, n)), cols)
-        top = np.argpartition(-block, k - 1, axis=1)[:, :k] if k < m else np.tile(np.arange(m), (len(block), 1))
+        top = (
+            np.argpartition(-block, k - 1, axis=1)[:, :k] if k < m else np.tile(np.arange(m), (len(block), 1))
+        )
         scores = np.take_along_axis(block, top, axis=1)
         r, c = np.nonzero(np.isfinite(scores))  # row-major: the same order as a loop over rows
-        out.extend(zip((r + lo).tolist(), top[r, c].tolist(), scores[r, c].astype(np.float64).tolist(), strict=True))
+        out.extend(
+            zip((r + lo).tolist(), top[r, c].tolist(), scores[r, c].astype(np.float64).tolist(), strict=True)
+        )
     return out
 
 
-def push_list(user, *, days: int = 3, region: str = "", grid: str = "", per_seeker: int = 3, limit: int = DEFAULT_ROWS,
-              now: dt.datetime | None = None) -> PushList:
+def push_list(
+    user,
+    *,
+    days: int = 3,
+    region: str = "",
+    grid: str = "",
+    per_seeker: int = 3,
+    limit: int = DEFAULT_ROWS,
+    now: dt.datetime | None = None,
+) -> PushList:
     if not 1 <= int(days) <= MAX_DAYS:
         raise _error("days", _("天数须在1到%(max)s之间") % {"max": MAX_DAYS})
     if not 1 <= per_seeker <= 20:
@@ -170,7 +184,9 @@ def push_list(user, *, days: int = 3, region: str = "", grid: str = "", per_seek
     today = conf.local_today(now)
     since = window_start(today, int(days))
     seekers_qs, label, code, grids = push_scope(user, region=region, grid=grid)
-    out = PushList(rows=[], scope=label, days=int(days), since=since, today=today, region=code, grid=grid, grids=grids)
+    out = PushList(
+        rows=[], scope=label, days=int(days), since=since, today=today, region=code, grid=grid, grids=grids
+    )
     if user.role == Role.COMMISSIONER and not grids:
         out.message = _("您还没有负责的网格，请联系管理员分配网格。")
         return out
@@ -179,8 +195,11 @@ def push_list(user, *, days: int = 3, region: str = "", grid: str = "", per_seek
     most = conf.push_max_seekers()
     ids = list(seekers_qs.order_by("pk").values_list("pk", flat=True)[: most + 1])
     if len(ids) > most:
-        raise _error("region", _("该区域有%(n)s名求职者，超过一次可处理的%(max)s名，请选择更小的区域") % {
-            "n": seekers_qs.count(), "max": most})
+        raise _error(
+            "region",
+            _("该区域有%(n)s名求职者，超过一次可处理的%(max)s名，请选择更小的区域")
+            % {"n": seekers_qs.count(), "max": most},
+        )
     regions_t, occupations_t = region_table(), occupation_table()
     p_batch, out.postings = posting_batch(since, today, regions_t, occupations_t)
     seeker_recs = records_by_id(ids)
@@ -195,9 +214,11 @@ def push_list(user, *, days: int = 3, region: str = "", grid: str = "", per_seek
     scorer = Scorer(s_batch, p_batch, today=today)
     best = _best(scorer, per_seeker)
     # A person who told a caller "not interested" in a post is not put up for it again.
-    declined = set(ContactLog.objects.filter(outcome=ContactLog.Outcome.NOT_INTERESTED,
-                                             posting_id__in=[int(x) for x in p_batch.ids])
-                   .values_list("seeker_id", "posting_id"))
+    declined = set(
+        ContactLog.objects.filter(
+            outcome=ContactLog.Outcome.NOT_INTERESTED, posting_id__in=[int(x) for x in p_batch.ids]
+        ).values_list("seeker_id", "posting_id")
+    )
     if declined:
         best = [t for t in best if (int(s_batch.ids[t[0]]), int(p_batch.ids[t[1]])) not in declined]
     priority = s_batch.priority
@@ -217,15 +238,26 @@ def _rows(scorer: Scorer, best, regions_t, occupations_t, today: dt.date) -> lis
     posting_ids = {int(scorer.p.ids[j]) for _i, j, _s in best}
     current = Prefetch("diagnoses", queryset=PriorityDiagnosis.objects.current(), to_attr="current_diagnoses")
     # Only what a row shows (name, masked phone, grid): not the register's text and sealed columns.
-    seekers = (Seeker.objects.only("id", "name", "phone_masked", "grid").select_related("grid__township")
-               .prefetch_related(current).in_bulk(seeker_ids))
+    seekers = (
+        Seeker.objects.only("id", "name", "phone_masked", "grid")
+        .select_related("grid__township")
+        .prefetch_related(current)
+        .in_bulk(seeker_ids)
+    )
     postings = Posting.objects.select_related("enterprise", "work_region").in_bulk(posting_ids)
     contacts: dict[tuple[int, int | None], ContactLog] = {}
-    for c in (ContactLog.objects.filter(day=today, seeker_id__in=seeker_ids).select_related("contacted_by")
-              .order_by("contacted_at", "id")):
+    for c in (
+        ContactLog.objects.filter(day=today, seeker_id__in=seeker_ids)
+        .select_related("contacted_by")
+        .order_by("contacted_at", "id")
+    ):
         contacts[(c.seeker_id, c.posting_id)] = c  # the latest call wins
     channels = conf.push_channels()
-    keys = [push_key(int(scorer.s.ids[i]), int(scorer.p.ids[j]), today, ch) for i, j, _s in best for ch in channels]
+    keys = [
+        push_key(int(scorer.s.ids[i]), int(scorer.p.ids[j]), today, ch)
+        for i, j, _s in best
+        for ch in channels
+    ]
     notices: dict[tuple[int, int], list[Notification]] = {}
     for n in Notification.objects.filter(idempotency_key__in=keys).order_by("channel"):
         _p, sid, pid, _d, _c = n.idempotency_key.split(":", 4)
@@ -235,13 +267,18 @@ def _rows(scorer: Scorer, best, regions_t, occupations_t, today: dt.date) -> lis
     for (i, j, score), why in zip(best, whys, strict=True):
         sid, pid = int(scorer.s.ids[i]), int(scorer.p.ids[j])
         seeker = seekers[sid]
-        rows.append(PushRow(
-            seeker=seeker, posting=postings[pid], score=score,
-            reasons=[r.text for r in why.reasons if r.points > 0],
-            priority=sorted({d.get_criterion_display() for d in seeker.current_diagnoses}),
-            contact=contacts.get((sid, pid)), notices=notices.get((sid, pid), []),
-            place=place_name(postings[pid].work_region_id, postings[pid].work_region.name),
-        ))
+        rows.append(
+            PushRow(
+                seeker=seeker,
+                posting=postings[pid],
+                score=score,
+                reasons=[r.text for r in why.reasons if r.points > 0],
+                priority=sorted({d.get_criterion_display() for d in seeker.current_diagnoses}),
+                contact=contacts.get((sid, pid)),
+                notices=notices.get((sid, pid), []),
+                place=place_name(postings[pid].work_region_id, postings[pid].work_region.name),
+            )
+        )
     return rows
 
 

@@ -32,11 +32,16 @@ def run_delivery(*, run_id: int | None = None, **kwargs) -> Counter:
     try:
         counts = deliver_due(progress=progress, **kwargs)
     except Exception as e:
-        DeliveryRun.objects.filter(pk=run.pk).update(status=DeliveryRun.Status.FAILED, error=str(e)[:2000],
-                                                     finished_at=timezone.now())
+        DeliveryRun.objects.filter(pk=run.pk).update(
+            status=DeliveryRun.Status.FAILED, error=str(e)[:2000], finished_at=timezone.now()
+        )
         raise
     done = sum(counts.values())
-    DeliveryRun.objects.filter(pk=run.pk).update(status=DeliveryRun.Status.DONE, done=done,
-                                                 total=max(done, DeliveryRun.objects.get(pk=run.pk).total),
-                                                 counts=dict(counts), finished_at=timezone.now())
+    DeliveryRun.objects.filter(pk=run.pk).update(
+        status=DeliveryRun.Status.DONE,
+        done=done,
+        total=max(done, DeliveryRun.objects.get(pk=run.pk).total),
+        counts=dict(counts),
+        finished_at=timezone.now(),
+    )
     return counts

@@ -17,8 +17,13 @@ def outbox_rows(user, *, status: str = "", channel: str = ""):
 
 def outbox_counts(user) -> dict[str, int]:
     """Rows by status (every status present, zeros included), within the viewer's scope."""
-    found = dict(Notification.objects.visible_to(user).order_by().values_list("status")
-                 .annotate(n=Count("id")).values_list("status", "n"))
+    found = dict(
+        Notification.objects.visible_to(user)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
     return {value: found.get(value, 0) for value in Notification.Status.values}
 
 
@@ -28,6 +33,6 @@ def recent_failures(user, limit: int = 20):
 
 def inbox(user):
     """The signed-in seeker's in-app messages that have been delivered, newest first."""
-    return (Notification.objects.filter(seeker__user=user, channel__in=inapp_channels(),
-                                        status=Notification.Status.SENT)
-            .order_by("-sent_at", "-id"))
+    return Notification.objects.filter(
+        seeker__user=user, channel__in=inapp_channels(), status=Notification.Status.SENT
+    ).order_by("-sent_at", "-id")

@@ -25,8 +25,11 @@ S = Notification.Status
 
 
 def _is_staff(user) -> bool:
-    return bool(user and user.is_authenticated
-                and (user.is_superuser or user.role in (Role.ADMIN, Role.BUREAU, Role.COMMISSIONER)))
+    return bool(
+        user
+        and user.is_authenticated
+        and (user.is_superuser or user.role in (Role.ADMIN, Role.BUREAU, Role.COMMISSIONER))
+    )
 
 
 def require_staff(user) -> None:
@@ -46,8 +49,17 @@ def preference_of(seeker: Seeker) -> Preference | None:
     return Preference.objects.filter(seeker=seeker).first()
 
 
-def notification_enqueue(*, channel: str, kind: str, key: str, payload: dict, seeker: Seeker | None = None,
-                         user=None, actor=None, at: dt.datetime | None = None) -> tuple[Notification, bool]:
+def notification_enqueue(
+    *,
+    channel: str,
+    kind: str,
+    key: str,
+    payload: dict,
+    seeker: Seeker | None = None,
+    user=None,
+    actor=None,
+    at: dt.datetime | None = None,
+) -> tuple[Notification, bool]:
     """Put a message in the outbox once: a second call with the same ``key`` returns the first row.
 
     Returns (row, created). A person who refused the channel, or an SMS to someone without a
@@ -72,10 +84,18 @@ def notification_enqueue(*, channel: str, kind: str, key: str, payload: dict, se
             status, reason = S.SKIPPED, "无手机号，未发送短信"
         elif ch.needs == "openid" and not (pref and pref.wechat_openid):
             status, reason = S.SKIPPED, "未绑定微信，未发送"
-    row = Notification(seeker=seeker, user=user, channel=channel, kind=kind, payload=payload,
-                       idempotency_key=key, status=status, last_error=reason,
-                       next_attempt_at=at or timezone.now(),
-                       created_by=actor if getattr(actor, "is_authenticated", False) else None)
+    row = Notification(
+        seeker=seeker,
+        user=user,
+        channel=channel,
+        kind=kind,
+        payload=payload,
+        idempotency_key=key,
+        status=status,
+        last_error=reason,
+        next_attempt_at=at or timezone.now(),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
     try:
         with transaction.atomic():
             row.save()
@@ -86,9 +106,18 @@ def notification_enqueue(*, channel: str, kind: str, key: str, payload: dict, se
 
 
 @transaction.atomic
-def preference_set(*, actor, seeker: Seeker, opt_out: list[str] | None = None, opt_in: list[str] | None = None,
-                   refuse_exactly: list[str] | None = None, quiet_start=None, quiet_end=None,
-                   wechat_openid: str | None = None, clear_quiet: bool = False) -> Preference:
+def preference_set(
+    *,
+    actor,
+    seeker: Seeker,
+    opt_out: list[str] | None = None,
+    opt_in: list[str] | None = None,
+    refuse_exactly: list[str] | None = None,
+    quiet_start=None,
+    quiet_end=None,
+    wechat_openid: str | None = None,
+    clear_quiet: bool = False,
+) -> Preference:
     """Change a person's opt-outs (channel names, or "*" for all), quiet hours or WeChat openid.
 
     ``opt_out``/``opt_in`` change the refusals ("*" in opt_in clears them all); ``refuse_exactly``
@@ -101,7 +130,9 @@ def preference_set(*, actor, seeker: Seeker, opt_out: list[str] | None = None, o
     known = set(conf.channels()) | {Preference.ALL}
     unknown = sorted({c for c in (opt_out or []) + (opt_in or []) + (refuse_exactly or []) if c not in known})
     if unknown:
-        raise ServiceError([FieldError("channel", _("未知的通知渠道：%(names)s") % {"names": "、".join(unknown)})])
+        raise ServiceError(
+            [FieldError("channel", _("未知的通知渠道：%(names)s") % {"names": "、".join(unknown)})]
+        )
     if (quiet_start is None) != (quiet_end is None):
         raise ServiceError([FieldError("quiet_end", _("免打扰时段须同时填写开始和结束"))])
     pref, _created = Preference.objects.select_for_update().get_or_create(seeker=seeker)
@@ -130,26 +161,48 @@ def _posting(posting_id) -> Posting:
 
 
 @transaction.atomic
-def contact_record(*, actor, seeker_id: int, posting_id: int | None, outcome: str, note: str = "",
-                   at: dt.datetime | None = None) -> ContactLog:
-    """"已电话联系": who called whom about which posting, when, and what came of it."""
+def contact_record(
+    *,
+    actor,
+    seeker_id: int,
+    posting_id: int | None,
+    outcome: str,
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> ContactLog:
+    """ "已电话联系": who called whom about which posting, when, and what came of it."""
     require_staff(actor)
     seeker = visible_seeker(actor, seeker_id)
     posting = _posting(posting_id) if posting_id is not None else None
     if outcome not in ContactLog.Outcome.values:
-        raise ServiceError([FieldError("outcome", _("结果须为：%(values)s") % {
-            "values": "、".join(ContactLog.Outcome.values)})])
+        raise ServiceError(
+            [
+                FieldError(
+                    "outcome", _("结果须为：%(values)s") % {"values": "、".join(ContactLog.Outcome.values)}
+                )
+            ]
+        )
     note = (note or "").strip()
     if len(note) > 500:
         raise ServiceError([FieldError("note", _("备注不能超过500字"))])
     at = at or timezone.now()
-    return ContactLog.objects.create(seeker=seeker, posting=posting, contacted_by=actor, contacted_at=at,
-                                     day=conf.local_today(at), outcome=outcome, note=note)
+    return ContactLog.objects.create(
+        seeker=seeker,
+        posting=posting,
+        contacted_by=actor,
+        contacted_at=at,
+        day=conf.local_today(at),
+        outcome=outcome,
+        note=note,
+    )
 
 
 def inapp_channels() -> list[str]:
-    return [name for name, options in conf.channels().items()
-            if isinstance(options, dict) and options.get("backend", name) == "inapp"]
+    return [
+        name
+        for name, options in conf.channels().items()
+        if isinstance(options, dict) and options.get("backend", name) == "inapp"
+    ]
 
 
 def push_key(seeker_id: int, posting_id: int, day: dt.date, channel: str) -> str:
@@ -164,7 +217,7 @@ def _wage(posting: Posting) -> str:
 
 
 def place_name(code: str, name: str = "") -> str:
-    """"苏州市昆山市淀山湖镇": prefecture, county and township, which a person recognises on the
+    """ "苏州市昆山市淀山湖镇": prefecture, county and township, which a person recognises on the
     phone (a township name alone is often not enough). ``name`` is the division's own name when
     the caller has it. Read from the engine's cached table of counties and above."""
     from jobbridge.matching.records import region_table
@@ -186,15 +239,30 @@ def place_name(code: str, name: str = "") -> str:
 def posting_push_payload(*, seeker: Seeker, posting: Posting, actor) -> dict:
     sender = (getattr(actor, "display_name", "") or getattr(actor, "username", "")) if actor else ""
     region = place_name(posting.work_region_id, posting.work_region.name if posting.work_region_id else "")
-    text = (f"【JobBridge】{seeker.name}您好：{posting.enterprise.name}招聘{posting.title}，月薪{_wage(posting)}，"
-            f"工作地{region}。如有意向请联系就业服务专员{sender}。")
-    return {"text": text, "posting": posting.pk, "title": posting.title, "enterprise": posting.enterprise.name,
-            "wage": _wage(posting), "work_region": region, "sender": sender}
+    text = (
+        f"【JobBridge】{seeker.name}您好：{posting.enterprise.name}招聘{posting.title}，月薪{_wage(posting)}，"
+        f"工作地{region}。如有意向请联系就业服务专员{sender}。"
+    )
+    return {
+        "text": text,
+        "posting": posting.pk,
+        "title": posting.title,
+        "enterprise": posting.enterprise.name,
+        "wage": _wage(posting),
+        "work_region": region,
+        "sender": sender,
+    }
 
 
-def push_send(*, actor, seeker_id: int, posting_id: int, channels: list[str] | None = None,
-              at: dt.datetime | None = None) -> list[tuple[Notification, bool]]:
-    """"发送通知": tell a person about a posting on each channel, at most once per person,
+def push_send(
+    *,
+    actor,
+    seeker_id: int,
+    posting_id: int,
+    channels: list[str] | None = None,
+    at: dt.datetime | None = None,
+) -> list[tuple[Notification, bool]]:
+    """ "发送通知": tell a person about a posting on each channel, at most once per person,
     posting, day and channel (the idempotency key)."""
     require_staff(actor)
     seeker = visible_seeker(actor, seeker_id)
@@ -208,8 +276,17 @@ def push_send(*, actor, seeker_id: int, posting_id: int, channels: list[str] | N
     out = []
     with transaction.atomic():
         for channel in dict.fromkeys(channels):
-            out.append(notification_enqueue(channel=channel, kind="posting_push", payload=payload, seeker=seeker,
-                                            key=push_key(seeker.pk, posting.pk, day, channel), actor=actor, at=at))
+            out.append(
+                notification_enqueue(
+                    channel=channel,
+                    kind="posting_push",
+                    payload=payload,
+                    seeker=seeker,
+                    key=push_key(seeker.pk, posting.pk, day, channel),
+                    actor=actor,
+                    at=at,
+                )
+            )
     return out
 
 
@@ -225,7 +302,9 @@ def phone_reveal(*, actor, seeker_id: int, request=None) -> str:
 
 
 def inbox_mark_read(*, actor, notification_id: int) -> Notification:
-    n = Notification.objects.filter(pk=notification_id, seeker__user=actor, channel__in=inapp_channels()).first()
+    n = Notification.objects.filter(
+        pk=notification_id, seeker__user=actor, channel__in=inapp_channels()
+    ).first()
     if n is None:
         raise ServiceError([FieldError("notification", _("消息不存在"))])
     if n.read_at is None:

@@ -35,10 +35,17 @@ def push_list(request):
     days = _int(request.GET.get("days"), 3)
     region = request.GET.get("region", "").strip()
     grid = request.GET.get("grid", "").strip()
-    context = {"days": days, "region": region, "grid": grid, "errors": {}, "result": None,
-               "outcomes": ContactLog.Outcome.choices, "channels": conf.push_channels(),
-               "is_commissioner": user.role == Role.COMMISSIONER,
-               "my_grids": list(user.grids.select_related("township")) if user.role == Role.COMMISSIONER else []}
+    context = {
+        "days": days,
+        "region": region,
+        "grid": grid,
+        "errors": {},
+        "result": None,
+        "outcomes": ContactLog.Outcome.choices,
+        "channels": conf.push_channels(),
+        "is_commissioner": user.role == Role.COMMISSIONER,
+        "my_grids": list(user.grids.select_related("township")) if user.role == Role.COMMISSIONER else [],
+    }
     try:
         context["result"] = pushlist.push_list(user, days=days, region=region, grid=grid)
     except ServiceError as e:
@@ -55,8 +62,11 @@ def _row_response(request, seeker_id: int, posting_id: int, note: str = ""):
     row = pushlist.row_for(request.user, seeker_id, posting_id)
     if row is None:
         raise PermissionDenied
-    return render(request, "notifications/_push_row.html", {
-        "row": row, "outcomes": ContactLog.Outcome.choices, "channels": conf.push_channels(), "note": note})
+    return render(
+        request,
+        "notifications/_push_row.html",
+        {"row": row, "outcomes": ContactLog.Outcome.choices, "channels": conf.push_channels(), "note": note},
+    )
 
 
 def _back(request):
@@ -68,8 +78,13 @@ def _back(request):
 def contact(request):
     seeker_id, posting_id = _int(request.POST.get("seeker"), 0), _int(request.POST.get("posting"), 0)
     try:
-        services.contact_record(actor=request.user, seeker_id=seeker_id, posting_id=posting_id,
-                                outcome=request.POST.get("outcome", ""), note=request.POST.get("note", ""))
+        services.contact_record(
+            actor=request.user,
+            seeker_id=seeker_id,
+            posting_id=posting_id,
+            outcome=request.POST.get("outcome", ""),
+            note=request.POST.get("note", ""),
+        )
     except ServiceError as e:
         message = "；".join(err.message for err in e.errors)
         if request.htmx:
@@ -88,8 +103,9 @@ def send(request):
     seeker_id, posting_id = _int(request.POST.get("seeker"), 0), _int(request.POST.get("posting"), 0)
     channels = request.POST.getlist("channel") or None
     try:
-        results = services.push_send(actor=request.user, seeker_id=seeker_id, posting_id=posting_id,
-                                     channels=channels)
+        results = services.push_send(
+            actor=request.user, seeker_id=seeker_id, posting_id=posting_id, channels=channels
+        )
     except ServiceError as e:
         message = "；".join(err.message for err in e.errors)
         if request.htmx:
@@ -113,22 +129,28 @@ def phone(request, seeker_id: int):
         number = services.phone_reveal(actor=request.user, seeker_id=seeker_id, request=request)
     except ServiceError as e:
         raise PermissionDenied(e.errors[0].message) from None
-    return render(request, "notifications/_phone.html", {"phone": number, "seeker_id": seeker_id, "masked": ""})
+    return render(
+        request, "notifications/_phone.html", {"phone": number, "seeker_id": seeker_id, "masked": ""}
+    )
 
 
 @staff_required
 def outbox(request):
     status = request.GET.get("status", "")
     status = status if status in Notification.Status.values else ""
-    return render(request, "notifications/outbox.html", {
-        "counts": selectors.outbox_counts(request.user),
-        "statuses": Notification.Status.choices,
-        "status": status,
-        "due_now": due_count(),
-        "failures": selectors.recent_failures(request.user),
-        "rows": selectors.outbox_rows(request.user, status=status)[:100],
-        "run": DeliveryRun.objects.filter(started_by=request.user).first(),
-    })
+    return render(
+        request,
+        "notifications/outbox.html",
+        {
+            "counts": selectors.outbox_counts(request.user),
+            "statuses": Notification.Status.choices,
+            "status": status,
+            "due_now": due_count(),
+            "failures": selectors.recent_failures(request.user),
+            "rows": selectors.outbox_rows(request.user, status=status)[:100],
+            "run": DeliveryRun.objects.filter(started_by=request.user).first(),
+        },
+    )
 
 
 @staff_required
@@ -156,7 +178,8 @@ def inbox(request):
         refuse = request.POST.getlist("refuse")
         try:
             services.preference_set(
-                actor=request.user, seeker=seeker,
+                actor=request.user,
+                seeker=seeker,
                 refuse_exactly=refuse,
                 quiet_start=request.POST.get("quiet_start") or None,
                 quiet_end=request.POST.get("quiet_end") or None,
@@ -169,10 +192,17 @@ def inbox(request):
         return redirect("notifications:inbox")
     items = list(selectors.inbox(request.user)[:100])
     pref = services.preference_of(seeker)
-    return render(request, "notifications/inbox.html", {
-        "items": items, "pref": pref, "refused": set(pref.opted_out) if pref else set(),
-        "channels": _preference_channels(), "default_quiet": conf.quiet_hours(),
-    })
+    return render(
+        request,
+        "notifications/inbox.html",
+        {
+            "items": items,
+            "pref": pref,
+            "refused": set(pref.opted_out) if pref else set(),
+            "channels": _preference_channels(),
+            "default_quiet": conf.quiet_hours(),
+        },
+    )
 
 
 def _preference_channels() -> list[str]:

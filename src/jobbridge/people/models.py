@@ -86,7 +86,9 @@ class SeekerQuerySet(models.QuerySet):
         diagnoses = PriorityDiagnosis.objects.current(on).filter(criterion=criterion)
         if region is None:
             return self.filter(Exists(diagnoses.filter(seeker=OuterRef("pk"))))
-        diagnoses = diagnoses.filter(in_subtree("hukou_region_id", region) | in_subtree("residence_region_id", region))
+        diagnoses = diagnoses.filter(
+            in_subtree("hukou_region_id", region) | in_subtree("residence_region_id", region)
+        )
         return self.filter(pk__in=diagnoses.values("seeker_id"))
 
     def in_region(self, code: str) -> "SeekerQuerySet":
@@ -225,12 +227,21 @@ class PriorityDiagnosis(models.Model):
         verbose_name = _("就业困难认定")
         verbose_name_plural = _("就业困难认定")
         indexes = [
-            models.Index(fields=["criterion", "seeker"], include=["valid_from", "valid_until"],
-                         name="diagnosis_criterion_seeker"),
-            models.Index(fields=["criterion", "hukou_region", "seeker"], include=["valid_from", "valid_until"],
-                         name="diagnosis_criterion_hukou"),
-            models.Index(fields=["criterion", "residence_region", "seeker"], include=["valid_from", "valid_until"],
-                         name="diagnosis_criterion_residence"),
+            models.Index(
+                fields=["criterion", "seeker"],
+                include=["valid_from", "valid_until"],
+                name="diagnosis_criterion_seeker",
+            ),
+            models.Index(
+                fields=["criterion", "hukou_region", "seeker"],
+                include=["valid_from", "valid_until"],
+                name="diagnosis_criterion_hukou",
+            ),
+            models.Index(
+                fields=["criterion", "residence_region", "seeker"],
+                include=["valid_from", "valid_until"],
+                name="diagnosis_criterion_residence",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -79,8 +79,9 @@ def seeker_search(qs, text: str):
     return qs.filter(name__icontains=text)
 
 
-def seeker_filter(qs, *, text: str = "", region: str = "", priority: str = "", status: str = "",
-                  education: str = ""):
+def seeker_filter(
+    qs, *, text: str = "", region: str = "", priority: str = "", status: str = "", education: str = ""
+):
     """The seeker register's filters, shared by the list page, its export and the API.
 
     ``region`` is a code or a name (raises regions.UnknownRegion); it matches hukou or residence
@@ -99,8 +100,9 @@ def seeker_filter(qs, *, text: str = "", region: str = "", priority: str = "", s
     return qs
 
 
-def seeker_filter_count(user, qs, *, text: str = "", region: str = "", priority: str = "", status: str = "",
-                        education: str = "") -> int:
+def seeker_filter_count(
+    user, qs, *, text: str = "", region: str = "", priority: str = "", status: str = "", education: str = ""
+) -> int:
     """The size of ``seeker_filter(visible_to(user), ...)``, counted the cheap way when it can be.
 
     For "priority group X in region R" with R inside a bureau's own region (the common question

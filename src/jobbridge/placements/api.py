@@ -179,8 +179,11 @@ def _detail(user, pk: int) -> Application:
     return scoped_get(selectors.with_history(selectors.applications_for(user)), pk=pk)
 
 
-@router.post("/applications", response={201: ApplicationDetailOut, 200: ApplicationDetailOut, **ERRORS},
-             summary="Create an application (employment intention); an open one is returned (200), not duplicated")
+@router.post(
+    "/applications",
+    response={201: ApplicationDetailOut, 200: ApplicationDetailOut, **ERRORS},
+    summary="Create an application (employment intention); an open one is returned (200), not duplicated",
+)
 def application_add(request, payload: ApplicationIn):
     user = request.auth
     if payload.seeker_id is None:
@@ -194,14 +197,21 @@ def application_add(request, payload: ApplicationIn):
     posting = Posting.objects.filter(pk=payload.posting_id).first()
     if posting is None:
         raise ServiceError([FieldError("posting_id", _("岗位不存在"))])
-    app = services.application_create(seeker=seeker, posting=posting, actor=user,
-                                      source=payload.source or services.default_source(user),
-                                      consent_note=payload.consent_note)
+    app = services.application_create(
+        seeker=seeker,
+        posting=posting,
+        actor=user,
+        source=payload.source or services.default_source(user),
+        consent_note=payload.consent_note,
+    )
     return Status(201 if app.created_now else 200, _detail(user, app.pk))
 
 
-@router.get("/applications", response={200: list[ApplicationOut], **ERRORS},
-            summary="Applications visible to the caller, newest first")
+@router.get(
+    "/applications",
+    response={200: list[ApplicationOut], **ERRORS},
+    summary="Applications visible to the caller, newest first",
+)
 @paginate(Page)
 def application_list(request, filters: Query[ApplicationFilter]):
     qs = selectors.applications_for(request.auth)
@@ -214,37 +224,61 @@ def application_list(request, filters: Query[ApplicationFilter]):
     return qs.order_by("-created_at", "-pk")
 
 
-@router.get("/mine", response={200: list[ApplicationDetailOut], **ERRORS},
-            summary="A job seeker's own applications with their history")
+@router.get(
+    "/mine",
+    response={200: list[ApplicationDetailOut], **ERRORS},
+    summary="A job seeker's own applications with their history",
+)
 @paginate(Page)
 def application_mine(request):
     return selectors.my_applications(request.auth)
 
 
-@router.get("/applications/{application_id}", response={200: ApplicationDetailOut, **ERRORS},
-            summary="One application with its history (who, when, why)")
+@router.get(
+    "/applications/{application_id}",
+    response={200: ApplicationDetailOut, **ERRORS},
+    summary="One application with its history (who, when, why)",
+)
 def application_detail(request, application_id: int):
     return _detail(request.auth, application_id)
 
 
-@router.post("/applications/{application_id}/transition", response={200: ApplicationDetailOut, **ERRORS},
-             summary="Move an application to another state (refused with a message naming both states if illegal)")
+@router.post(
+    "/applications/{application_id}/transition",
+    response={200: ApplicationDetailOut, **ERRORS},
+    summary="Move an application to another state (refused with a message naming both states if illegal)",
+)
 def application_transition(request, application_id: int, payload: MoveIn):
     user = request.auth
     app = scoped_get(Application.objects.visible_to(user), pk=application_id)
-    services.application_move(application=app, actor=user, to_state=payload.state,
-                              reason=payload.reason or "", note=payload.note, on=payload.on)
+    services.application_move(
+        application=app,
+        actor=user,
+        to_state=payload.state,
+        reason=payload.reason or "",
+        note=payload.note,
+        on=payload.on,
+    )
     return _detail(user, application_id)
 
 
-@router.get("/postings/{posting_id}/board", response={200: BoardOut, **ERRORS},
-            summary="A posting's pipeline by state, with vacancies left")
+@router.get(
+    "/postings/{posting_id}/board",
+    response={200: BoardOut, **ERRORS},
+    summary="A posting's pipeline by state, with vacancies left",
+)
 def posting_board(request, posting_id: int):
     user = request.auth
     posting = scoped_get(board_postings(user), pk=posting_id)
     columns = selectors.board(posting, user)
-    return {"posting": posting.pk, "title": posting.title, "headcount": posting.headcount,
-            "filled": posting.filled, "vacancies": posting.vacancies, "columns": columns}
+    return {
+        "posting": posting.pk,
+        "title": posting.title,
+        "headcount": posting.headcount,
+        "filled": posting.filled,
+        "vacancies": posting.vacancies,
+        "columns": columns,
+    }
 
 
 def board_postings(user):
@@ -259,8 +293,11 @@ def board_postings(user):
     return Posting.objects.filter(pk__in=own.values("pk")) | Posting.objects.filter(pk__in=applied)
 
 
-@router.get("/followups/due", response={200: list[FollowUpOut], **ERRORS},
-            summary="Retention checks the caller answers for: missed, due today, due within a week")
+@router.get(
+    "/followups/due",
+    response={200: list[FollowUpOut], **ERRORS},
+    summary="Retention checks the caller answers for: missed, due today, due within a week",
+)
 def followups_due(request):
     due = selectors.due_followups(request.auth)
     out = []
@@ -270,14 +307,25 @@ def followups_due(request):
     return out
 
 
-@router.post("/followups/{followup_id}/record", response={200: FollowUpOut, **ERRORS},
-             summary="Record a retention check (still employed, or left with a reason)")
+@router.post(
+    "/followups/{followup_id}/record",
+    response={200: FollowUpOut, **ERRORS},
+    summary="Record a retention check (still employed, or left with a reason)",
+)
 def followup_check(request, followup_id: int, payload: CheckIn):
     user = request.auth
     followup = scoped_get(FollowUp.objects.visible_to(user).select_related("application"), pk=followup_id)
-    services.followup_record(followup=followup, actor=user, still_employed=payload.still_employed, on=payload.on,
-                             reason=payload.reason or "", note=payload.note)
-    followup = FollowUp.objects.select_related("application__seeker", "application__posting").get(pk=followup_id)
+    services.followup_record(
+        followup=followup,
+        actor=user,
+        still_employed=payload.still_employed,
+        on=payload.on,
+        reason=payload.reason or "",
+        note=payload.note,
+    )
+    followup = FollowUp.objects.select_related("application__seeker", "application__posting").get(
+        pk=followup_id
+    )
     followup.status = followup_status(followup)
     return followup
 
@@ -291,7 +339,10 @@ def followup_status(f: FollowUp, today: dt.date | None = None) -> str:
     return "missed" if f.due_on < today else "today" if f.due_on == today else "upcoming"
 
 
-@router.get("/panel", response={200: PanelOut, **ERRORS},
-            summary="Placement statistics of a region and month: by state, median days to hire, retention")
+@router.get(
+    "/panel",
+    response={200: PanelOut, **ERRORS},
+    summary="Placement statistics of a region and month: by state, median days to hire, retention",
+)
 def panel(request, query: Query[PanelQuery]):
     return selectors.panel_stats(request.auth, region=query.region, month=query.month)

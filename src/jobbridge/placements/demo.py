@@ -28,8 +28,10 @@ REACH = {State.CONTACTED: 0.7, State.INTERVIEW: 0.45, State.OFFER: 0.3, State.HI
 
 
 def _staff() -> User | None:
-    return (User.objects.filter(username="demo_admin").first()
-            or User.objects.filter(is_superuser=True).order_by("pk").first())
+    return (
+        User.objects.filter(username="demo_admin").first()
+        or User.objects.filter(is_superuser=True).order_by("pk").first()
+    )
 
 
 def populate(rng_seed: int = 2026, *, people: int = 200, today: dt.date | None = None) -> dict[str, int]:
@@ -42,8 +44,12 @@ def populate(rng_seed: int = 2026, *, people: int = 200, today: dt.date | None =
         return {}
     today = min(today or timezone.localdate(), timezone.localdate())
     rng = random.Random(rng_seed)
-    postings = list(Posting.objects.open_on(today).filter(filled__lt=F("headcount")).order_by("pk")
-                    .values_list("pk", flat=True)[:2000])
+    postings = list(
+        Posting.objects.open_on(today)
+        .filter(filled__lt=F("headcount"))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:2000]
+    )
     if not postings:
         return {}
     postings = Posting.objects.in_bulk(postings)
@@ -79,9 +85,13 @@ def _one(rng: random.Random, seeker: Seeker, posting: Posting, actor, today: dt.
     fair = rng.random() < 0.3
     try:
         with transaction.atomic():
-            app = application_create(seeker=seeker, posting=posting, actor=actor,
-                                     source="fair" if fair else "commissioner",
-                                     consent_note="" if fair else "演示：本人电话确认同意")
+            app = application_create(
+                seeker=seeker,
+                posting=posting,
+                actor=actor,
+                source="fair" if fair else "commissioner",
+                consent_note="" if fair else "演示：本人电话确认同意",
+            )
             if not app.created_now:
                 return
             stamps = [start]
@@ -92,9 +102,15 @@ def _one(rng: random.Random, seeker: Seeker, posting: Posting, actor, today: dt.
                     ending = rng.choice([State.REFUSED, State.WITHDRAWN, None])
                     if ending and state != State.ARRIVED:
                         day = min(day + dt.timedelta(days=rng.randint(1, 10)), today)
-                        reason = rng.choice([Reason.WAGE, Reason.DISTANCE, Reason.REQUIREMENTS, Reason.NO_REPLY])
-                        application_move(application=app, actor=actor, to_state=ending,
-                                         reason=reason if ending == State.REFUSED else "")
+                        reason = rng.choice(
+                            [Reason.WAGE, Reason.DISTANCE, Reason.REQUIREMENTS, Reason.NO_REPLY]
+                        )
+                        application_move(
+                            application=app,
+                            actor=actor,
+                            to_state=ending,
+                            reason=reason if ending == State.REFUSED else "",
+                        )
                         stamps.append(day)
                     break
                 day = min(day + dt.timedelta(days=rng.randint(1, 8)), today)
@@ -114,8 +130,13 @@ def _checks(rng: random.Random, app: Application, actor, today: dt.date) -> list
             break
         stayed = rng.random() < 0.85
         on = min(f.due_on + dt.timedelta(days=rng.randint(0, 5)), today)
-        followup_record(followup=f, actor=actor, still_employed=stayed, on=on,
-                        reason="" if stayed else rng.choice([Reason.WAGE, Reason.FAMILY, Reason.CONDITIONS]))
+        followup_record(
+            followup=f,
+            actor=actor,
+            still_employed=stayed,
+            on=on,
+            reason="" if stayed else rng.choice([Reason.WAGE, Reason.FAMILY, Reason.CONDITIONS]),
+        )
         days.append(on)
         if not stayed:
             break
@@ -132,7 +153,8 @@ def _backdate(app: Application, stamps: list[dt.date]) -> None:
         last = dt.datetime.combine(day, dt.time(8 + min(i, 14), 30), tzinfo=tz)
         ApplicationEvent.objects.filter(pk=event.pk).update(at=last)
     Application.objects.filter(pk=app.pk).update(
-        created_at=dt.datetime.combine(stamps[0], dt.time(9, 0), tzinfo=tz), state_changed_at=last)
+        created_at=dt.datetime.combine(stamps[0], dt.time(9, 0), tzinfo=tz), state_changed_at=last
+    )
 
 
 def _demo_seeker_own(rng: random.Random, postings, posting_ids, today) -> None:
@@ -161,7 +183,8 @@ def clear() -> int:
     from jobbridge.demo.build import demo_enterprises
 
     qs = Application.objects.filter(seeker__source=Seeker.Source.DEMO) | Application.objects.filter(
-        posting__enterprise__in=demo_enterprises())
+        posting__enterprise__in=demo_enterprises()
+    )
     n = qs.count()
     FollowUp.objects.filter(application__in=qs.values("pk")).delete()
     ApplicationEvent.objects.filter(application__in=qs.values("pk")).delete()

@@ -77,12 +77,16 @@ class ApplicationQuerySet(models.QuerySet):
             # Both ends: the exporting county sees its people, the receiving county its employers'.
             return self.filter(
                 Q(seeker__in=Seeker.objects.visible_to(user))
-                | Q(posting__enterprise__in=Enterprise.objects.filter(in_subtree("region_id", user.region_id)))
+                | Q(
+                    posting__enterprise__in=Enterprise.objects.filter(in_subtree("region_id", user.region_id))
+                )
             )
         if user.role == Role.COMMISSIONER:
             return self.filter(seeker__grid__in=user.grids.all())
         if user.role == Role.RECRUITER:
-            return self.filter(posting__enterprise_id=user.enterprise_id) if user.enterprise_id else self.none()
+            return (
+                self.filter(posting__enterprise_id=user.enterprise_id) if user.enterprise_id else self.none()
+            )
         if user.role == Role.SEEKER:
             return self.filter(seeker__user=user)
         return self.none()
@@ -102,7 +106,12 @@ class Application(models.Model):
     # The person's hukou region when they applied: the origin, as in the transfer ledger. A copy,
     # so the dashboard panel counts a region's applications without joining the seeker register.
     origin_region = models.ForeignKey(
-        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False,
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
         verbose_name=_("输出地"),
     )
     source = models.CharField(_("来源"), max_length=16, choices=Source.choices)
@@ -127,7 +136,9 @@ class Application(models.Model):
             models.Index(fields=["seeker", "state"]),
             models.Index(fields=["state", "state_changed_at"]),
             # The panel's hires in a month and their time from intention (index-only on PostgreSQL).
-            models.Index(fields=["origin_region", "hired_on"], include=["created_at"], name="application_origin_hired"),
+            models.Index(
+                fields=["origin_region", "hired_on"], include=["created_at"], name="application_origin_hired"
+            ),
         ]
         constraints = [
             # At most one live application per person and posting: "I'm interested" twice is one.
@@ -233,10 +244,15 @@ class FollowUp(models.Model):
             models.Index(fields=["responsible_user", "due_on"]),
             models.Index(fields=["responsible_region", "due_on"]),
             # The panel's retention checks due in a month, by origin (index-only on PostgreSQL).
-            models.Index(fields=["due_on", "origin_region"], include=["days", "done_on", "cancelled", "still_employed"],
-                         name="followup_month_origin"),
+            models.Index(
+                fields=["due_on", "origin_region"],
+                include=["days", "done_on", "cancelled", "still_employed"],
+                name="followup_month_origin",
+            ),
         ]
-        constraints = [models.UniqueConstraint(fields=["application", "days"], name="followup_one_per_milestone")]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "days"], name="followup_one_per_milestone")
+        ]
 
     def __str__(self) -> str:
         return f"{self.application_id} +{self.days}d {self.due_on}"
@@ -268,8 +284,11 @@ class PlacementRollup(models.Model):
     KEY = ("month", "origin", "kind", "value", "days")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["month", "origin", "kind", "value", "days"],
-                                               name="placement_rollup_key")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "origin", "kind", "value", "days"], name="placement_rollup_key"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.month} {self.origin} {self.kind} {self.value} {self.days}: {self.n}"

@@ -20,13 +20,22 @@ from jobbridge.people.validation import FieldError
 from .models import OPEN_STATES, Application, ApplicationEvent, FollowUp, PlacementRollup, RollupKind, State
 from .transitions import RETENTION_DAYS
 
-BOARD_COLUMNS = (State.INTENTION, State.CONTACTED, State.INTERVIEW, State.OFFER, State.HIRED, State.ARRIVED,
-                 State.REFUSED, State.WITHDRAWN)
+BOARD_COLUMNS = (
+    State.INTENTION,
+    State.CONTACTED,
+    State.INTERVIEW,
+    State.OFFER,
+    State.HIRED,
+    State.ARRIVED,
+    State.REFUSED,
+    State.WITHDRAWN,
+)
 
 
 def applications_for(user):
-    return (Application.objects.visible_to(user)
-            .select_related("seeker", "posting", "posting__enterprise", "posting__work_region"))
+    return Application.objects.visible_to(user).select_related(
+        "seeker", "posting", "posting__enterprise", "posting__work_region"
+    )
 
 
 def with_history(qs):
@@ -42,8 +51,15 @@ def board(posting, user) -> dict[str, list[Application]]:
     """A posting's pipeline by column; the later retention states sit in the "arrived" column."""
     columns: dict[str, list[Application]] = {s: [] for s in BOARD_COLUMNS}
     for app in applications_for(user).filter(posting=posting).order_by("state_changed_at", "pk"):
-        key = app.state if app.state in columns else (
-            State.ARRIVED if app.state.startswith("retained") or app.state == State.LEFT else State.WITHDRAWN)
+        key = (
+            app.state
+            if app.state in columns
+            else (
+                State.ARRIVED
+                if app.state.startswith("retained") or app.state == State.LEFT
+                else State.WITHDRAWN
+            )
+        )
         columns[key].append(app)
     return columns
 
@@ -55,16 +71,22 @@ class Due:
     upcoming: list[FollowUp] = field(default_factory=list)
 
     def as_list(self) -> list[tuple[str, FollowUp]]:
-        return [("missed", f) for f in self.missed] + [("today", f) for f in self.today] + [
-            ("upcoming", f) for f in self.upcoming]
+        return (
+            [("missed", f) for f in self.missed]
+            + [("today", f) for f in self.today]
+            + [("upcoming", f) for f in self.upcoming]
+        )
 
 
 def due_followups(user, *, today: dt.date | None = None, ahead_days: int = 7) -> Due:
     """The checks ``user`` answers for: missed (past due, not done), due today, due within a week."""
     today = today or timezone.localdate()
-    qs = (FollowUp.objects.for_responsible(user).pending()
-          .filter(due_on__lte=today + dt.timedelta(days=ahead_days))
-          .select_related("application__seeker", "application__posting__enterprise", "responsible_user"))
+    qs = (
+        FollowUp.objects.for_responsible(user)
+        .pending()
+        .filter(due_on__lte=today + dt.timedelta(days=ahead_days))
+        .select_related("application__seeker", "application__posting__enterprise", "responsible_user")
+    )
     due = Due()
     for f in qs.order_by("due_on", "pk")[:500]:
         (due.missed if f.due_on < today else due.today if f.due_on == today else due.upcoming).append(f)
@@ -77,10 +99,13 @@ def missed_by_others(user, *, today: dt.date | None = None, limit: int = 100) ->
     if user.role != Role.BUREAU or not user.region_id:
         return []
     today = today or timezone.localdate()
-    return list(FollowUp.objects.pending().filter(responsible_user__isnull=False, due_on__lt=today)
-                .filter(in_subtree("responsible_region_id", user.region_id))
-                .select_related("application__seeker", "application__posting__enterprise", "responsible_user")
-                .order_by("due_on", "pk")[:limit])
+    return list(
+        FollowUp.objects.pending()
+        .filter(responsible_user__isnull=False, due_on__lt=today)
+        .filter(in_subtree("responsible_region_id", user.region_id))
+        .select_related("application__seeker", "application__posting__enterprise", "responsible_user")
+        .order_by("due_on", "pk")[:limit]
+    )
 
 
 def todo(user, *, limit: int = 50) -> dict[str, list[Application]]:
@@ -94,12 +119,16 @@ def todo(user, *, limit: int = 50) -> dict[str, list[Application]]:
 
 def served_people(user, *, limit: int = 50):
     """'我的服务对象': the people in scope who have a live application, with counts by state."""
-    seekers = (Seeker.objects.visible_to(user)
-               .filter(applications__state__in=[*OPEN_STATES, State.HIRED, State.ARRIVED])
-               .annotate(open_n=Count("applications", filter=Q(applications__state__in=OPEN_STATES)),
-                         working_n=Count("applications", filter=Q(applications__state__in=(State.HIRED,
-                                                                                          State.ARRIVED))))
-               .order_by("-pk").distinct())
+    seekers = (
+        Seeker.objects.visible_to(user)
+        .filter(applications__state__in=[*OPEN_STATES, State.HIRED, State.ARRIVED])
+        .annotate(
+            open_n=Count("applications", filter=Q(applications__state__in=OPEN_STATES)),
+            working_n=Count("applications", filter=Q(applications__state__in=(State.HIRED, State.ARRIVED))),
+        )
+        .order_by("-pk")
+        .distinct()
+    )
     return seekers[:limit]
 
 
@@ -139,7 +168,9 @@ def _panel_scope(user, code: str, prefix: str = "", own_origin: bool = False) ->
     q = in_subtree("origin_region_id" if own_origin else f"{prefix}origin_region_id", code) if code else Q()
     if user.is_superuser or user.role == Role.ADMIN or (user.role == Role.BUREAU and user.region_id and code):
         return q
-    return q & Q(**{f"{prefix}pk__in" if prefix else "pk__in": Application.objects.visible_to(user).values("pk")})
+    return q & Q(
+        **{f"{prefix}pk__in" if prefix else "pk__in": Application.objects.visible_to(user).values("pk")}
+    )
 
 
 def _rollup_serves(user, code: str) -> bool:
@@ -147,7 +178,9 @@ def _rollup_serves(user, code: str) -> bool:
     subtree (already checked by ``panel_region``), whose scope is the origin range itself. Other
     viewers (a commissioner sees only their grids' people) are counted directly, over their
     small scope."""
-    return bool(user.is_superuser or user.role == Role.ADMIN or (user.role == Role.BUREAU and user.region_id and code))
+    return bool(
+        user.is_superuser or user.role == Role.ADMIN or (user.role == Role.BUREAU and user.region_id and code)
+    )
 
 
 def panel_stats(user, *, region: str | None, month: str | None) -> dict:
@@ -174,8 +207,14 @@ def panel_stats(user, *, region: str | None, month: str | None) -> dict:
         elif kind == RollupKind.CHECK and days in checked:
             checked[days] += n
             kept[days] += n if value == "kept" else 0
-    return _stats(code, first, by_state, sum(hist.values()), _median(hist),
-                  {d: (checked[d], kept[d]) for d in RETENTION_DAYS})
+    return _stats(
+        code,
+        first,
+        by_state,
+        sum(hist.values()),
+        _median(hist),
+        {d: (checked[d], kept[d]) for d in RETENTION_DAYS},
+    )
 
 
 def _median(hist: dict[int, int]):
@@ -197,7 +236,11 @@ def _stats(code: str, first: dt.date, by_state: dict, hires: int, median, checks
     retention = {}
     for d in RETENTION_DAYS:
         total, kept = checks.get(d, (0, 0))
-        retention[str(d)] = {"checked": total, "retained": kept, "rate": round(kept / total, 4) if total else None}
+        retention[str(d)] = {
+            "checked": total,
+            "retained": kept,
+            "rate": round(kept / total, 4) if total else None,
+        }
     return {
         "region": code,
         "region_name": core_regions.full_name(code) if code else "",
@@ -223,20 +266,31 @@ def _direct(user, code: str, first: dt.date, last: dt.date) -> dict:
     start = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     by_state = {s: 0 for s in State.values}
-    events = (ApplicationEvent.objects.filter(_panel_scope(user, code, "application__", own_origin=True),
-                                              at__gte=start, at__lt=end)
-              .values("to_state").annotate(n=Count("*")).order_by())
+    events = (
+        ApplicationEvent.objects.filter(
+            _panel_scope(user, code, "application__", own_origin=True), at__gte=start, at__lt=end
+        )
+        .values("to_state")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
     for row in events:
         by_state[row["to_state"]] = row["n"]
-    hires = (Application.objects.filter(_panel_scope(user, code), hired_on__gte=first, hired_on__lte=last)
-             .values_list("created_at", "hired_on"))
+    hires = Application.objects.filter(
+        _panel_scope(user, code), hired_on__gte=first, hired_on__lte=last
+    ).values_list("created_at", "hired_on")
     days = [(hired - timezone.localtime(created).date()).days for created, hired in hires]
     # Retention: of the N-day checks due in the month that were answered, or made moot by an
     # earlier departure (cancelled), the share still at work. Checks not done are unknown, not
     # failures; they show as missed on the to-do lists.
-    checks = (FollowUp.objects.filter(_panel_scope(user, code, "application__", own_origin=True),
-                                      due_on__gte=first, due_on__lte=last)
-              .filter(Q(done_on__isnull=False) | Q(cancelled=True))
-              .values("days").annotate(total=Count("days"), kept=Count("days", filter=Q(still_employed=True))).order_by())
+    checks = (
+        FollowUp.objects.filter(
+            _panel_scope(user, code, "application__", own_origin=True), due_on__gte=first, due_on__lte=last
+        )
+        .filter(Q(done_on__isnull=False) | Q(cancelled=True))
+        .values("days")
+        .annotate(total=Count("days"), kept=Count("days", filter=Q(still_employed=True)))
+        .order_by()
+    )
     counts = {row["days"]: (row["total"], row["kept"]) for row in checks}
     return _stats(code, first, by_state, len(days), statistics.median(days) if days else None, counts)

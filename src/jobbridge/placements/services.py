@@ -60,14 +60,20 @@ def _counted(fn):
 
 # ---------------------------------------------------------------- creating an application
 
+
 def posting_refusal(posting: Posting, day: dt.date) -> str | None:
     """Why nobody may apply to ``posting`` on ``day`` (closed, expired, full), or None."""
     if posting.status == Posting.Status.FILLED or posting.filled >= posting.headcount:
         return _("岗位“%(t)s”已招满（招聘%(h)s人，已招%(f)s人）") % {
-            "t": posting.title, "h": posting.headcount, "f": posting.filled}
+            "t": posting.title,
+            "h": posting.headcount,
+            "f": posting.filled,
+        }
     if posting.status != Posting.Status.OPEN:
         return _("岗位“%(t)s”当前状态为“%(s)s”，不接受申请") % {
-            "t": posting.title, "s": posting.get_status_display()}
+            "t": posting.title,
+            "s": posting.get_status_display(),
+        }
     if posting.valid_until and posting.valid_until < day:
         return _("岗位“%(t)s”已过期（有效期至%(d)s）") % {"t": posting.title, "d": posting.valid_until}
     if posting.valid_from and posting.valid_from > day:
@@ -104,7 +110,9 @@ def _check_create_scope(*, seeker: Seeker, posting: Posting, actor, source: str)
 
 @transaction.atomic
 @_counted
-def application_create(*, seeker: Seeker, posting: Posting, actor, source: str, consent_note: str = "") -> Application:
+def application_create(
+    *, seeker: Seeker, posting: Posting, actor, source: str, consent_note: str = ""
+) -> Application:
     """An employment intention of ``seeker`` for ``posting``. Idempotent: when the person already has
     a live application for the posting, that one is returned (``created_now`` False)."""
     if source not in Source.values:
@@ -129,7 +137,11 @@ def application_create(*, seeker: Seeker, posting: Posting, actor, source: str, 
     try:
         with transaction.atomic():
             app = Application.objects.create(
-                seeker=seeker, posting=posting, source=source, consent_note=consent_note, created_by=_user(actor),
+                seeker=seeker,
+                posting=posting,
+                source=source,
+                consent_note=consent_note,
+                created_by=_user(actor),
                 origin_region_id=seeker.hukou_region_id,
             )
     except IntegrityError:  # a concurrent request made it first (the one-live-application constraint)
@@ -137,8 +149,12 @@ def application_create(*, seeker: Seeker, posting: Posting, actor, source: str, 
         existing.created_now = False
         return existing
     event = ApplicationEvent.objects.create(
-        application=app, from_state="", to_state=State.INTENTION, actor=_user(actor),
-        note=(consent_note or Source(source).label)[:500], origin_region_id=app.origin_region_id,
+        application=app,
+        from_state="",
+        to_state=State.INTENTION,
+        actor=_user(actor),
+        note=(consent_note or Source(source).label)[:500],
+        origin_region_id=app.origin_region_id,
     )
     rollups.add(rollups.event_key(at=event.at, origin=event.origin_region_id, to_state=event.to_state))
     audit(actor=actor, action=AuditEvent.Action.CREATE, obj=app, source=source)
@@ -157,16 +173,25 @@ def _user(actor):
 
 # ---------------------------------------------------------------- moving it
 
+
 def _clean_reason(to_state: str, reason: str, note: str) -> str:
     reason = (reason or "").strip()
     if to_state == State.REFUSED:
         if reason not in REFUSAL_REASONS:
-            _refuse("reason", _("未录用须选择原因：%s") % ", ".join(f"{r}（{Reason(r).label}）" for r in REFUSAL_REASONS))
+            _refuse(
+                "reason",
+                _("未录用须选择原因：%s") % ", ".join(f"{r}（{Reason(r).label}）" for r in REFUSAL_REASONS),
+            )
     elif to_state == State.LEFT:
         if reason not in Reason.values:
-            _refuse("reason", _("离职须选择原因：%s") % ", ".join(f"{r}（{Reason(r).label}）" for r in Reason.values))
+            _refuse(
+                "reason",
+                _("离职须选择原因：%s") % ", ".join(f"{r}（{Reason(r).label}）" for r in Reason.values),
+            )
     elif reason and reason not in Reason.values:
-        _refuse("reason", _("未知原因代码“%(r)s”，可选：%(all)s") % {"r": reason, "all": ", ".join(Reason.values)})
+        _refuse(
+            "reason", _("未知原因代码“%(r)s”，可选：%(all)s") % {"r": reason, "all": ", ".join(Reason.values)}
+        )
     if reason == Reason.OTHER and not (note or "").strip():
         _refuse("note", _("原因为“其他”时须填写说明"))
     if len(note or "") > 500:
@@ -176,7 +201,12 @@ def _clean_reason(to_state: str, reason: str, note: str) -> str:
 
 def _set_state(app: Application, to_state: str, *, actor, reason: str = "", note: str = "", at=None) -> None:
     event = ApplicationEvent.objects.create(
-        application=app, from_state=app.state, to_state=to_state, actor=_user(actor), reason=reason, note=note,
+        application=app,
+        from_state=app.state,
+        to_state=to_state,
+        actor=_user(actor),
+        reason=reason,
+        note=note,
         origin_region_id=app.origin_region_id,
     )
     rollups.add(rollups.event_key(at=event.at, origin=event.origin_region_id, to_state=to_state))
@@ -207,7 +237,13 @@ def _day(on, field="on") -> dt.date:
 @transaction.atomic
 @_counted
 def application_move(
-    *, application: Application, actor, to_state: str, reason: str = "", note: str = "", on: dt.date | None = None
+    *,
+    application: Application,
+    actor,
+    to_state: str,
+    reason: str = "",
+    note: str = "",
+    on: dt.date | None = None,
 ) -> Application:
     """Move an application to ``to_state`` if the transition table and the actor's role allow it.
 
@@ -237,22 +273,34 @@ def application_move(
 
 def _hire(app: Application, seeker: Seeker, *, actor, on: dt.date, note: str) -> None:
     posting = Posting.objects.select_for_update().get(pk=app.posting_id)
-    if posting.status not in (Posting.Status.OPEN, Posting.Status.FILLED) or posting.filled >= posting.headcount:
+    if (
+        posting.status not in (Posting.Status.OPEN, Posting.Status.FILLED)
+        or posting.filled >= posting.headcount
+    ):
         _refuse("posting", posting_refusal(posting, on) or _("岗位“%s”不接受录用") % posting.title)
     others = Application.objects.filter(seeker=seeker).exclude(pk=app.pk).select_related("posting")
     clash = others.filter(hired_on=on).first()  # hired_on is set by a hire only, and kept after leaving
     if clash:
-        _refuse("seeker", _("该求职者已于%(d)s被“%(p)s”录用，同一天不能再被录用") % {"d": on, "p": clash.posting.title})
+        _refuse(
+            "seeker",
+            _("该求职者已于%(d)s被“%(p)s”录用，同一天不能再被录用") % {"d": on, "p": clash.posting.title},
+        )
     waiting = others.filter(state=State.HIRED).first()
     if waiting:
-        _refuse("seeker", _("该求职者已被“%(p)s”录用、尚未到岗；请先登记到岗或离职") % {"p": waiting.posting.title})
+        _refuse(
+            "seeker",
+            _("该求职者已被“%(p)s”录用、尚未到岗；请先登记到岗或离职") % {"p": waiting.posting.title},
+        )
     filled = posting.filled + 1
     status = Posting.Status.FILLED if filled >= posting.headcount else posting.status
     Posting.objects.filter(pk=posting.pk).update(filled=filled, status=status, updated_at=timezone.now())
     app.hired_on = on
     _set_state(app, State.HIRED, actor=actor, note=note)
     rollups.add(rollups.hire_key(created_at=app.created_at, hired_on=on, origin=app.origin_region_id))
-    obsolete_note = _("已被“%(e)s·%(p)s”录用，其他申请自动失效") % {"e": posting.enterprise.name, "p": posting.title}
+    obsolete_note = _("已被“%(e)s·%(p)s”录用，其他申请自动失效") % {
+        "e": posting.enterprise.name,
+        "p": posting.title,
+    }
     # Lock the applications alone: ``others`` joins their postings (for the messages above), and a
     # plain FOR UPDATE over that join would lock those postings too, out of order — two hires at
     # different postings of people with offers at each other's postings deadlocked on PostgreSQL
@@ -264,15 +312,25 @@ def _hire(app: Application, seeker: Seeker, *, actor, on: dt.date, note: str) ->
 
 # How an application's source maps onto the transfer ledger's channel: a commissioner's work is
 # the bureau's organised output; a seeker who found the job on the platform counts as self-found.
-CHANNEL_FOR_SOURCE = {Source.FAIR: Channel.FAIR, Source.COMMISSIONER: Channel.BUREAU, Source.SEEKER: Channel.SELF,
-                      Source.RECRUITER: Channel.OTHER}
+CHANNEL_FOR_SOURCE = {
+    Source.FAIR: Channel.FAIR,
+    Source.COMMISSIONER: Channel.BUREAU,
+    Source.SEEKER: Channel.SELF,
+    Source.RECRUITER: Channel.OTHER,
+}
 
 
 def _record_transfer(app, seeker, posting, *, actor, on) -> None:
     """Every hire is a labour transfer: the ledger row is written in this same transaction, so a
     hire without its transfer (or the reverse) cannot happen."""
-    transfer_from_hire(seeker=seeker, posting=posting, hired_on=on, actor=actor,
-                       channel=CHANNEL_FOR_SOURCE.get(app.source, Channel.OTHER), application_id=app.pk)
+    transfer_from_hire(
+        seeker=seeker,
+        posting=posting,
+        hired_on=on,
+        actor=actor,
+        channel=CHANNEL_FOR_SOURCE.get(app.source, Channel.OTHER),
+        application_id=app.pk,
+    )
 
 
 def responsible_for(seeker: Seeker) -> tuple[User | None, str]:
@@ -280,8 +338,11 @@ def responsible_for(seeker: Seeker) -> tuple[User | None, str]:
     serving one when several do), and always the county whose bureau answers when none does."""
     user = None
     if seeker.grid_id:
-        user = (User.objects.filter(role=Role.COMMISSIONER, is_active=True, grids=seeker.grid_id)
-                .order_by("pk").first())
+        user = (
+            User.objects.filter(role=Role.COMMISSIONER, is_active=True, grids=seeker.grid_id)
+            .order_by("pk")
+            .first()
+        )
     home = seeker.residence_region_id or seeker.hukou_region_id
     county = core_regions.county_of(home) if home else home
     if not Region.objects.filter(pk=county).exists():
@@ -295,11 +356,19 @@ def _arrive(app: Application, seeker: Seeker, *, actor, on: dt.date, note: str) 
     app.arrived_on = on
     _set_state(app, State.ARRIVED, actor=actor, note=note)
     user, county = responsible_for(seeker)
-    FollowUp.objects.bulk_create([
-        FollowUp(application=app, days=d, due_on=on + dt.timedelta(days=d), responsible_user=user,
-                 responsible_region_id=county, origin_region_id=app.origin_region_id)
-        for d in RETENTION_DAYS
-    ])
+    FollowUp.objects.bulk_create(
+        [
+            FollowUp(
+                application=app,
+                days=d,
+                due_on=on + dt.timedelta(days=d),
+                responsible_user=user,
+                responsible_region_id=county,
+                origin_region_id=app.origin_region_id,
+            )
+            for d in RETENTION_DAYS
+        ]
+    )
 
 
 def _leave(app: Application, *, actor, reason: str, note: str) -> None:
@@ -311,17 +380,29 @@ def _leave(app: Application, *, actor, reason: str, note: str) -> None:
     pending.update(cancelled=True)
 
 
-def _record_check(app, followup: FollowUp, *, actor, still_employed: bool, on: dt.date, reason: str, note: str):
+def _record_check(
+    app, followup: FollowUp, *, actor, still_employed: bool, on: dt.date, reason: str, note: str
+):
     if followup.done_on or followup.cancelled:
-        _refuse("followup", _("该回访已于%(d)s记录过") % {"d": followup.done_on} if followup.done_on
-                else _("该回访已取消（人员已离职）"))
+        _refuse(
+            "followup",
+            _("该回访已于%(d)s记录过") % {"d": followup.done_on}
+            if followup.done_on
+            else _("该回访已取消（人员已离职）"),
+        )
     if on < followup.due_on:
         _refuse("on", _("未到%(n)s天回访日期（%(d)s）") % {"n": followup.days, "d": followup.due_on})
     followup.done_on, followup.done_by, followup.still_employed = on, _user(actor), still_employed
     followup.note = note[:500]
     followup.save(update_fields=["done_on", "done_by", "still_employed", "note"])
-    rollups.add(rollups.check_key(due_on=followup.due_on, days=followup.days, still_employed=still_employed,
-                                  origin=followup.origin_region_id))
+    rollups.add(
+        rollups.check_key(
+            due_on=followup.due_on,
+            days=followup.days,
+            still_employed=still_employed,
+            origin=followup.origin_region_id,
+        )
+    )
     if still_employed:
         target = next(s for s, d in RETENTION.items() if d == followup.days)
         _set_state(app, target, actor=actor, note=note)
@@ -332,7 +413,13 @@ def _record_check(app, followup: FollowUp, *, actor, still_employed: bool, on: d
 @transaction.atomic
 @_counted
 def followup_record(
-    *, followup: FollowUp, actor, still_employed: bool, on: dt.date | None = None, reason: str = "", note: str = ""
+    *,
+    followup: FollowUp,
+    actor,
+    still_employed: bool,
+    on: dt.date | None = None,
+    reason: str = "",
+    note: str = "",
 ) -> FollowUp:
     """Record a retention check: still at work moves the application to retained_N; not at work
     ends it (left, with a coded reason) and cancels the later checks."""
@@ -348,6 +435,8 @@ def followup_record(
         _refuse("state", refusal)
     reason = "" if still_employed else _clean_reason(State.LEFT, reason, note)
     followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
-    _record_check(app, followup, actor=actor, still_employed=still_employed, on=_day(on), reason=reason, note=note)
+    _record_check(
+        app, followup, actor=actor, still_employed=still_employed, on=_day(on), reason=reason, note=note
+    )
     audit(actor=actor, action=AuditEvent.Action.UPDATE, obj=app, state=app.state, followup=followup.days)
     return followup

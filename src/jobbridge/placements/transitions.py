@@ -78,10 +78,15 @@ def check_move(from_state: str, to_state: str, kind: str | None) -> str | None:
     if to_state not in TRANSITIONS[from_state]:
         allowed = "、".join(label(s) for s in TRANSITIONS[from_state] if s != State.OBSOLETE) or _("无")
         return _("不能从“%(from)s”变为“%(to)s”；当前可变为：%(allowed)s") % {
-            "from": label(from_state), "to": label(to_state), "allowed": allowed}
+            "from": label(from_state),
+            "to": label(to_state),
+            "allowed": allowed,
+        }
     if kind not in MOVERS[to_state]:
         return _("您的角色无权将申请从“%(from)s”变为“%(to)s”") % {
-            "from": label(from_state), "to": label(to_state)}
+            "from": label(from_state),
+            "to": label(to_state),
+        }
     return None
 
 

@@ -176,8 +176,11 @@ def season_add(request, payload: SeasonIn):
     return Status(201, season_create(**payload.model_dump()))
 
 
-@router.get("/report", response={200: ReportOut, **ERRORS},
-            summary="Return-to-work rates of a region: by class, origin, destination and day")
+@router.get(
+    "/report",
+    response={200: ReportOut, **ERRORS},
+    summary="Return-to-work rates of a region: by class, origin, destination and day",
+)
 def report(request, q: Query[ReportQuery]):
     require_staff(request.auth)
     if q.side not in (None, "origin", "destination"):
@@ -186,8 +189,11 @@ def report(request, q: Query[ReportQuery]):
     return return_report(season=season_get(q.season), region=region, side=q.side)
 
 
-@router.get("/homecomings", response={200: list[HomecomingOut], **ERRORS},
-            summary="Workers' trips home and back in a season (scoped, masked ID numbers)")
+@router.get(
+    "/homecomings",
+    response={200: list[HomecomingOut], **ERRORS},
+    summary="Workers' trips home and back in a season (scoped, masked ID numbers)",
+)
 @paginate(Page)
 def homecoming_list(request, q: Query[HomecomingQuery]):
     require_staff(request.auth)
@@ -219,8 +225,11 @@ def _person(user, payload: HomecomingIn) -> Seeker:
     return seeker
 
 
-@router.post("/homecomings", response={200: RecordOut, 201: RecordOut, **ERRORS},
-             summary="Record a worker's trip home or return (creates or updates the season's record)")
+@router.post(
+    "/homecomings",
+    response={200: RecordOut, 201: RecordOut, **ERRORS},
+    summary="Record a worker's trip home or return (creates or updates the season's record)",
+)
 def homecoming_put(request, payload: HomecomingIn):
     user = request.auth
     require_staff(user)
@@ -232,8 +241,11 @@ def homecoming_put(request, payload: HomecomingIn):
     return Status(201 if result == "created" else 200, {"result": result, "record": record})
 
 
-@router.post("/import", response={200: ImportOut, **ERRORS},
-             summary="Import went-home/returned records from .xlsx/.xls/.csv; every rejected row reported")
+@router.post(
+    "/import",
+    response={200: ImportOut, **ERRORS},
+    summary="Import went-home/returned records from .xlsx/.xls/.csv; every rejected row reported",
+)
 def import_file(request, season: str, file: File[UploadedFile]):
     user = request.auth
     require_staff(user)

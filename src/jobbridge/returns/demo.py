@@ -24,14 +24,20 @@ from . import rollups
 from .models import Homecoming, Season
 from .seasons import season_get
 
-RETURN_RATE = {regions.MOVE_OUT_OF_PROVINCE: 0.717, regions.MOVE_WITHIN_PROVINCE: 0.902, regions.MOVE_NEARBY: 0.95}
+RETURN_RATE = {
+    regions.MOVE_OUT_OF_PROVINCE: 0.717,
+    regions.MOVE_WITHIN_PROVINCE: 0.902,
+    regions.MOVE_NEARBY: 0.95,
+}
 # Where a worker of each exporting province works when not out of the province.
 CAPITALS = {"63": "630103", "52": "520102", "53": "530102", "14": "140105", "50": "500103"}
 SHARE_OUT, SHARE_WITHIN = 0.7, 0.18  # the rest work nearby
 CHUNK = 5000
 
 
-def populate(*, season: str = "2026", share: float = 0.5, seed: int = 2026, today: dt.date | None = None) -> int:
+def populate(
+    *, season: str = "2026", share: float = 0.5, seed: int = 2026, today: dt.date | None = None
+) -> int:
     """Create the season's records for ``share`` of the demo seekers; returns how many. Re-running
     adds nothing: once demo seekers have records this season, the season counts as filled (a
     second pass would draw a different sample, since each record consumes random numbers)."""
@@ -77,8 +83,17 @@ def _record(rng, season, seeker_id, hukou, dests, weights, today) -> Homecoming:
                     status = Homecoming.Status.CHANGED
     elif rng.random() < 0.4 and season.festival_date + dt.timedelta(days=20) <= today:
         status = Homecoming.Status.STAYING
-    return Homecoming(season=season, seeker_id=seeker_id, origin_region_id=hukou, destination_region_id=destination,
-                      went_home_on=went, returned_on=back, returned_to_id=back_to, status=status, move_class=move)
+    return Homecoming(
+        season=season,
+        seeker_id=seeker_id,
+        origin_region_id=hukou,
+        destination_region_id=destination,
+        went_home_on=went,
+        returned_on=back,
+        returned_to_id=back_to,
+        status=status,
+        move_class=move,
+    )
 
 
 def _flush(batch: list) -> int:

@@ -36,21 +36,54 @@ from .services import in_region, merge_raw
 from .validation import clean_homecoming
 
 COLUMNS = (
-    Column("id_number", "身份证号", True, fmt="18位居民身份证号；请设为文本格式", example="632123199001010012",
-           aliases=("身份证号码", "公民身份号码")),
+    Column(
+        "id_number",
+        "身份证号",
+        True,
+        fmt="18位居民身份证号；请设为文本格式",
+        example="632123199001010012",
+        aliases=("身份证号码", "公民身份号码"),
+    ),
     Column("name", "姓名", fmt="未登记的人员必填（据此登记）", example="张三"),
     Column("phone", "手机号", fmt="11位手机号，登记新人员时使用", example="13800138000"),
-    Column("origin_region", "返乡地", fmt="区划代码或名称；空则为户籍地；未登记的人员必填", example="乐都区碾伯镇",
-           aliases=("户籍地", "家乡", "输出地")),
+    Column(
+        "origin_region",
+        "返乡地",
+        fmt="区划代码或名称；空则为户籍地；未登记的人员必填",
+        example="乐都区碾伯镇",
+        aliases=("户籍地", "家乡", "输出地"),
+    ),
     Column("grid", "网格编号", fmt="登记新人员时使用", example="G00001", aliases=("网格",)),
-    Column("destination_region", "节前务工地", True, fmt="区划代码或名称", example="东莞市",
-           aliases=("务工地", "输入地")),
-    Column("employer_uscc", "用工单位信用代码", fmt="已登记单位的18位统一社会信用代码", example="91441900MA4XXXXXXX",
-           aliases=("统一社会信用代码",)),
+    Column(
+        "destination_region",
+        "节前务工地",
+        True,
+        fmt="区划代码或名称",
+        example="东莞市",
+        aliases=("务工地", "输入地"),
+    ),
+    Column(
+        "employer_uscc",
+        "用工单位信用代码",
+        fmt="已登记单位的18位统一社会信用代码",
+        example="91441900MA4XXXXXXX",
+        aliases=("统一社会信用代码",),
+    ),
     Column("went_home_on", "返乡日期", True, kind="date", fmt="节前返乡统计期内的日期", example="2026-02-05"),
-    Column("returned_on", "返岗日期", kind="date", fmt="节后返岗统计期内，不早于返乡日期；未返岗留空", example="2026-02-25"),
+    Column(
+        "returned_on",
+        "返岗日期",
+        kind="date",
+        fmt="节后返岗统计期内，不早于返乡日期；未返岗留空",
+        example="2026-02-25",
+    ),
     Column("returned_to", "返岗地", fmt="区划代码或名称；空则为节前务工地", example="东莞市"),
-    Column("status", "状态", fmt="在家未返岗、已返岗、已返岗（换工作地）、留乡不再外出；空则按日期判断", example="已返岗"),
+    Column(
+        "status",
+        "状态",
+        fmt="在家未返岗、已返岗、已返岗（换工作地）、留乡不再外出；空则按日期判断",
+        example="已返岗",
+    ),
 )
 _LABELS = {c.key: c.header for c in COLUMNS}
 BATCH = 500
@@ -93,9 +126,14 @@ class Importer:
                 progress(batch[-1].number - sheet.header_row, sheet.total)
         if progress:
             progress(sheet.total, sheet.total)
-        audit(actor=self.actor, action=AuditEvent.Action.IMPORT, kind="returns", season=self.season.code,
-              file=Path(path).name, **{k: getattr(out, k) for k in ("rows", "created", "updated", "unchanged",
-                                                                    "rejected")})
+        audit(
+            actor=self.actor,
+            action=AuditEvent.Action.IMPORT,
+            kind="returns",
+            season=self.season.code,
+            file=Path(path).name,
+            **{k: getattr(out, k) for k in ("rows", "created", "updated", "unchanged", "rejected")},
+        )
         return out
 
     def _batch(self, batch: list[RawRow], out: Outcome, labels) -> None:
@@ -108,8 +146,12 @@ class Importer:
                 id_hash = pii.keyed_hash(number)
                 first = self.first_row.setdefault(id_hash, row.number)
                 if first != row.number:
-                    problems.append(("id_number", _("与第%(n)d行是同一人，同一季每人一条记录，以第%(n)d行为准")
-                                     % {"n": first}))
+                    problems.append(
+                        (
+                            "id_number",
+                            _("与第%(n)d行是同一人，同一季每人一条记录，以第%(n)d行为准") % {"n": first},
+                        )
+                    )
             except ValueError as e:
                 problems.append(("id_number", str(e)))
             if problems:
@@ -133,13 +175,19 @@ class Importer:
 
     def _write(self, keyed, out: Outcome, labels) -> None:
         seekers = self._seekers([h for _r, h in keyed])
-        existing = {h.seeker_id: h for h in Homecoming.objects.filter(
-            season=self.season, seeker_id__in=[s.pk for s in seekers.values()])}
+        existing = {
+            h.seeker_id: h
+            for h in Homecoming.objects.filter(
+                season=self.season, seeker_id__in=[s.pk for s in seekers.values()]
+            )
+        }
         usccs = {str(r.values.get("employer_uscc") or "").strip().upper() for r, _h in keyed} - {""}
         employers = dict(Enterprise.objects.filter(uscc__in=usccs).values_list("uscc", "id"))
         visible = set()
         if self.visible is not None:
-            visible = set(self.visible.filter(pk__in=[s.pk for s in seekers.values()]).values_list("pk", flat=True))
+            visible = set(
+                self.visible.filter(pk__in=[s.pk for s in seekers.values()]).values_list("pk", flat=True)
+            )
         creates: list[Homecoming] = []
         updates: dict[int, Homecoming] = {}
         before: dict[int, tuple] = {}  # a stored record's counting key before this batch changed it
@@ -148,14 +196,17 @@ class Importer:
             given = {k: v for k, v in row.values.items() if v not in ("", None)}
             current = existing.get(seeker.pk) if seeker else None
             raw = merge_raw(current, given) if current else given
-            clean, errors = clean_homecoming(raw, season=self.season,
-                                             origin_default=seeker.hukou_region_id if seeker else None)
+            clean, errors = clean_homecoming(
+                raw, season=self.season, origin_default=seeker.hukou_region_id if seeker else None
+            )
             problems = [(e.field, e.message) for e in errors]
             employer_id = None
             if clean and clean.employer_uscc:
                 employer_id = employers.get(clean.employer_uscc)
                 if employer_id is None:
-                    problems.append(("employer_uscc", _("信用代码%(u)s的单位尚未登记") % {"u": clean.employer_uscc}))
+                    problems.append(
+                        ("employer_uscc", _("信用代码%(u)s的单位尚未登记") % {"u": clean.employer_uscc})
+                    )
             if clean and seeker and not self._may(seeker, clean.destination_region_id, visible):
                 problems.append(("id_number", _("此人不在您的管辖范围内")))
             if seeker is None and not problems:
@@ -171,7 +222,9 @@ class Importer:
             if employer_id:
                 values["employer_id"] = employer_id
             if current is None:
-                creates.append(Homecoming(season=self.season, seeker=seeker, recorded_by=self.actor, **values))
+                creates.append(
+                    Homecoming(season=self.season, seeker=seeker, recorded_by=self.actor, **values)
+                )
                 existing[seeker.pk] = creates[-1]
                 out.created += 1
             elif any(getattr(current, k) != v for k, v in values.items()):
@@ -192,8 +245,18 @@ class Importer:
             deltas[before[h.pk]] -= 1
             deltas[key_of(h, self.season)] += 1
         rollups.apply(deltas)
-        fields = ["origin_region_id", "destination_region_id", "went_home_on", "returned_on", "returned_to_id",
-                  "status", "move_class", "employer_id", "recorded_by_id", "updated_at"]
+        fields = [
+            "origin_region_id",
+            "destination_region_id",
+            "went_home_on",
+            "returned_on",
+            "returned_to_id",
+            "status",
+            "move_class",
+            "employer_id",
+            "recorded_by_id",
+            "updated_at",
+        ]
         Homecoming.objects.bulk_update(list(updates.values()), fields, batch_size=500)
 
     def _may(self, seeker: Seeker, destination: str, visible: set) -> bool:
@@ -204,9 +267,13 @@ class Importer:
 
     def _new_person(self, row: RawRow, out: Outcome, labels) -> Seeker | None:
         values = row.values
-        data = {"name": values.get("name"), "id_number": values.get("id_number"),
-                "hukou_region": values.get("origin_region"), "phone": values.get("phone"),
-                "grid": values.get("grid")}
+        data = {
+            "name": values.get("name"),
+            "id_number": values.get("id_number"),
+            "hukou_region": values.get("origin_region"),
+            "phone": values.get("phone"),
+            "grid": values.get("grid"),
+        }
         problems = []
         if not values.get("name"):
             problems.append(("name", _("此人尚未登记，须填写姓名以便登记")))

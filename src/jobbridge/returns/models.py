@@ -50,8 +50,10 @@ class HomecomingQuerySet(models.QuerySet):
         if user.role == Role.BUREAU:
             if not user.region_id:
                 return self.none()
-            return self.filter(in_subtree("origin_region_id", user.region_id)
-                               | in_subtree("destination_region_id", user.region_id))
+            return self.filter(
+                in_subtree("origin_region_id", user.region_id)
+                | in_subtree("destination_region_id", user.region_id)
+            )
         if user.role == Role.COMMISSIONER:
             return self.filter(seeker__grid__in=user.grids.all())
         return self.none()
@@ -72,23 +74,43 @@ class Homecoming(models.Model):
     RETURNED_STATUSES = (Status.RETURNED, Status.CHANGED)
 
     season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="homecomings")
-    seeker = models.ForeignKey("people.Seeker", on_delete=models.PROTECT, related_name="homecomings",
-                               verbose_name=_("人员"), db_index=False)
-    origin_region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+",
-                                      verbose_name=_("返乡地"), db_index=False)
-    destination_region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+",
-                                           verbose_name=_("节前务工地"), db_index=False)
-    employer = models.ForeignKey("employers.Enterprise", null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="+", verbose_name=_("节前用工单位"))
+    seeker = models.ForeignKey(
+        "people.Seeker",
+        on_delete=models.PROTECT,
+        related_name="homecomings",
+        verbose_name=_("人员"),
+        db_index=False,
+    )
+    origin_region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("返乡地"), db_index=False
+    )
+    destination_region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("节前务工地"), db_index=False
+    )
+    employer = models.ForeignKey(
+        "employers.Enterprise",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("节前用工单位"),
+    )
     went_home_on = models.DateField(_("返乡日期"))
     returned_on = models.DateField(_("返岗日期"), null=True, blank=True)
-    returned_to = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("返岗地"))
+    returned_to = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("返岗地")
+    )
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.HOME)
     # classify_move(origin, destination), kept on the row: every report groups on it.
     move_class = models.CharField(_("流动类别"), max_length=16, choices=MoveClass.choices)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+", verbose_name=_("登记人"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("登记人"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -134,9 +156,19 @@ class HomecomingCount(models.Model):
     KEY = ("season_id", "origin_region", "destination_region", "move_class", "status", "returned_day")
 
     class Meta:
-        constraints = [models.UniqueConstraint(
-            fields=["season", "origin_region", "destination_region", "move_class", "status", "returned_day"],
-            name="returns_count_key")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "season",
+                    "origin_region",
+                    "destination_region",
+                    "move_class",
+                    "status",
+                    "returned_day",
+                ],
+                name="returns_count_key",
+            )
+        ]
         indexes = [models.Index(fields=["season", "destination_region"], name="returns_count_dest")]
 
     def __str__(self) -> str:

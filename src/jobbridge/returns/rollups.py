@@ -17,16 +17,30 @@ from .models import Homecoming, HomecomingCount, Season
 
 
 def key_of(h: Homecoming, season: Season) -> tuple:
-    return key_from(season, {"origin_region_id": h.origin_region_id, "destination_region_id": h.destination_region_id,
-                             "move_class": h.move_class, "status": h.status, "returned_on": h.returned_on})
+    return key_from(
+        season,
+        {
+            "origin_region_id": h.origin_region_id,
+            "destination_region_id": h.destination_region_id,
+            "move_class": h.move_class,
+            "status": h.status,
+            "returned_on": h.returned_on,
+        },
+    )
 
 
 def key_from(season: Season, values: dict) -> tuple:
     back = parse_date(values.get("returned_on"))
     returned = values["status"] in Homecoming.RETURNED_STATUSES
     day = (back - season.festival_date).days if back and returned else -1
-    return (season.pk, values["origin_region_id"], values["destination_region_id"], values["move_class"],
-            values["status"], day)
+    return (
+        season.pk,
+        values["origin_region_id"],
+        values["destination_region_id"],
+        values["move_class"],
+        values["status"],
+        day,
+    )
 
 
 def apply(deltas: Counter) -> None:
@@ -37,13 +51,21 @@ def rebuild(season: Season) -> int:
     """Recompute ``season``'s counts from the records; returns the number of records counted."""
 
     def count() -> Counter:
-        groups = (Homecoming.objects.filter(season=season).order_by()
-                  .values_list("origin_region_id", "destination_region_id", "move_class", "status", "returned_on")
-                  .annotate(n=Count("id")))
+        groups = (
+            Homecoming.objects.filter(season=season)
+            .order_by()
+            .values_list("origin_region_id", "destination_region_id", "move_class", "status", "returned_on")
+            .annotate(n=Count("id"))
+        )
         deltas: Counter = Counter()
         for origin, dest, move, status, back, n in groups:
-            values = {"origin_region_id": origin, "destination_region_id": dest, "move_class": move,
-                      "status": status, "returned_on": back}
+            values = {
+                "origin_region_id": origin,
+                "destination_region_id": dest,
+                "move_class": move,
+                "status": status,
+                "returned_on": back,
+            }
             deltas[key_from(season, values)] += n
         return deltas
 

@@ -78,9 +78,18 @@ def _child(code: str, region: str | None) -> tuple[str, bool]:
 def _row(code, inside, counts, names, drillable) -> dict:
     went = counts["went"]
     back = counts["returned"] + counts["changed"]
-    return {"code": code, "name": names.get(code, code), "inside": inside, "drill": drillable and inside,
-            "went_home": went, "returned": back, "changed": counts["changed"], "home": counts["home"],
-            "staying": counts["staying"], "rate": rate(back, went)}
+    return {
+        "code": code,
+        "name": names.get(code, code),
+        "inside": inside,
+        "drill": drillable and inside,
+        "went_home": went,
+        "returned": back,
+        "changed": counts["changed"],
+        "home": counts["home"],
+        "staying": counts["staying"],
+        "rate": rate(back, went),
+    }
 
 
 def _counter():
@@ -108,12 +117,18 @@ def _counts(season: Season, region: str | None, side: str):
     return qs.filter(in_subtree(f"{side}_region", region)) if region else qs
 
 
-def return_report(*, season: Season, region: str | None, side: str | None = None, detail: bool = True) -> dict:
+def return_report(
+    *, season: Season, region: str | None, side: str | None = None, detail: bool = True
+) -> dict:
     """The report; ``detail=False`` (the panel) leaves out the breakdowns by region and groups
     by class and status only, a much smaller query."""
     side = choose_side(season, region, side)
     qs = _counts(season, region, side)
-    keys = ("origin_region", "destination_region", "move_class", "status") if detail else ("move_class", "status")
+    keys = (
+        ("origin_region", "destination_region", "move_class", "status")
+        if detail
+        else ("move_class", "status")
+    )
     groups = qs.order_by().values_list(*keys).annotate(total=Sum("n"))
     total, by_class = _counter(), defaultdict(_counter)
     by_origin, by_dest = defaultdict(_counter), defaultdict(_counter)
@@ -123,8 +138,13 @@ def return_report(*, season: Season, region: str | None, side: str | None = None
         if detail:
             _add(by_origin[_child(where[0], region)], status, n)
             _add(by_dest[_child(where[1], region)], status, n)
-    daily = {season.festival_date + dt.timedelta(days=day): n for day, n in
-             qs.filter(returned_day__gte=0).order_by().values_list("returned_day").annotate(total=Sum("n"))}
+    daily = {
+        season.festival_date + dt.timedelta(days=day): n
+        for day, n in qs.filter(returned_day__gte=0)
+        .order_by()
+        .values_list("returned_day")
+        .annotate(total=Sum("n"))
+    }
     codes = {c for c, _in in [*by_origin, *by_dest]} | ({region} if region else set())
     names = dict(Region.objects.filter(code__in=codes).values_list("code", "name")) if detail else {}
 
@@ -134,17 +154,37 @@ def return_report(*, season: Season, region: str | None, side: str | None = None
 
     back = total["returned"] + total["changed"]
     return {
-        "season": {"code": season.code, "name": season.name, "festival_date": season.festival_date,
-                   "leave_from": season.leave_from, "return_until": season.return_until},
+        "season": {
+            "code": season.code,
+            "name": season.name,
+            "festival_date": season.festival_date,
+            "leave_from": season.leave_from,
+            "return_until": season.return_until,
+        },
         "region": {"code": region or "", "name": regions.full_name(region) if region else _("全国")},
         "side": side,
-        "totals": {"went_home": total["went"], "returned": back, "changed": total["changed"],
-                   "home": total["home"], "staying": total["staying"], "rate": rate(back, total["went"])},
-        "by_class": [{"code": value, "name": str(label), "inside": True, "drill": False,
-                      "went_home": by_class[value]["went"],
-                      "returned": by_class[value]["returned"] + by_class[value]["changed"],
-                      "rate": rate(by_class[value]["returned"] + by_class[value]["changed"], by_class[value]["went"])}
-                     for value, label in MoveClass.choices],
+        "totals": {
+            "went_home": total["went"],
+            "returned": back,
+            "changed": total["changed"],
+            "home": total["home"],
+            "staying": total["staying"],
+            "rate": rate(back, total["went"]),
+        },
+        "by_class": [
+            {
+                "code": value,
+                "name": str(label),
+                "inside": True,
+                "drill": False,
+                "went_home": by_class[value]["went"],
+                "returned": by_class[value]["returned"] + by_class[value]["changed"],
+                "rate": rate(
+                    by_class[value]["returned"] + by_class[value]["changed"], by_class[value]["went"]
+                ),
+            }
+            for value, label in MoveClass.choices
+        ],
         "by_origin": table(by_origin, side == "origin"),
         "by_destination": table(by_dest, side == "destination"),
         "daily": _curve(season, daily, total["went"]),
@@ -159,7 +199,8 @@ def _curve(season: Season, daily: dict, went: int) -> list[dict]:
     day, running, points = season.festival_date, 0, []
     while day <= last:
         running += daily.get(day, 0)
-        points.append({"date": day, "returned": daily.get(day, 0), "cumulative": running,
-                       "rate": rate(running, went)})
+        points.append(
+            {"date": day, "returned": daily.get(day, 0), "cumulative": running, "rate": rate(running, went)}
+        )
         day += dt.timedelta(days=1)
     return points

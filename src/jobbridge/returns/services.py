@@ -34,8 +34,12 @@ def may_record(actor, seeker: Seeker, destination: str | None) -> bool:
         return False
     if Seeker.objects.visible_to(actor).filter(pk=seeker.pk).exists():
         return True
-    return bool(actor.role == Role.BUREAU and actor.region_id and destination
-                and in_region(destination, actor.region_id))
+    return bool(
+        actor.role == Role.BUREAU
+        and actor.region_id
+        and destination
+        and in_region(destination, actor.region_id)
+    )
 
 
 def employer_by_uscc(uscc: str) -> Enterprise | None:
@@ -49,7 +53,8 @@ def employer_by_uscc(uscc: str) -> Enterprise | None:
 
 def _changed(obj: Homecoming, clean: CleanHomecoming, employer_id) -> bool:
     return any(getattr(obj, k) != v for k, v in clean.values().items()) or (
-        clean.employer_uscc and obj.employer_id != employer_id)
+        clean.employer_uscc and obj.employer_id != employer_id
+    )
 
 
 @transaction.atomic
@@ -69,8 +74,9 @@ def homecoming_record(*, actor, season: Season, seeker: Seeker, data: dict) -> t
         raise ServiceError([FieldError("seeker", _("此人不在您的管辖范围内"))])
     employer = employer_by_uscc(clean.employer_uscc)
     if existing is None:
-        obj = Homecoming.objects.create(season=season, seeker=seeker, employer=employer, recorded_by=_user(actor),
-                                        **clean.values())
+        obj = Homecoming.objects.create(
+            season=season, seeker=seeker, employer=employer, recorded_by=_user(actor), **clean.values()
+        )
         rollups.apply(Counter({rollups.key_of(obj, season): 1}))
         audit(actor=actor, action=AuditEvent.Action.CREATE, obj=obj, season=season.code)
         return obj, "created"
@@ -103,11 +109,15 @@ def merge_raw(obj: Homecoming, data: dict) -> dict:
     """The stored record in the raw form the cleaner reads, overlaid with the fields given."""
     given = {k: v for k, v in data.items() if v is not None}
     chosen = (Homecoming.Status.STAYING, Homecoming.Status.CHANGED)
-    stored = {"origin_region": obj.origin_region_id, "destination_region": obj.destination_region_id,
-              "went_home_on": obj.went_home_on, "returned_on": obj.returned_on or "",
-              "returned_to": obj.returned_to_id or "",
-              # "home" and "returned" follow from the dates; staying home or a change of job was chosen.
-              "status": obj.status if obj.status in chosen else ""}
+    stored = {
+        "origin_region": obj.origin_region_id,
+        "destination_region": obj.destination_region_id,
+        "went_home_on": obj.went_home_on,
+        "returned_on": obj.returned_on or "",
+        "returned_to": obj.returned_to_id or "",
+        # "home" and "returned" follow from the dates; staying home or a change of job was chosen.
+        "status": obj.status if obj.status in chosen else "",
+    }
     if "returned_on" in given and "status" not in given:
         stored["status"] = ""  # a return (or its removal) decides the status afresh
     if given.get("returned_on") == "" and "returned_to" not in given:

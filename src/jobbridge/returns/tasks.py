@@ -42,8 +42,19 @@ def job_start(*, upload, season_code: str, user) -> str:
     with path.open("wb") as f:
         for chunk in upload.chunks():
             f.write(chunk)
-    cache.set(_key(token), {"user": user.pk, "status": "queued", "done": 0, "total": 0, "name": upload.name,
-                            "season": season_code, "summary": None}, TTL)
+    cache.set(
+        _key(token),
+        {
+            "user": user.pk,
+            "status": "queued",
+            "done": 0,
+            "total": 0,
+            "name": upload.name,
+            "season": season_code,
+            "summary": None,
+        },
+        TTL,
+    )
     run_import.enqueue(token, str(path), season_code, user.pk)
     return token
 
@@ -59,8 +70,12 @@ def run_import(token: str, path: str, season_code: str, user_id: int) -> None:
         cache.set(_key(token), state, TTL)
 
     try:
-        outcome = import_homecomings(path=path, season=season_get(season_code),
-                                     actor=User.objects.filter(pk=user_id).first(), progress=progress)
+        outcome = import_homecomings(
+            path=path,
+            season=season_get(season_code),
+            actor=User.objects.filter(pk=user_id).first(),
+            progress=progress,
+        )
         state.update(status="done", summary=outcome.summary(limit=MAX_ERRORS))
     except Exception as e:  # the page must say it failed rather than spin forever
         state.update(status="failed", summary={"file_error": _("导入失败：%(e)s") % {"e": str(e)[:300]}})

@@ -37,8 +37,13 @@ def _season(request) -> Season:
 
 def _report_context(request, detail: bool = True) -> dict:
     """The report for the page and the panel; bad input lands in ``error``, never a 500."""
-    context = {"seasons": Season.objects.all(), "error": "", "report": None,
-               "side": request.GET.get("side", ""), "region_input": request.GET.get("region", "")}
+    context = {
+        "seasons": Season.objects.all(),
+        "error": "",
+        "report": None,
+        "side": request.GET.get("side", ""),
+        "region_input": request.GET.get("region", ""),
+    }
     try:
         season = _season(request)
         region = report_region(request.user, request.GET.get("region") or None)
@@ -59,18 +64,26 @@ def _crumbs(region: str | None) -> list[tuple[str, str]]:
 
 def _chart(report: dict) -> dict:
     """What the charts draw, as JSON for the page script (rates and codes for drilling)."""
+
     def series(rows):
-        return {"names": [r["name"] for r in rows], "rates": [r["rate"] for r in rows],
-                "went": [r["went_home"] for r in rows], "codes": [r["code"] if r["drill"] else "" for r in rows]}
+        return {
+            "names": [r["name"] for r in rows],
+            "rates": [r["rate"] for r in rows],
+            "went": [r["went_home"] for r in rows],
+            "codes": [r["code"] if r["drill"] else "" for r in rows],
+        }
 
     return {
         "by_class": series(report["by_class"]),
         "by_origin": series(report["by_origin"]),
         "by_destination": series(report["by_destination"]),
-        "daily": {"dates": [p["date"].isoformat() for p in report["daily"]],
-                  "cumulative": [p["cumulative"] for p in report["daily"]],
-                  "rates": [p["rate"] for p in report["daily"]]},
-        "side": report["side"], "season": report["season"]["code"],
+        "daily": {
+            "dates": [p["date"].isoformat() for p in report["daily"]],
+            "cumulative": [p["cumulative"] for p in report["daily"]],
+            "rates": [p["rate"] for p in report["daily"]],
+        },
+        "side": report["side"],
+        "season": report["season"]["code"],
     }
 
 
@@ -90,8 +103,12 @@ ENTRY_FIELDS = ("destination_region", "went_home_on", "returned_on", "returned_t
 
 
 def _entry_rows(seekers, season: Season) -> list[dict]:
-    records = {h.seeker_id: h for h in Homecoming.objects.filter(season=season, seeker__in=seekers)
-               .select_related("destination_region", "returned_to")}
+    records = {
+        h.seeker_id: h
+        for h in Homecoming.objects.filter(season=season, seeker__in=seekers).select_related(
+            "destination_region", "returned_to"
+        )
+    }
     return [{"seeker": s, "record": records.get(s.pk), "errors": {}, "values": {}} for s in seekers]
 
 
@@ -112,19 +129,31 @@ def entry(request):
     elif status in Homecoming.Status.values:
         seekers = seekers.filter(homecomings__season=season, homecomings__status=status)
     page = paginate(request, seekers)
-    return render(request, "returns/entry.html", {
-        "error": "", "season": season, "seasons": Season.objects.all(), "page": page,
-        "rows": _entry_rows(list(page.object_list), season), "q": text, "status": status,
-        "statuses": Homecoming.Status.choices, "query": query_without_page(request),
-        "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        "returns/entry.html",
+        {
+            "error": "",
+            "season": season,
+            "seasons": Season.objects.all(),
+            "page": page,
+            "rows": _entry_rows(list(page.object_list), season),
+            "q": text,
+            "status": status,
+            "statuses": Homecoming.Status.choices,
+            "query": query_without_page(request),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @staff_required
 @require_POST
 def entry_row(request, seeker_id: int):
     """Save one person's row and answer with the row again (HTMX swaps it in place)."""
-    seeker = get_object_or_404(Seeker.objects.visible_to(request.user).select_related("hukou_region"), pk=seeker_id)
+    seeker = get_object_or_404(
+        Seeker.objects.visible_to(request.user).select_related("hukou_region"), pk=seeker_id
+    )
     season = season_get(request.POST.get("season"))
     data = {k: request.POST.get(k, "").strip() for k in ENTRY_FIELDS if k in request.POST}
     if request.POST.get("action") == "returned_today":
@@ -136,8 +165,11 @@ def entry_row(request, seeker_id: int):
     except ServiceError as e:
         row["errors"] = {err.field: err.message for err in e.errors}
         row["record"] = Homecoming.objects.filter(season=season, seeker=seeker).first()
-    return render(request, "returns/_entry_row.html", {"row": row, "season": season, "today": timezone.localdate(),
-                                                       "statuses": Homecoming.Status.choices})
+    return render(
+        request,
+        "returns/_entry_row.html",
+        {"row": row, "season": season, "today": timezone.localdate(), "statuses": Homecoming.Status.choices},
+    )
 
 
 # -- import --------------------------------------------------------------------------------------
@@ -145,9 +177,14 @@ def entry_row(request, seeker_id: int):
 @require_http_methods(["GET", "POST"])
 def import_page(request):
     """The upload form; a good upload is queued and the browser goes to its progress page."""
-    context = {"seasons": Season.objects.all(), "error": "", "job": None, "token": "",
-               "season_code": request.POST.get("season") or (Season.objects.values_list("code", flat=True).first()
-                                                             or str(timezone.localdate().year))}
+    context = {
+        "seasons": Season.objects.all(),
+        "error": "",
+        "job": None,
+        "token": "",
+        "season_code": request.POST.get("season")
+        or (Season.objects.values_list("code", flat=True).first() or str(timezone.localdate().year)),
+    }
     if request.method == "POST":
         upload = request.FILES.get("file")
         try:
@@ -166,16 +203,27 @@ def _job(request, token: str) -> dict:
     state = job_state(token, request.user)
     if state is None:
         raise Http404(_("没有这次导入"))
-    state = {**state, "percent": int(100 * state["done"] / state["total"]) if state["total"] else 0,
-             "finished": state["status"] in ("done", "failed")}
+    state = {
+        **state,
+        "percent": int(100 * state["done"] / state["total"]) if state["total"] else 0,
+        "finished": state["status"] in ("done", "failed"),
+    }
     return state
 
 
 @staff_required
 def import_job(request, token: str):
-    return render(request, "returns/import.html", {
-        "seasons": Season.objects.all(), "error": "", "job": _job(request, token), "token": token,
-        "season_code": ""})
+    return render(
+        request,
+        "returns/import.html",
+        {
+            "seasons": Season.objects.all(),
+            "error": "",
+            "job": _job(request, token),
+            "token": token,
+            "season_code": "",
+        },
+    )
 
 
 @staff_required

@@ -117,14 +117,19 @@ def _params(request, region, month) -> tuple[str, int]:
         raise ApiError(422, e.message, [(e.field, e.message)]) from None
 
 
-@router.get("/report", response={200: ReportOut, **ERRORS},
-            summary="Monthly transfer report (person-times by class, persons apart)")
+@router.get(
+    "/report",
+    response={200: ReportOut, **ERRORS},
+    summary="Monthly transfer report (person-times by class, persons apart)",
+)
 def transfer_report(request, query: Query[ReportQuery]):
     code, month = _params(request, query.region, query.month)
     return {**selectors.monthly_report(code, month).as_dict(), "rows": selectors.report_table(code, month)}
 
 
-@router.get("/panels/{name}", response={200: PanelOut, **ERRORS}, summary="One dashboard panel, from the rollups")
+@router.get(
+    "/panels/{name}", response={200: PanelOut, **ERRORS}, summary="One dashboard panel, from the rollups"
+)
 def transfer_panel(request, name: str, query: Query[ReportQuery]):
     code, month = _params(request, query.region, query.month)
     if name not in selectors.PANELS:
@@ -140,7 +145,9 @@ def transfer_list(request, filters: Query[LedgerFilter]):
     if filters.region or filters.month:
         code, month = _params(request, filters.region, filters.month)
         if filters.region:
-            qs = qs.filter(selectors.region_q(code, township_field="origin_region_id", county_field="origin_region_id"))
+            qs = qs.filter(
+                selectors.region_q(code, township_field="origin_region_id", county_field="origin_region_id")
+            )
         if filters.month:
             qs = qs.filter(transferred_on__year=month // 100, transferred_on__month=month % 100)
     if filters.move_class:
@@ -154,8 +161,11 @@ def transfer_detail(request, transfer_id: int):
     return scoped_get(Transfer.objects.visible_to(request.auth).select_related("seeker"), pk=transfer_id)
 
 
-@router.post("", response={201: TransferCreated, 200: TransferCreated, **ERRORS},
-             summary="Enter a transfer by hand (an existing identical transfer is returned with 200)")
+@router.post(
+    "",
+    response={201: TransferCreated, 200: TransferCreated, **ERRORS},
+    summary="Enter a transfer by hand (an existing identical transfer is returned with 200)",
+)
 def transfer_add(request, payload: TransferIn):
     require_staff(request.auth)
     data = payload.model_dump(mode="json")

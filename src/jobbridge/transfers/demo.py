@@ -24,14 +24,39 @@ from . import rollups, services
 from .models import Channel, OriginBasis, Source, Transfer
 
 CAPITALS = {"63": "630103", "52": "520102", "53": "530102", "14": "140105", "50": "500103"}
-EMPLOYERS = {"out": ["电子有限公司", "服装有限公司", "物流有限公司", "精密机械有限公司", "食品有限公司"],
-             "within": ["建筑工程有限公司", "餐饮管理有限公司", "物业服务有限公司"],
-             "nearby": ["扶贫车间", "农业专业合作社", "就业帮扶基地"]}
-INDUSTRY = {"电子有限公司": "C", "服装有限公司": "C", "物流有限公司": "G", "精密机械有限公司": "C", "食品有限公司": "C",
-            "建筑工程有限公司": "E", "餐饮管理有限公司": "H", "物业服务有限公司": "K", "扶贫车间": "C",
-            "农业专业合作社": "A", "就业帮扶基地": "O"}
+EMPLOYERS = {
+    "out": ["电子有限公司", "服装有限公司", "物流有限公司", "精密机械有限公司", "食品有限公司"],
+    "within": ["建筑工程有限公司", "餐饮管理有限公司", "物业服务有限公司"],
+    "nearby": ["扶贫车间", "农业专业合作社", "就业帮扶基地"],
+}
+INDUSTRY = {
+    "电子有限公司": "C",
+    "服装有限公司": "C",
+    "物流有限公司": "G",
+    "精密机械有限公司": "C",
+    "食品有限公司": "C",
+    "建筑工程有限公司": "E",
+    "餐饮管理有限公司": "H",
+    "物业服务有限公司": "K",
+    "扶贫车间": "C",
+    "农业专业合作社": "A",
+    "就业帮扶基地": "O",
+}
 # Spring Festival peak: more departures in February and March.
-MONTH_WEIGHT = {1: 1.2, 2: 2.5, 3: 2.0, 4: 1.0, 5: 0.8, 6: 0.7, 7: 0.8, 8: 0.8, 9: 0.9, 10: 0.8, 11: 0.6, 12: 0.6}
+MONTH_WEIGHT = {
+    1: 1.2,
+    2: 2.5,
+    3: 2.0,
+    4: 1.0,
+    5: 0.8,
+    6: 0.7,
+    7: 0.8,
+    8: 0.8,
+    9: 0.9,
+    10: 0.8,
+    11: 0.6,
+    12: 0.6,
+}
 
 
 def populate(*, share: float = 0.3, seed: int = 2026, today: dt.date | None = None) -> int:
@@ -47,7 +72,9 @@ def populate(*, share: float = 0.3, seed: int = 2026, today: dt.date | None = No
     dest_weights = [w for _c, w in world.DESTINATION_COUNTIES]
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     rows, keys = [], set()
-    for seeker_id, hukou in demo.order_by("pk").values_list("pk", "hukou_region_id").iterator(chunk_size=5000):
+    for seeker_id, hukou in (
+        demo.order_by("pk").values_list("pk", "hukou_region_id").iterator(chunk_size=5000)
+    ):
         if rng.random() >= share:
             continue
         for _n in range(1 if rng.random() < 0.8 else 2):
@@ -65,9 +92,29 @@ def populate(*, share: float = 0.3, seed: int = 2026, today: dt.date | None = No
             if key in keys:
                 continue
             keys.add(key)
-            channel = rng.choices([Channel.BUREAU, Channel.FAIR, Channel.SELF, Channel.OTHER], [4, 2, 3, 1])[0]
-            rows.append((seeker_id, OriginBasis.HUKOU, hukou, dest, None, employer[:128], INDUSTRY[suffix], day,
-                         channel, core_regions.classify_move(hukou, dest), Source.MANUAL, False, None, key, None, now))
+            channel = rng.choices([Channel.BUREAU, Channel.FAIR, Channel.SELF, Channel.OTHER], [4, 2, 3, 1])[
+                0
+            ]
+            rows.append(
+                (
+                    seeker_id,
+                    OriginBasis.HUKOU,
+                    hukou,
+                    dest,
+                    None,
+                    employer[:128],
+                    INDUSTRY[suffix],
+                    day,
+                    channel,
+                    core_regions.classify_move(hukou, dest),
+                    Source.MANUAL,
+                    False,
+                    None,
+                    key,
+                    None,
+                    now,
+                )
+            )
     with transaction.atomic():
         for i in range(0, len(rows), 5000):
             services.record_many(rows[i : i + 5000])

@@ -6,15 +6,31 @@ from . import selectors
 
 
 def report_headers() -> list[str]:
-    return [_("地区代码"), _("地区"), _("月份"), _("转移人次合计"), _("省外（人次）"), _("省内跨区域（人次）"),
-            _("就近就地（人次）"), _("转移人数（人）")]
+    return [
+        _("地区代码"),
+        _("地区"),
+        _("月份"),
+        _("转移人次合计"),
+        _("省外（人次）"),
+        _("省内跨区域（人次）"),
+        _("就近就地（人次）"),
+        _("转移人数（人）"),
+    ]
 
 
 def report_rows(code: str, month: int):
     label = selectors.month_label(month)
     for r in selectors.report_table(code, month):
-        yield [r["code"], r["name"], label, r["person_times"], r["out_of_province"], r["within_province"],
-               r["nearby"], r["persons"]]
+        yield [
+            r["code"],
+            r["name"],
+            label,
+            r["person_times"],
+            r["out_of_province"],
+            r["within_province"],
+            r["nearby"],
+            r["persons"],
+        ]
 
 
 def write_report(target, code: str, month: int) -> int:

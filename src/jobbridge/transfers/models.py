@@ -49,7 +49,9 @@ class TransferQuerySet(models.QuerySet):
         if user.role == Role.ADMIN or user.is_superuser:
             return self
         if user.role == Role.BUREAU:
-            return self.filter(in_subtree("origin_region_id", user.region_id)) if user.region_id else self.none()
+            return (
+                self.filter(in_subtree("origin_region_id", user.region_id)) if user.region_id else self.none()
+            )
         if user.role == Role.COMMISSIONER:
             q = Q(pk__in=[])
             for code in user.grids.values_list("township_id", flat=True):
@@ -60,7 +62,11 @@ class TransferQuerySet(models.QuerySet):
 
 class Transfer(models.Model):
     seeker = models.ForeignKey(
-        "people.Seeker", on_delete=models.PROTECT, related_name="transfers", verbose_name=_("人员"), db_index=False
+        "people.Seeker",
+        on_delete=models.PROTECT,
+        related_name="transfers",
+        verbose_name=_("人员"),
+        db_index=False,
     )
     origin_basis = models.CharField(
         _("输出地依据"), max_length=10, choices=OriginBasis.choices, default=OriginBasis.HUKOU
@@ -150,8 +156,15 @@ class TransferRollup(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["dimension", "month", "origin_county", "origin_township", "move_class", "value",
-                        "origin_city"],
+                fields=[
+                    "dimension",
+                    "month",
+                    "origin_county",
+                    "origin_township",
+                    "move_class",
+                    "value",
+                    "origin_city",
+                ],
                 name="transfer_rollup_key",
             )
         ]

@@ -35,8 +35,16 @@ class Fact:
 
 
 def fact_of(t: Transfer) -> Fact:
-    return Fact(t.seeker_id, t.origin_region_id, t.destination_region_id, t.industry_id,
-                t.transferred_on.year * 100 + t.transferred_on.month, t.move_class, bool(t.priority_group), t.channel)
+    return Fact(
+        t.seeker_id,
+        t.origin_region_id,
+        t.destination_region_id,
+        t.industry_id,
+        t.transferred_on.year * 100 + t.transferred_on.month,
+        t.move_class,
+        bool(t.priority_group),
+        t.channel,
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -75,16 +83,22 @@ def _rollup_keys(f: Fact) -> list[tuple]:
     """The rollup rows (in ``TransferRollup.KEY`` order) one ledger row adds 1 to: one per dimension."""
     city, county, township = origin_parts(f.origin)
     dprov, dcity = destination_parts(f.destination)
-    values = ((Dimension.DEST_PROVINCE, dprov), (Dimension.DEST_CITY, dcity),
-              (Dimension.INDUSTRY, industry_section(f.industry)), (Dimension.PRIORITY, "1" if f.priority_group else "0"),
-              (Dimension.CHANNEL, f.channel))
+    values = (
+        (Dimension.DEST_PROVINCE, dprov),
+        (Dimension.DEST_CITY, dcity),
+        (Dimension.INDUSTRY, industry_section(f.industry)),
+        (Dimension.PRIORITY, "1" if f.priority_group else "0"),
+        (Dimension.CHANNEL, f.channel),
+    )
     return [(str(dim), f.month, county, township, f.move_class, value, city) for dim, value in values]
 
 
 def _person_keys(f: Fact) -> tuple[tuple, tuple]:
     _city, county, township = origin_parts(f.origin)
-    return ((f.month, county, township, f.move_class, f.seeker_id),
-            (f.month // 100, county, township, f.move_class, f.seeker_id))
+    return (
+        (f.month, county, township, f.move_class, f.seeker_id),
+        (f.month // 100, county, township, f.move_class, f.seeker_id),
+    )
 
 
 def apply(facts, sign: int = 1) -> None:
@@ -132,11 +146,16 @@ def rebuild(*, progress=None) -> dict:
         origins = [r[0] for r in Transfer.objects.order_by().values_list("origin_region_id").distinct()]
         dests = [r[0] for r in Transfer.objects.order_by().values_list("destination_region_id").distinct()]
         _step(progress, 1, steps)
-        for table, cols in (("tr_origin_map", "code, city, county, township"), ("tr_dest_map", "code, province, city"),
-                            ("tr_industry_map", "code, section")):
+        for table, cols in (
+            ("tr_origin_map", "code, city, county, township"),
+            ("tr_dest_map", "code, province, city"),
+            ("tr_industry_map", "code, section"),
+        ):
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
-            cursor.execute(f"CREATE TEMPORARY TABLE {table} (code varchar(9) PRIMARY KEY, "
-                           f"{', '.join(c + ' varchar(9)' for c in cols.split(', ')[1:])})")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {table} (code varchar(9) PRIMARY KEY, "
+                f"{', '.join(c + ' varchar(9)' for c in cols.split(', ')[1:])})"
+            )
         _many(cursor, "tr_origin_map", 4, [(c, *origin_parts(c)) for c in origins])
         _many(cursor, "tr_dest_map", 3, [(c, *destination_parts(c)) for c in dests])
         _many(cursor, "tr_industry_map", 2, list(_sections().items()))
@@ -145,32 +164,42 @@ def rebuild(*, progress=None) -> dict:
             # loop over the ledger once per code instead of hashing the small maps.
             cursor.execute("ANALYZE tr_origin_map, tr_dest_map, tr_industry_map")
         month = _month_sql("t.transferred_on")
-        joins = (f"FROM {ledger} t JOIN tr_origin_map o ON o.code = t.origin_region_id "
-                 f"JOIN tr_dest_map d ON d.code = t.destination_region_id "
-                 f"LEFT JOIN tr_industry_map i ON i.code = t.industry_id")
+        joins = (
+            f"FROM {ledger} t JOIN tr_origin_map o ON o.code = t.origin_region_id "
+            f"JOIN tr_dest_map d ON d.code = t.destination_region_id "
+            f"LEFT JOIN tr_industry_map i ON i.code = t.industry_id"
+        )
         _step(progress, 2, steps)
-        slices = {Dimension.DEST_PROVINCE: "d.province", Dimension.DEST_CITY: "d.city",
-                  Dimension.INDUSTRY: "COALESCE(i.section, '')",
-                  Dimension.PRIORITY: "CASE WHEN t.priority_group THEN '1' ELSE '0' END",
-                  Dimension.CHANNEL: "t.channel"}
+        slices = {
+            Dimension.DEST_PROVINCE: "d.province",
+            Dimension.DEST_CITY: "d.city",
+            Dimension.INDUSTRY: "COALESCE(i.section, '')",
+            Dimension.PRIORITY: "CASE WHEN t.priority_group THEN '1' ELSE '0' END",
+            Dimension.CHANNEL: "t.channel",
+        }
         for dim, value in slices.items():
             cursor.execute(
                 f"INSERT INTO {qn(TransferRollup._meta.db_table)} ({', '.join(TransferRollup.KEY)}, person_times) "
                 f"SELECT '{dim.value}', {month}, o.county, o.township, t.move_class, {value}, o.city, COUNT(*) "
-                f"{joins} GROUP BY {month}, o.county, o.township, t.move_class, {value}, o.city")
+                f"{joins} GROUP BY {month}, o.county, o.township, t.move_class, {value}, o.city"
+            )
         _step(progress, 3, steps)
         people = qn(TransferPerson._meta.db_table)
         for period in (month, f"({month}) / 100"):
             cursor.execute(
                 f"INSERT INTO {people} ({', '.join(TransferPerson.KEY)}, person_times) "
                 f"SELECT {period}, o.county, o.township, t.move_class, t.seeker_id, COUNT(*) {joins} "
-                f"GROUP BY {period}, o.county, o.township, t.move_class, t.seeker_id")
+                f"GROUP BY {period}, o.county, o.township, t.move_class, t.seeker_id"
+            )
         _step(progress, 4, steps)
         for table in ("tr_origin_map", "tr_dest_map", "tr_industry_map"):
             cursor.execute(f"DROP TABLE {table}")
     _step(progress, steps, steps)
-    return {"transfers": Transfer.objects.count(), "rollup_rows": TransferRollup.objects.count(),
-            "person_rows": TransferPerson.objects.count()}
+    return {
+        "transfers": Transfer.objects.count(),
+        "rollup_rows": TransferRollup.objects.count(),
+        "person_rows": TransferPerson.objects.count(),
+    }
 
 
 def _step(progress, done: int, total: int) -> None:

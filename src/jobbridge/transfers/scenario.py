@@ -19,14 +19,29 @@ import xlsxwriter
 from jobbridge.core.synthetic_ids import resident_id
 
 # county of hukou -> the county code its older ID numbers carry (valid for people born before 2013)
-HAIDONG_COUNTIES = {"630202": "632123", "630203": "632121", "630222": "632122", "630223": "632126",
-                    "630224": "632127", "630225": "632128"}
-OUT_OF_PROVINCE = [("310115", "上海某物流有限公司", "G"), ("441900", "东莞某电子厂", "C"),
-                   ("440306", "深圳某制造有限公司", "C"), ("320205", "无锡某电子有限公司", "C"),
-                   ("320505", "苏州某精密机械有限公司", "C"), ("350206", "厦门某服装有限公司", "C"),
-                   ("350100", "福州某建筑工程有限公司", "E")]
-WITHIN_PROVINCE = [("630102", "西宁某餐饮管理有限公司", "H"), ("630100", "西宁某物业服务有限公司", "K"),
-                   ("632801", "格尔木某盐湖化工有限公司", "C"), ("632800", "海西某矿业有限公司", "B")]
+HAIDONG_COUNTIES = {
+    "630202": "632123",
+    "630203": "632121",
+    "630222": "632122",
+    "630223": "632126",
+    "630224": "632127",
+    "630225": "632128",
+}
+OUT_OF_PROVINCE = [
+    ("310115", "上海某物流有限公司", "G"),
+    ("441900", "东莞某电子厂", "C"),
+    ("440306", "深圳某制造有限公司", "C"),
+    ("320205", "无锡某电子有限公司", "C"),
+    ("320505", "苏州某精密机械有限公司", "C"),
+    ("350206", "厦门某服装有限公司", "C"),
+    ("350100", "福州某建筑工程有限公司", "E"),
+]
+WITHIN_PROVINCE = [
+    ("630102", "西宁某餐饮管理有限公司", "H"),
+    ("630100", "西宁某物业服务有限公司", "K"),
+    ("632801", "格尔木某盐湖化工有限公司", "C"),
+    ("632800", "海西某矿业有限公司", "B"),
+]
 CHANNELS = ["有组织输出", "招聘会", "自主就业", "其他"]
 HEADER = ["姓名", "身份证号", "户籍地", "输入地", "用人单位", "行业", "转移日期", "转移渠道"]
 SHARES = (69, 22, 26)  # of every 117: out of province, within the province, nearby
@@ -40,8 +55,11 @@ def plan(total: int) -> dict[str, int]:
 def rows(total: int, *, seed: int = 20230101):
     rnd = random.Random(seed)
     counts = plan(total)
-    classes = (["out_of_province"] * counts["out_of_province"] + ["within_province"] * counts["within_province"]
-               + ["nearby"] * counts["nearby"])
+    classes = (
+        ["out_of_province"] * counts["out_of_province"]
+        + ["within_province"] * counts["within_province"]
+        + ["nearby"] * counts["nearby"]
+    )
     rnd.shuffle(classes)
     counties = list(HAIDONG_COUNTIES)
     townships: dict[str, list[str]] = {}
@@ -63,8 +81,16 @@ def rows(total: int, *, seed: int = 20230101):
         else:
             options = townships.get(county) or [county]
             dest, employer, industry = rnd.choice(options), f"{county}扶贫车间{i % 7}", "C"
-        yield [name, number, county, dest, f"{employer}{i % 13}", industry, day.isoformat(),
-               CHANNELS[i % len(CHANNELS)]]
+        yield [
+            name,
+            number,
+            county,
+            dest,
+            f"{employer}{i % 13}",
+            industry,
+            day.isoformat(),
+            CHANNELS[i % len(CHANNELS)],
+        ]
 
 
 def write_haidong_ledger(path: str | Path, total: int = 117_000, *, seed: int = 20230101) -> dict[str, int]:

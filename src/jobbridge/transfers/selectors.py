@@ -115,13 +115,16 @@ class Report:
 
     def as_dict(self) -> dict:
         return {
-            "region": self.region, "region_name": self.region_name, "month": month_label(self.month),
+            "region": self.region,
+            "region_name": self.region_name,
+            "month": month_label(self.month),
             "counts": "person_times",  # the headline figures count person-times (人次), not persons
             "person_times": self.person_times,
             "by_class": {c.value: self.by_class.get(c.value, 0) for c in CLASSES},
             "persons": self.persons,
             "persons_by_class": {c.value: self.persons_by_class.get(c.value, 0) for c in CLASSES},
-            "sentence_zh": sentence(self, "zh"), "sentence_en": sentence(self, "en"),
+            "sentence_zh": sentence(self, "zh"),
+            "sentence_en": sentence(self, "en"),
         }
 
 
@@ -136,7 +139,8 @@ def monthly_report(code: str, month: int, *, with_persons: bool = True) -> Repor
         # twice in two classes counts once in each class and once in the total).
         counts = TransferPerson.objects.filter(region_q(code), period=month).aggregate(
             total=Count("seeker_id", distinct=True),
-            **{c.value: Count("seeker_id", distinct=True, filter=Q(move_class=c.value)) for c in CLASSES})
+            **{c.value: Count("seeker_id", distinct=True, filter=Q(move_class=c.value)) for c in CLASSES},
+        )
         report.persons = counts.pop("total") or 0
         report.persons_by_class = {k: v or 0 for k, v in counts.items()}
     return report
@@ -163,18 +167,29 @@ def sentence(r: Report, lang: str) -> str:
     c = {k.value: r.by_class.get(k.value, 0) for k in CLASSES}
     short = Region.objects.get(pk=r.region).name
     if lang == "zh":
-        return (f"{r.month % 100}月{_scope_word(r.level, short)}共转移农村劳动力{_wan(r.person_times)}人次，"
-                f"其中省外{_wan(c['out_of_province'])}人次、省内跨区域{_wan(c['within_province'])}人次、"
-                f"就近就地{_wan(c['nearby'])}人次")
+        return (
+            f"{r.month % 100}月{_scope_word(r.level, short)}共转移农村劳动力{_wan(r.person_times)}人次，"
+            f"其中省外{_wan(c['out_of_province'])}人次、省内跨区域{_wan(c['within_province'])}人次、"
+            f"就近就地{_wan(c['nearby'])}人次"
+        )
     month_name = dt.date(2000, r.month % 100, 1).strftime("%B")
-    return (f"In {month_name} {r.month // 100}, {short} transferred {r.person_times:,} person-times of rural labor: "
-            f"{c['out_of_province']:,} out of province, {c['within_province']:,} across regions within the "
-            f"province and {c['nearby']:,} nearby")
+    return (
+        f"In {month_name} {r.month // 100}, {short} transferred {r.person_times:,} person-times of rural labor: "
+        f"{c['out_of_province']:,} out of province, {c['within_province']:,} across regions within the "
+        f"province and {c['nearby']:,} nearby"
+    )
 
 
 # -- dashboard panels (each one query over the rollups) ---------------------------------------
-def _sum_by(code: str, month_from: int, month_to: int, column: str, *, limit: int | None = None,
-            dimension: str = Dimension.DEST_PROVINCE):
+def _sum_by(
+    code: str,
+    month_from: int,
+    month_to: int,
+    column: str,
+    *,
+    limit: int | None = None,
+    dimension: str = Dimension.DEST_PROVINCE,
+):
     qs = rollups(code, month_from, month_to, dimension).values(column).annotate(n=Sum("person_times"))
     qs = qs.order_by("-n", column)
     return [(r[column], r["n"]) for r in (qs[:limit] if limit else qs)]
@@ -192,7 +207,10 @@ def child_column(code: str) -> str | None:
     level = Region.objects.filter(pk=code).values_list("level", flat=True).first()
     if level == Region.Level.PROVINCE:
         return "origin_city"
-    if level == Region.Level.PREFECTURE and Region.objects.filter(parent_id=code, level=Region.Level.COUNTY).exists():
+    if (
+        level == Region.Level.PREFECTURE
+        and Region.objects.filter(parent_id=code, level=Region.Level.COUNTY).exists()
+    ):
         return "origin_county"
     return "origin_township"  # a county, or a city with no counties (Dongguan): townships below
 
@@ -234,20 +252,36 @@ def panel(name: str, code: str, month: int) -> dict:
     raise BadParameter("panel", _("未知的面板“%(p)s”") % {"p": name})
 
 
-PANELS = ["class_month", "class_year", "dest_province", "dest_city", "industry", "priority", "channel",
-          "children", "flow"]
+PANELS = [
+    "class_month",
+    "class_year",
+    "dest_province",
+    "dest_city",
+    "industry",
+    "priority",
+    "channel",
+    "children",
+    "flow",
+]
 
 
 def _labelled(title, items, names) -> dict:
-    return {"title": str(title), "counts": "person_times",
-            "items": [{"code": str(c), "name": str(names.get(c, c) or c), "value": n} for c, n in items]}
+    return {
+        "title": str(title),
+        "counts": "person_times",
+        "items": [{"code": str(c), "name": str(names.get(c, c) or c), "value": n} for c, n in items],
+    }
 
 
 def flow(code: str, month: int) -> dict:
     """Origin (the region's children, or itself) -> destination province: Sankey links and map lines."""
     column = child_column(code) or "origin_township"
-    qs = (rollups(code, month, month).values(column, "value").annotate(n=Sum("person_times"))
-          .order_by("-n")[:60])
+    qs = (
+        rollups(code, month, month)
+        .values(column, "value")
+        .annotate(n=Sum("person_times"))
+        .order_by("-n")[:60]
+    )
     links = [(r[column] or code, r["value"], r["n"]) for r in qs]
     codes = {o for o, _d, _n in links} | {d for _o, d, _n in links}
     regions = {r.code: r for r in Region.objects.filter(pk__in=codes)}
@@ -257,17 +291,31 @@ def flow(code: str, month: int) -> dict:
         return [r.longitude, r.latitude] if r and r.longitude is not None else None
 
     return {
-        "title": str(_("输出地→输入地")), "counts": "person_times",
-        "nodes": [{"code": c, "name": regions[c].name if c in regions else c, "coord": point(c)} for c in sorted(codes)],
-        "links": [{"source": o, "target": d, "value": n, "source_name": regions[o].name if o in regions else o,
-                   "target_name": regions[d].name if d in regions else d} for o, d, n in links],
+        "title": str(_("输出地→输入地")),
+        "counts": "person_times",
+        "nodes": [
+            {"code": c, "name": regions[c].name if c in regions else c, "coord": point(c)}
+            for c in sorted(codes)
+        ],
+        "links": [
+            {
+                "source": o,
+                "target": d,
+                "value": n,
+                "source_name": regions[o].name if o in regions else o,
+                "target_name": regions[d].name if d in regions else d,
+            }
+            for o, d, n in links
+        ],
     }
 
 
 def report_table(code: str, month: int) -> list[dict]:
     """The report in a ledger layout: the region itself, then each child region, by class."""
     report = monthly_report(code, month)
-    rows = [{"code": code, "name": report.region_name, **_class_cells(report.by_class), "persons": report.persons}]
+    rows = [
+        {"code": code, "name": report.region_name, **_class_cells(report.by_class), "persons": report.persons}
+    ]
     column = child_column(code)
     if column:
         per: dict[str, dict] = {}
@@ -275,8 +323,14 @@ def report_table(code: str, month: int) -> list[dict]:
             per.setdefault(r[column], {})[r["move_class"]] = r["n"]
         names = _names(per)
         for child in sorted(c for c in per if c):
-            rows.append({"code": child, "name": names.get(child, child), **_class_cells(per[child]),
-                         "persons": _persons(child, month)})
+            rows.append(
+                {
+                    "code": child,
+                    "name": names.get(child, child),
+                    **_class_cells(per[child]),
+                    "persons": _persons(child, month),
+                }
+            )
     return rows
 
 

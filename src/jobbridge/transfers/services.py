@@ -29,8 +29,11 @@ def natural_key(*, seeker_id: int, day: dt.date, destination: str, employer: str
 
 def priority_on(seeker_ids, day: dt.date) -> set[int]:
     """Those of ``seeker_ids`` with a priority-group diagnosis current on ``day``."""
-    return set(PriorityDiagnosis.objects.current(day).filter(seeker_id__in=list(seeker_ids))
-               .values_list("seeker_id", flat=True))
+    return set(
+        PriorityDiagnosis.objects.current(day)
+        .filter(seeker_id__in=list(seeker_ids))
+        .values_list("seeker_id", flat=True)
+    )
 
 
 def origin_of(seeker: Seeker, basis: str) -> str | None:
@@ -48,7 +51,9 @@ def _insert(transfer: Transfer) -> Transfer:
 
 
 @transaction.atomic
-def transfer_from_hire(*, seeker, posting, hired_on, actor, channel=Channel.OTHER, application_id) -> Transfer:
+def transfer_from_hire(
+    *, seeker, posting, hired_on, actor, channel=Channel.OTHER, application_id
+) -> Transfer:
     """The ledger row of a hire; called by placements inside its hire transaction.
 
     Idempotent on ``application_id``: a second call returns the first call's row. A transfer
@@ -70,12 +75,21 @@ def transfer_from_hire(*, seeker, posting, hired_on, actor, channel=Channel.OTHE
             same.save(update_fields=["application_id"])
         return same
     transfer = Transfer(
-        seeker=seeker, origin_basis=OriginBasis.HUKOU, origin_region_id=origin, destination_region_id=destination,
-        enterprise=enterprise, employer_name=enterprise.name[:128], industry_id=enterprise.industry_id,
-        transferred_on=hired_on, channel=channel or Channel.OTHER,
-        move_class=core_regions.classify_move(origin, destination), source=Source.HIRE,
-        priority_group=seeker.pk in priority_on([seeker.pk], hired_on), application_id=application_id,
-        natural_key=key, created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        seeker=seeker,
+        origin_basis=OriginBasis.HUKOU,
+        origin_region_id=origin,
+        destination_region_id=destination,
+        enterprise=enterprise,
+        employer_name=enterprise.name[:128],
+        industry_id=enterprise.industry_id,
+        transferred_on=hired_on,
+        channel=channel or Channel.OTHER,
+        move_class=core_regions.classify_move(origin, destination),
+        source=Source.HIRE,
+        priority_group=seeker.pk in priority_on([seeker.pk], hired_on),
+        application_id=application_id,
+        natural_key=key,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     try:
         with transaction.atomic():
@@ -96,9 +110,19 @@ def check_date(day: dt.date) -> list[FieldError]:
 
 
 @transaction.atomic
-def transfer_record(*, actor, seeker: Seeker, destination: str, transferred_on: dt.date, employer_name: str = "",
-                    enterprise=None, industry: str | None = None, channel: str = Channel.OTHER,
-                    origin_basis: str = OriginBasis.HUKOU, source: str = Source.MANUAL) -> tuple[Transfer, bool]:
+def transfer_record(
+    *,
+    actor,
+    seeker: Seeker,
+    destination: str,
+    transferred_on: dt.date,
+    employer_name: str = "",
+    enterprise=None,
+    industry: str | None = None,
+    channel: str = Channel.OTHER,
+    origin_basis: str = OriginBasis.HUKOU,
+    source: str = Source.MANUAL,
+) -> tuple[Transfer, bool]:
     """Enter one transfer the platform did not broker. Returns (row, created); the same person,
     date, destination and employer again returns the existing row with created=False."""
     errors = check_date(transferred_on)
@@ -115,16 +139,26 @@ def transfer_record(*, actor, seeker: Seeker, destination: str, transferred_on: 
     if same:
         return same, False
     transfer = Transfer(
-        seeker=seeker, origin_basis=origin_basis, origin_region_id=origin, destination_region_id=destination,
-        enterprise=enterprise, employer_name=clean_text(name)[:128],
-        industry_id=industry or (enterprise.industry_id if enterprise else None), transferred_on=transferred_on,
-        channel=channel, move_class=core_regions.classify_move(origin, destination), source=source,
-        priority_group=seeker.pk in priority_on([seeker.pk], transferred_on), natural_key=key,
+        seeker=seeker,
+        origin_basis=origin_basis,
+        origin_region_id=origin,
+        destination_region_id=destination,
+        enterprise=enterprise,
+        employer_name=clean_text(name)[:128],
+        industry_id=industry or (enterprise.industry_id if enterprise else None),
+        transferred_on=transferred_on,
+        channel=channel,
+        move_class=core_regions.classify_move(origin, destination),
+        source=source,
+        priority_group=seeker.pk in priority_on([seeker.pk], transferred_on),
+        natural_key=key,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     _insert(transfer)
-    if actor is not None and getattr(actor, "is_staff_role", False) and not (
-        Transfer.objects.visible_to(actor).filter(pk=transfer.pk).exists()
+    if (
+        actor is not None
+        and getattr(actor, "is_staff_role", False)
+        and not (Transfer.objects.visible_to(actor).filter(pk=transfer.pk).exists())
     ):
         raise ServiceError([FieldError("origin_basis", _("输出地不在您的管辖范围内"))])
     audit(actor=actor, action=AuditEvent.Action.CREATE, obj=transfer)
@@ -151,17 +185,46 @@ def record_many(rows: list[tuple]) -> int:
         return 0
     insert_rows(Transfer, INSERT_FIELDS, rows)
     at = {name: i for i, name in enumerate(INSERT_FIELDS)}
-    s, o, d, i, day, c, p, ch = (at[k] for k in ("seeker_id", "origin_region_id", "destination_region_id",
-                                                  "industry_id", "transferred_on", "move_class", "priority_group",
-                                                  "channel"))
-    rollups.apply([rollups.Fact(r[s], r[o], r[d], r[i], r[day].year * 100 + r[day].month, r[c], bool(r[p]), r[ch])
-                   for r in rows])
+    s, o, d, i, day, c, p, ch = (
+        at[k]
+        for k in (
+            "seeker_id",
+            "origin_region_id",
+            "destination_region_id",
+            "industry_id",
+            "transferred_on",
+            "move_class",
+            "priority_group",
+            "channel",
+        )
+    )
+    rollups.apply(
+        [
+            rollups.Fact(r[s], r[o], r[d], r[i], r[day].year * 100 + r[day].month, r[c], bool(r[p]), r[ch])
+            for r in rows
+        ]
+    )
     return len(rows)
 
 
-INSERT_FIELDS = ["seeker_id", "origin_basis", "origin_region_id", "destination_region_id", "enterprise_id",
-                  "employer_name", "industry_id", "transferred_on", "channel", "move_class", "source",
-                  "priority_group", "application_id", "natural_key", "created_by_id", "created_at"]
+INSERT_FIELDS = [
+    "seeker_id",
+    "origin_basis",
+    "origin_region_id",
+    "destination_region_id",
+    "enterprise_id",
+    "employer_name",
+    "industry_id",
+    "transferred_on",
+    "channel",
+    "move_class",
+    "source",
+    "priority_group",
+    "application_id",
+    "natural_key",
+    "created_by_id",
+    "created_at",
+]
 
 
 @transaction.atomic
@@ -188,17 +251,38 @@ def transfer_enter(*, actor, data: dict) -> tuple[Transfer, bool]:
     if clean and clean.employer_uscc:
         enterprise = Enterprise.objects.filter(uscc=clean.employer_uscc).first()
         if enterprise is None:
-            errors.append(FieldError("employer_uscc", _("信用代码%(u)s的单位未登记") % {"u": clean.employer_uscc}))
+            errors.append(
+                FieldError("employer_uscc", _("信用代码%(u)s的单位未登记") % {"u": clean.employer_uscc})
+            )
     if errors:
         raise ServiceError(errors)
     if seeker is None:
         if not clean_text(data.get("name")) or not clean_text(data.get("hukou_region")):
-            raise ServiceError([FieldError(f, _("此人尚未登记，须填写姓名和户籍地以便登记"))
-                                for f in ("name", "hukou_region") if not clean_text(data.get(f))])
-        seeker = seeker_register(actor=actor, data={
-            "name": data.get("name"), "id_number": number, "hukou_region": data.get("hukou_region"),
-            "residence_region": data.get("residence_region") or "", "employment_status": "employed"})
-    return transfer_record(actor=actor, seeker=seeker, destination=clean.destination,
-                           transferred_on=clean.transferred_on, employer_name=clean.employer_name,
-                           enterprise=enterprise, industry=clean.industry, channel=clean.channel,
-                           origin_basis=clean.origin_basis)
+            raise ServiceError(
+                [
+                    FieldError(f, _("此人尚未登记，须填写姓名和户籍地以便登记"))
+                    for f in ("name", "hukou_region")
+                    if not clean_text(data.get(f))
+                ]
+            )
+        seeker = seeker_register(
+            actor=actor,
+            data={
+                "name": data.get("name"),
+                "id_number": number,
+                "hukou_region": data.get("hukou_region"),
+                "residence_region": data.get("residence_region") or "",
+                "employment_status": "employed",
+            },
+        )
+    return transfer_record(
+        actor=actor,
+        seeker=seeker,
+        destination=clean.destination,
+        transferred_on=clean.transferred_on,
+        employer_name=clean.employer_name,
+        enterprise=enterprise,
+        industry=clean.industry,
+        channel=clean.channel,
+        origin_basis=clean.origin_basis,
+    )

@@ -21,9 +21,18 @@ from jobbridge.people.validation import FieldError
 from .models import Channel, OriginBasis
 
 # Words clerks use for the channel, beyond the labels themselves.
-_CHANNEL_WORDS = {"有组织": Channel.BUREAU, "组织输出": Channel.BUREAU, "劳务输出": Channel.BUREAU,
-                  "专列": Channel.BUREAU, "包车": Channel.BUREAU, "招聘会": Channel.FAIR, "自主": Channel.SELF,
-                  "自谋职业": Channel.SELF, "自行": Channel.SELF, "自找": Channel.SELF}
+_CHANNEL_WORDS = {
+    "有组织": Channel.BUREAU,
+    "组织输出": Channel.BUREAU,
+    "劳务输出": Channel.BUREAU,
+    "专列": Channel.BUREAU,
+    "包车": Channel.BUREAU,
+    "招聘会": Channel.FAIR,
+    "自主": Channel.SELF,
+    "自谋职业": Channel.SELF,
+    "自行": Channel.SELF,
+    "自找": Channel.SELF,
+}
 
 
 @dataclass
@@ -70,7 +79,9 @@ def clear_caches() -> None:
     _industries.cache_clear()
 
 
-def clean_transfer(raw: dict, *, today: dt.date | None = None) -> tuple[CleanTransfer | None, list[FieldError]]:
+def clean_transfer(
+    raw: dict, *, today: dt.date | None = None
+) -> tuple[CleanTransfer | None, list[FieldError]]:
     errors: list[FieldError] = []
     today = today or timezone.localdate()
 

@@ -43,23 +43,34 @@ def _crumbs(user, code: str) -> list[tuple[str, str]]:
     chain = core_regions.ancestors(code)
     top = getattr(user, "region_id", None)
     if top in chain and not user.is_superuser:
-        chain = chain[chain.index(top):]
-    return [(c, core_regions.full_name(c).removeprefix(core_regions.full_name(core_regions.ancestors(c)[0]))
-             or core_regions.full_name(c)) for c in chain]
+        chain = chain[chain.index(top) :]
+    return [
+        (
+            c,
+            core_regions.full_name(c).removeprefix(core_regions.full_name(core_regions.ancestors(c)[0]))
+            or core_regions.full_name(c),
+        )
+        for c in chain
+    ]
 
 
 @staff_required
 def ledger(request):
     form = LedgerFilterForm(request.GET or None)
-    qs = Transfer.objects.visible_to(request.user).select_related("seeker", "origin_region", "destination_region")
+    qs = Transfer.objects.visible_to(request.user).select_related(
+        "seeker", "origin_region", "destination_region"
+    )
     error, code, month, move_class = "", getattr(request.user, "region_id", None), None, ""
     if form.is_valid():
         data = form.cleaned_data
         try:
             if data["region"]:
                 code = selectors.resolve_region(data["region"], request.user)
-                qs = qs.filter(selectors.region_q(code, township_field="origin_region_id",
-                                                  county_field="origin_region_id"))
+                qs = qs.filter(
+                    selectors.region_q(
+                        code, township_field="origin_region_id", county_field="origin_region_id"
+                    )
+                )
             if data["month"]:
                 month = selectors.parse_month(data["month"])
                 qs = qs.filter(transferred_on__year=month // 100, transferred_on__month=month % 100)
@@ -74,8 +85,11 @@ def ledger(request):
     if code and request.user.role == "bureau" and not error:
         count = selectors.ledger_count(code, month, move_class)
     page = paginate(request, qs.order_by("-id"), count=count)
-    return render(request, "transfers/ledger.html", {"form": form, "page": page, "error": error,
-                                                     "query": query_without_page(request)})
+    return render(
+        request,
+        "transfers/ledger.html",
+        {"form": form, "page": page, "error": error, "query": query_without_page(request)},
+    )
 
 
 @staff_required
@@ -89,8 +103,12 @@ def add(request):
         else:
             from django.contrib import messages
 
-            messages.success(request, _("已登记转移记录（%(c)s）") % {"c": transfer.get_move_class_display()}
-                             if created else _("相同的转移记录已存在，未重复登记"))
+            messages.success(
+                request,
+                _("已登记转移记录（%(c)s）") % {"c": transfer.get_move_class_display()}
+                if created
+                else _("相同的转移记录已存在，未重复登记"),
+            )
             return redirect(reverse("transfers:ledger"))
     return render(request, "transfers/form.html", {"form": form})
 
@@ -101,8 +119,14 @@ def report(request):
     ctx = {"error": error}
     if code:
         r = selectors.monthly_report(code, month)
-        ctx.update(report=r, data=r.as_dict(), rows=selectors.report_table(code, month), code=code,
-                   month=selectors.month_label(month), crumbs=_crumbs(request.user, code))
+        ctx.update(
+            report=r,
+            data=r.as_dict(),
+            rows=selectors.report_table(code, month),
+            code=code,
+            month=selectors.month_label(month),
+            crumbs=_crumbs(request.user, code),
+        )
     return render(request, "transfers/report.html", ctx, status=_status(request, error))
 
 
@@ -112,8 +136,12 @@ def report_xlsx(request):
     if error:
         raise Http404(error)
     audit_export(actor=request.user, request=request, what=f"transfers-report {code} {month}")
-    return xlsx_response(exports.report_filename(code, month), exports.report_headers(),
-                         exports.report_rows(code, month), sheet_name=_("转移就业月报"))
+    return xlsx_response(
+        exports.report_filename(code, month),
+        exports.report_headers(),
+        exports.report_rows(code, month),
+        sheet_name=_("转移就业月报"),
+    )
 
 
 @staff_required
@@ -122,8 +150,14 @@ def dashboard(request):
     ctx = {"error": error, "panels": [p for p in selectors.PANELS if p != "flow"]}
     if code:
         r = selectors.monthly_report(code, month, with_persons=False)
-        ctx.update(report=r, data=r.as_dict(), code=code, month=selectors.month_label(month),
-                   season=month // 100, crumbs=_crumbs(request.user, code))
+        ctx.update(
+            report=r,
+            data=r.as_dict(),
+            code=code,
+            month=selectors.month_label(month),
+            season=month // 100,
+            crumbs=_crumbs(request.user, code),
+        )
     return render(request, "transfers/dashboard.html", ctx, status=_status(request, error))
 
 
@@ -135,6 +169,14 @@ def panel(request, name: str):
     if name not in selectors.PANELS:
         raise Http404
     data = selectors.panel(name, code, month)
-    return render(request, "transfers/_panel.html", {"name": name, "panel": data, "code": code,
-                                                      "panel_id": f"panel-data-{name}",
-                                                      "month": selectors.month_label(month)})
+    return render(
+        request,
+        "transfers/_panel.html",
+        {
+            "name": name,
+            "panel": data,
+            "code": code,
+            "panel_id": f"panel-data-{name}",
+            "month": selectors.month_label(month),
+        },
+    )

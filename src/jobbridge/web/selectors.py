@@ -32,8 +32,14 @@ def filter_seekers(qs: QuerySet, data: dict) -> tuple[QuerySet, dict[str, str]]:
         except ValueError as e:
             errors["region"] = str(e)
             region = ""
-    qs = seeker_filter(qs, text=data.get("q") or "", region=region, priority=data.get("priority") or "",
-                       status=data.get("employment_status") or "", education=data.get("education") or "")
+    qs = seeker_filter(
+        qs,
+        text=data.get("q") or "",
+        region=region,
+        priority=data.get("priority") or "",
+        status=data.get("employment_status") or "",
+        education=data.get("education") or "",
+    )
     qs = qs.order_by(*SEEKER_SORTS.get(data.get("sort") or "newest", SEEKER_SORTS["newest"]))
     return qs, errors
 
@@ -71,10 +77,16 @@ def seeker_export_rows(qs: QuerySet):
     """Masked numbers only: an export leaves the system, the vault's clear values never do."""
     for s in seekers_for_list(qs).iterator(chunk_size=2000):
         yield [
-            s.name, s.get_gender_display(), s.birth_date, s.id_masked, s.phone_masked,
-            s.hukou_region.name, s.residence_region.name if s.residence_region else "",
-            s.get_education_display(), s.get_employment_status_display(),
+            s.name,
+            s.get_gender_display(),
+            s.birth_date,
+            s.id_masked,
+            s.phone_masked,
+            s.hukou_region.name,
+            s.residence_region.name if s.residence_region else "",
+            s.get_education_display(),
+            s.get_employment_status_display(),
             "、".join(str(d.get_criterion_display()) for d in s.current_diagnoses),
-            s.expected_wage or "", s.created_at.date(),
+            s.expected_wage or "",
+            s.created_at.date(),
         ]
-

@@ -34,7 +34,9 @@ class IndustryFilter(Schema):
     parent: str | None = None
 
 
-@router.get("", response={200: list[IndustryOut], **ERRORS}, summary="List industries (not paginated: 117 rows)")
+@router.get(
+    "", response={200: list[IndustryOut], **ERRORS}, summary="List industries (not paginated: 117 rows)"
+)
 def industry_list(request, filters: Query[IndustryFilter]):
     qs = Industry.objects.order_by("code")
     if filters.q:

@@ -165,15 +165,23 @@ def posting_close_view(request, posting_id: int):
     return scoped_get(_visible(user), pk=posting_id)
 
 
-@router.get("/{posting_id}/candidates", response={200: list[MatchOut], **ERRORS}, deprecated=True,
-            summary="Best job seekers for this posting among those the caller may see, with reasons",
-            description="Superseded by GET /api/matching/postings/{posting_id}/candidates (filters, pages, "
-                        "masked contacts, interest); kept for scripts written against it.")
+@router.get(
+    "/{posting_id}/candidates",
+    response={200: list[MatchOut], **ERRORS},
+    deprecated=True,
+    summary="Best job seekers for this posting among those the caller may see, with reasons",
+    description="Superseded by GET /api/matching/postings/{posting_id}/candidates (filters, pages, "
+    "masked contacts, interest); kept for scripts written against it.",
+)
 def posting_candidates(request, posting_id: int, top: int = Query(10, ge=1, le=100)):
     user = request.auth
     posting = scoped_get(_visible(user), pk=posting_id)
     # Recruiters see no seeker register (applicants come through placements): an empty list.
     matches = candidates_for_posting(posting, Seeker.objects.visible_to(user), k=top)
-    labels = {pk: f"{name} {masked}" for pk, name, masked in
-              Seeker.objects.filter(pk__in=[m.seeker_id for m in matches]).values_list("pk", "name", "id_masked")}
+    labels = {
+        pk: f"{name} {masked}"
+        for pk, name, masked in Seeker.objects.filter(pk__in=[m.seeker_id for m in matches]).values_list(
+            "pk", "name", "id_masked"
+        )
+    }
     return [m.as_dict() | {"label": labels[m.seeker_id]} for m in matches]

@@ -36,8 +36,11 @@ def region_resolve(request, q: str):
     return _resolve(q, "q")
 
 
-@router.get("/classify-move", response={200: MoveOut, **ERRORS},
-            summary="Classify a move: nearby, within province, or out of province")
+@router.get(
+    "/classify-move",
+    response={200: MoveOut, **ERRORS},
+    summary="Classify a move: nearby, within province, or out of province",
+)
 def region_classify_move(request, origin: str, destination: str):
     a, b = _resolve(origin, "origin"), _resolve(destination, "destination")
     move = regions.classify_move(a.code, b.code)
@@ -53,7 +56,9 @@ class ChildrenFilter(Schema):
     q: str | None = None
 
 
-@router.get("/{code}/children", response={200: list[RegionOut], **ERRORS}, summary="Direct children of a region")
+@router.get(
+    "/{code}/children", response={200: list[RegionOut], **ERRORS}, summary="Direct children of a region"
+)
 def region_children(request, code: str, filters: Query[ChildrenFilter]):
     region = scoped_get(Region.objects.all(), pk=code)
     qs = region.children.all()

@@ -89,8 +89,13 @@ class SeekerFilter(Schema):
 @router.get("", response={200: list[SeekerOut], **ERRORS}, summary="List job seekers visible to the caller")
 @paginate(Page)
 def seeker_list(request, filters: Query[SeekerFilter]):
-    qs = seeker_filter(_visible(request.auth), text=filters.q or "", region=filters.region or "",
-                       priority=filters.priority or "", status=filters.status or "")
+    qs = seeker_filter(
+        _visible(request.auth),
+        text=filters.q or "",
+        region=filters.region or "",
+        priority=filters.priority or "",
+        status=filters.status or "",
+    )
     return qs.order_by("-id")
 
 
@@ -158,8 +163,12 @@ def seeker_diagnosis_add(request, seeker_id: int, payload: DiagnosisIn):
     return Status(201, diagnosis)
 
 
-@router.get("/{seeker_id}/recommendations", response={200: list[MatchOut], **ERRORS},
-            summary="Best open postings for this seeker, with reasons", auth=lean.AUTH)
+@router.get(
+    "/{seeker_id}/recommendations",
+    response={200: list[MatchOut], **ERRORS},
+    summary="Best open postings for this seeker, with reasons",
+    auth=lean.AUTH,
+)
 def seeker_recommendations(request, seeker_id: int, top: int = Query(10, ge=1, le=100)):
     if lean.enabled():  # the same answer in two queries (matching.lean)
         return lean.recommendations_response(request, seeker_id, top)

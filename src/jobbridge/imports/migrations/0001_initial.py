@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,28 +14,75 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ImportJob',
+            name="ImportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('seekers', '求职者'), ('enterprises', '用人单位'), ('postings', '招聘岗位')], max_length=16, verbose_name='类型')),
-                ('original_name', models.CharField(max_length=255, verbose_name='原文件名')),
-                ('file', models.FileField(max_length=255, upload_to='imports/uploads/%Y/%m/', verbose_name='文件')),
-                ('sha256', models.CharField(db_index=True, max_length=64)),
-                ('size', models.PositiveBigIntegerField(default=0, verbose_name='大小（字节）')),
-                ('status', models.CharField(choices=[('queued', '排队中'), ('running', '导入中'), ('done', '已完成'), ('failed', '失败')], default='queued', max_length=8, verbose_name='状态')),
-                ('total_rows', models.PositiveIntegerField(default=0, verbose_name='总行数')),
-                ('done_rows', models.PositiveIntegerField(default=0, verbose_name='已处理行数')),
-                ('summary', models.JSONField(blank=True, default=dict, verbose_name='结果')),
-                ('error_file', models.FileField(blank=True, max_length=255, upload_to='imports/errors/%Y/%m/', verbose_name='错误清单')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='开始时间')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='完成时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='上传人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("seekers", "求职者"),
+                            ("enterprises", "用人单位"),
+                            ("postings", "招聘岗位"),
+                        ],
+                        max_length=16,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=255, verbose_name="原文件名")),
+                (
+                    "file",
+                    models.FileField(max_length=255, upload_to="imports/uploads/%Y/%m/", verbose_name="文件"),
+                ),
+                ("sha256", models.CharField(db_index=True, max_length=64)),
+                ("size", models.PositiveBigIntegerField(default=0, verbose_name="大小（字节）")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "排队中"),
+                            ("running", "导入中"),
+                            ("done", "已完成"),
+                            ("failed", "失败"),
+                        ],
+                        default="queued",
+                        max_length=8,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("total_rows", models.PositiveIntegerField(default=0, verbose_name="总行数")),
+                ("done_rows", models.PositiveIntegerField(default=0, verbose_name="已处理行数")),
+                ("summary", models.JSONField(blank=True, default=dict, verbose_name="结果")),
+                (
+                    "error_file",
+                    models.FileField(
+                        blank=True, max_length=255, upload_to="imports/errors/%Y/%m/", verbose_name="错误清单"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="上传时间")),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="开始时间")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="完成时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="上传人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '导入任务',
-                'verbose_name_plural': '导入任务',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "导入任务",
+                "verbose_name_plural": "导入任务",
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]

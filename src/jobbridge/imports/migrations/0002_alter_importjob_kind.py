@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('imports', '0001_initial'),
+        ("imports", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='importjob',
-            name='kind',
-            field=models.CharField(choices=[('seekers', '求职者'), ('enterprises', '用人单位'), ('postings', '招聘岗位'), ('transfers', '劳动力转移')], max_length=16, verbose_name='类型'),
+            model_name="importjob",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("seekers", "求职者"),
+                    ("enterprises", "用人单位"),
+                    ("postings", "招聘岗位"),
+                    ("transfers", "劳动力转移"),
+                ],
+                max_length=16,
+                verbose_name="类型",
+            ),
         ),
     ]

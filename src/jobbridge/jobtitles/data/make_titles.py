@@ -17,42 +17,128 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 COMPANIES = [
-    "捉鸭记餐厅", "海底捞", "富士康", "比亚迪", "美团", "顺丰速运", "立讯精密", "京东物流", "万达广场", "如家酒店",
-    "蜜雪冰城", "华润万家", "中建三局", "碧桂园物业", "苏州某电子有限公司", "东莞市长安镇五金厂", "宁德时代",
-    "昆山仁宝电脑", "永辉超市", "老乡鸡", "瑞幸咖啡", "安踏体育", "无锡海力士", "格力电器", "申通快递",
-    "浙江某纺织有限公司", "深圳某科技有限公司", "鸿星尔克", "沙县小吃", "农夫山泉", "李宁", "小米之家",
-    "某某人力资源有限公司", "海东市某劳务公司", "杭州某网络科技有限公司", "某三甲医院", "某民办幼儿园",
+    "捉鸭记餐厅",
+    "海底捞",
+    "富士康",
+    "比亚迪",
+    "美团",
+    "顺丰速运",
+    "立讯精密",
+    "京东物流",
+    "万达广场",
+    "如家酒店",
+    "蜜雪冰城",
+    "华润万家",
+    "中建三局",
+    "碧桂园物业",
+    "苏州某电子有限公司",
+    "东莞市长安镇五金厂",
+    "宁德时代",
+    "昆山仁宝电脑",
+    "永辉超市",
+    "老乡鸡",
+    "瑞幸咖啡",
+    "安踏体育",
+    "无锡海力士",
+    "格力电器",
+    "申通快递",
+    "浙江某纺织有限公司",
+    "深圳某科技有限公司",
+    "鸿星尔克",
+    "沙县小吃",
+    "农夫山泉",
+    "李宁",
+    "小米之家",
+    "某某人力资源有限公司",
+    "海东市某劳务公司",
+    "杭州某网络科技有限公司",
+    "某三甲医院",
+    "某民办幼儿园",
 ]
-CITIES = ["苏州", "东莞", "无锡", "昆山", "深圳", "上海", "宁波", "西宁", "海东", "厦门", "重庆", "佛山", "武汉"]
-PERKS = ["包吃住", "五险一金", "长白班", "双休", "包住", "日结", "周结", "男女不限", "年底双薪", "两班倒", "有补贴"]
-REQS = ["有经验优先", "持证上岗", "45岁以下", "英语四级", "会电脑", "初中以上学历", "限男性", "吃苦耐劳", "可接受夜班",
-        "有驾照", "退伍军人优先"]
+CITIES = [
+    "苏州",
+    "东莞",
+    "无锡",
+    "昆山",
+    "深圳",
+    "上海",
+    "宁波",
+    "西宁",
+    "海东",
+    "厦门",
+    "重庆",
+    "佛山",
+    "武汉",
+]
+PERKS = [
+    "包吃住",
+    "五险一金",
+    "长白班",
+    "双休",
+    "包住",
+    "日结",
+    "周结",
+    "男女不限",
+    "年底双薪",
+    "两班倒",
+    "有补贴",
+]
+REQS = [
+    "有经验优先",
+    "持证上岗",
+    "45岁以下",
+    "英语四级",
+    "会电脑",
+    "初中以上学历",
+    "限男性",
+    "吃苦耐劳",
+    "可接受夜班",
+    "有驾照",
+    "退伍军人优先",
+]
 URGENT = ["急招", "诚聘", "高薪诚聘", "长期招", "直招", "热招"]
 
 
 def pay(rng: random.Random) -> str:
     low = rng.choice(range(3000, 12000, 500))
-    return rng.choice([f"月薪{low}", f"{low}-{low + rng.choice([1000, 2000, 3000])}元", f"{low // 1000}k-{low // 1000 + 3}k",
-                       f"{low}元/月", f"综合收入{low}以上", f"日薪{rng.choice([150, 200, 260, 300])}"])
+    return rng.choice(
+        [
+            f"月薪{low}",
+            f"{low}-{low + rng.choice([1000, 2000, 3000])}元",
+            f"{low // 1000}k-{low // 1000 + 3}k",
+            f"{low}元/月",
+            f"综合收入{low}以上",
+            f"日薪{rng.choice([150, 200, 260, 300])}",
+        ]
+    )
 
 
 def light(word: str, rng: random.Random) -> str:
-    return rng.choice([
-        word, word, f"{rng.choice(URGENT)}{word}", f"{word}{rng.choice(PERKS)}", f"{word}{rng.randint(2, 30)}名",
-        f"{word}（{rng.choice(REQS)}）", f"【{rng.choice(CITIES)}】{word}",
-    ])
+    return rng.choice(
+        [
+            word,
+            word,
+            f"{rng.choice(URGENT)}{word}",
+            f"{word}{rng.choice(PERKS)}",
+            f"{word}{rng.randint(2, 30)}名",
+            f"{word}（{rng.choice(REQS)}）",
+            f"【{rng.choice(CITIES)}】{word}",
+        ]
+    )
 
 
 def heavy(word: str, rng: random.Random) -> str:
-    return rng.choice([
-        f"{rng.choice(COMPANIES)}招聘{word}",
-        f"{rng.choice(URGENT)}{word}{pay(rng)}",
-        f"{word}{rng.choice(PERKS)}{pay(rng)}",
-        f"{rng.choice(COMPANIES)}{rng.choice(URGENT)}{word}（{rng.choice(REQS)}）",
-        f"【{rng.choice(CITIES)}】{word} {rng.choice(PERKS)} {rng.choice(PERKS)}",
-        f"{rng.choice(CITIES)}{rng.choice(COMPANIES)}{rng.choice(['诚聘', '招聘'])}{word}{pay(rng)}",
-        f"{word}/{rng.choice(PERKS)}/{pay(rng)}",
-    ])
+    return rng.choice(
+        [
+            f"{rng.choice(COMPANIES)}招聘{word}",
+            f"{rng.choice(URGENT)}{word}{pay(rng)}",
+            f"{word}{rng.choice(PERKS)}{pay(rng)}",
+            f"{rng.choice(COMPANIES)}{rng.choice(URGENT)}{word}（{rng.choice(REQS)}）",
+            f"【{rng.choice(CITIES)}】{word} {rng.choice(PERKS)} {rng.choice(PERKS)}",
+            f"{rng.choice(CITIES)}{rng.choice(COMPANIES)}{rng.choice(['诚聘', '招聘'])}{word}{pay(rng)}",
+            f"{word}/{rng.choice(PERKS)}/{pay(rng)}",
+        ]
+    )
 
 
 def read_terms(known: set[str] | None = None) -> list[tuple[str, str]]:

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,25 +14,53 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='TitleBatch',
+            name="TitleBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('original_name', models.CharField(max_length=255, verbose_name='原文件名')),
-                ('top', models.PositiveSmallIntegerField(default=5, verbose_name='建议条数')),
-                ('titles', models.JSONField(default=list, verbose_name='职位名称')),
-                ('results', models.JSONField(blank=True, default=list, verbose_name='结果')),
-                ('skipped_blank', models.PositiveIntegerField(default=0, verbose_name='跳过的空行')),
-                ('status', models.CharField(choices=[('queued', '排队中'), ('running', '编码中'), ('done', '已完成'), ('failed', '失败')], default='queued', max_length=8, verbose_name='状态')),
-                ('done', models.PositiveIntegerField(default=0, verbose_name='已编码')),
-                ('error', models.TextField(blank=True, verbose_name='错误')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='完成时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='上传人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=255, verbose_name="原文件名")),
+                ("top", models.PositiveSmallIntegerField(default=5, verbose_name="建议条数")),
+                ("titles", models.JSONField(default=list, verbose_name="职位名称")),
+                ("results", models.JSONField(blank=True, default=list, verbose_name="结果")),
+                ("skipped_blank", models.PositiveIntegerField(default=0, verbose_name="跳过的空行")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "排队中"),
+                            ("running", "编码中"),
+                            ("done", "已完成"),
+                            ("failed", "失败"),
+                        ],
+                        default="queued",
+                        max_length=8,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("done", models.PositiveIntegerField(default=0, verbose_name="已编码")),
+                ("error", models.TextField(blank=True, verbose_name="错误")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="上传时间")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="完成时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="上传人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '职位名称批量编码',
-                'verbose_name_plural': '职位名称批量编码',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "职位名称批量编码",
+                "verbose_name_plural": "职位名称批量编码",
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]

@@ -133,8 +133,17 @@ def explain_pairs(
     return out  # type: ignore[return-value]
 
 
-def _compose(scorer: Scorer, i: int, j: int, total: np.ndarray, comp, row: int, col: int,
-             regions: RegionTable, occupations: OccupationTable | None) -> Explanation:
+def _compose(
+    scorer: Scorer,
+    i: int,
+    j: int,
+    total: np.ndarray,
+    comp,
+    row: int,
+    col: int,
+    regions: RegionTable,
+    occupations: OccupationTable | None,
+) -> Explanation:
     """The explanation of seeker row ``i`` x posting row ``j``, read at cell (row, col) of a block."""
     s, p, w = scorer.s, scorer.p, scorer.w
     v = {k: float(a[row, col]) for k, a in comp.values.items()}

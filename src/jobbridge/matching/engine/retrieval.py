@@ -723,10 +723,21 @@ def province_topk_scorer(
     shards = [order[t::workers].tolist() for t in range(workers)]
     if workers == 1:
         cb = (lambda d: progress(d, total)) if progress else None
-        parts = [score_cells(scorer, plan, shards[0] if shards else [], k, params.block_pairs, cb,
-                             posting_side=posting_side)]
+        parts = [
+            score_cells(
+                scorer,
+                plan,
+                shards[0] if shards else [],
+                k,
+                params.block_pairs,
+                cb,
+                posting_side=posting_side,
+            )
+        ]
     else:
-        parts = _parallel(scorer, plan, shards, k, params.block_pairs, processes, progress, total, posting_side)
+        parts = _parallel(
+            scorer, plan, shards, k, params.block_pairs, processes, progress, total, posting_side
+        )
     si, ss = merge_results([pt[:2] for pt in parts], k, scorer.p.ids)
     if posting_side:
         pi, ps = merge_results([pt[2:] for pt in parts], k, scorer.s.ids)
@@ -758,7 +769,15 @@ def _parallel(scorer, plan, shards, k, block_pairs, processes, progress, total, 
     if processes and "fork" in mp.get_all_start_methods():
         ctx = mp.get_context("fork")
         counter = ctx.Value("q", 0)
-        _JOB = (scorer, plan, shards, k, block_pairs, counter, posting_side)  # inherited copy-on-write by the workers
+        _JOB = (
+            scorer,
+            plan,
+            shards,
+            k,
+            block_pairs,
+            counter,
+            posting_side,
+        )  # inherited copy-on-write by the workers
         try:
             with ctx.Pool(len(shards)) as pool:
                 res = pool.map_async(_fork_worker, range(len(shards)), chunksize=1)
@@ -783,8 +802,12 @@ def _parallel(scorer, plan, shards, k, block_pairs, processes, progress, total, 
                 progress(d, total)
 
     with ThreadPoolExecutor(len(shards)) as pool:
-        return list(pool.map(lambda sh: score_cells(scorer, plan, sh, k, block_pairs, cb, posting_side=posting_side),
-                             shards))
+        return list(
+            pool.map(
+                lambda sh: score_cells(scorer, plan, sh, k, block_pairs, cb, posting_side=posting_side),
+                shards,
+            )
+        )
 
 
 def recall_at_k(exact_scores: np.ndarray, got_scores: np.ndarray, k: int, tol: float = 1e-5) -> np.ndarray:

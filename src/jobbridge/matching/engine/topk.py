@@ -208,8 +208,9 @@ def _merge_keys(pk: np.ndarray, row_map: np.ndarray, local: np.ndarray, keys: np
     merge_candidates(pk, pk, row_map, local, keys, keys, k)
 
 
-def update_columns(sc: np.ndarray, blk: np.ndarray, pj: np.ndarray, pk, k: int, s_rank, *,
-                   merge: Callable = _merge_keys) -> None:
+def update_columns(
+    sc: np.ndarray, blk: np.ndarray, pj: np.ndarray, pk, k: int, s_rank, *, merge: Callable = _merge_keys
+) -> None:
     """Posting side of a block: only columns where some seeker can beat the posting's current k-th
     best (running order keys ``pk``; ``blk`` in seeker id order, so ties keep the lower id).
     ``merge(pk, posting rows, local column index, keys, k)`` adds the entries; province retrieval

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,69 +14,139 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='MatchRun',
+            name="MatchRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(unique=True, verbose_name='版本')),
-                ('status', models.CharField(choices=[('queued', '排队中'), ('running', '计算中'), ('done', '已完成'), ('failed', '失败'), ('superseded', '已被取代')], default='queued', max_length=10, verbose_name='状态')),
-                ('is_current', models.BooleanField(default=False, verbose_name='当前版本')),
-                ('parameters', models.JSONField(blank=True, default=dict, verbose_name='参数')),
-                ('progress_done', models.PositiveBigIntegerField(default=0)),
-                ('progress_total', models.PositiveBigIntegerField(default=0)),
-                ('stage', models.CharField(blank=True, max_length=64, verbose_name='阶段')),
-                ('seekers', models.PositiveIntegerField(default=0, verbose_name='求职者数')),
-                ('postings', models.PositiveIntegerField(default=0, verbose_name='岗位数')),
-                ('seeker_rows', models.PositiveIntegerField(default=0, verbose_name='求职者推荐条数')),
-                ('posting_rows', models.PositiveIntegerField(default=0, verbose_name='岗位候选条数')),
-                ('partitions', models.PositiveIntegerField(default=0, verbose_name='分区数')),
-                ('error', models.TextField(blank=True, verbose_name='错误')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='开始时间')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='完成时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='发起人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(unique=True, verbose_name="版本")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "排队中"),
+                            ("running", "计算中"),
+                            ("done", "已完成"),
+                            ("failed", "失败"),
+                            ("superseded", "已被取代"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("is_current", models.BooleanField(default=False, verbose_name="当前版本")),
+                ("parameters", models.JSONField(blank=True, default=dict, verbose_name="参数")),
+                ("progress_done", models.PositiveBigIntegerField(default=0)),
+                ("progress_total", models.PositiveBigIntegerField(default=0)),
+                ("stage", models.CharField(blank=True, max_length=64, verbose_name="阶段")),
+                ("seekers", models.PositiveIntegerField(default=0, verbose_name="求职者数")),
+                ("postings", models.PositiveIntegerField(default=0, verbose_name="岗位数")),
+                ("seeker_rows", models.PositiveIntegerField(default=0, verbose_name="求职者推荐条数")),
+                ("posting_rows", models.PositiveIntegerField(default=0, verbose_name="岗位候选条数")),
+                ("partitions", models.PositiveIntegerField(default=0, verbose_name="分区数")),
+                ("error", models.TextField(blank=True, verbose_name="错误")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="开始时间")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="完成时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="发起人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '匹配批次',
-                'verbose_name_plural': '匹配批次',
-                'ordering': ['-version'],
+                "verbose_name": "匹配批次",
+                "verbose_name_plural": "匹配批次",
+                "ordering": ["-version"],
             },
         ),
         migrations.CreateModel(
-            name='MatchList',
+            name="MatchList",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('s', '求职者→岗位'), ('p', '岗位→求职者')], max_length=1)),
-                ('owner_id', models.BigIntegerField()),
-                ('items', models.TextField()),
-                ('updated_at', models.DateTimeField(blank=True, null=True)),
-                ('run', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='lists', to='matching.matchrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(choices=[("s", "求职者→岗位"), ("p", "岗位→求职者")], max_length=1),
+                ),
+                ("owner_id", models.BigIntegerField()),
+                ("items", models.TextField()),
+                ("updated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "run",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lists",
+                        to="matching.matchrun",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='MatchAllocation',
+            name="MatchAllocation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('method', models.CharField(max_length=16, verbose_name='方法')),
-                ('arcs', models.PositiveIntegerField(default=0, verbose_name='候选边数')),
-                ('placed', models.PositiveIntegerField(default=0, verbose_name='安置人数')),
-                ('objective', models.FloatField(default=0, verbose_name='总匹配度')),
-                ('seconds', models.FloatField(default=0, verbose_name='耗时（秒）')),
-                ('report', models.JSONField(default=list, verbose_name='分组安置率')),
-                ('sample', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='allocations', to='matching.matchrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("method", models.CharField(max_length=16, verbose_name="方法")),
+                ("arcs", models.PositiveIntegerField(default=0, verbose_name="候选边数")),
+                ("placed", models.PositiveIntegerField(default=0, verbose_name="安置人数")),
+                ("objective", models.FloatField(default=0, verbose_name="总匹配度")),
+                ("seconds", models.FloatField(default=0, verbose_name="耗时（秒）")),
+                ("report", models.JSONField(default=list, verbose_name="分组安置率")),
+                ("sample", models.JSONField(blank=True, default=list)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="allocations",
+                        to="matching.matchrun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='matchrun',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('is_current',), name='one_current_match_run'),
+            model_name="matchrun",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_current", True)), fields=("is_current",), name="one_current_match_run"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='matchlist',
-            constraint=models.UniqueConstraint(fields=('run', 'kind', 'owner_id'), name='one_match_list_per_owner'),
+            model_name="matchlist",
+            constraint=models.UniqueConstraint(
+                fields=("run", "kind", "owner_id"), name="one_match_list_per_owner"
+            ),
         ),
     ]

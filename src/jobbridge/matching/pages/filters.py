@@ -56,7 +56,9 @@ def parse_priority(raw) -> str:
     raw = ("" if raw is None else str(raw)).strip()
     if raw and raw not in PriorityCriterion.values:
         choices = "、".join(f"{v}（{label}）" for v, label in PriorityCriterion.choices)
-        raise FilterError("priority", _("未知的重点群体“%(v)s”，可选：%(choices)s") % {"v": raw[:30], "choices": choices})
+        raise FilterError(
+            "priority", _("未知的重点群体“%(v)s”，可选：%(choices)s") % {"v": raw[:30], "choices": choices}
+        )
     return raw
 
 

@@ -25,7 +25,9 @@ def seeker_ids_applied(posting, seeker_ids=None) -> set[int]:
 
 
 def create_application(*, seeker, posting, actor, source: str, consent_note: str = "") -> Application:
-    return application_create(seeker=seeker, posting=posting, actor=actor, source=source, consent_note=consent_note)
+    return application_create(
+        seeker=seeker, posting=posting, actor=actor, source=source, consent_note=consent_note
+    )
 
 
 def applicants_query(posting):

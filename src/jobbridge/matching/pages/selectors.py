@@ -45,10 +45,13 @@ class PostingNotOpen(Exception):
 
 
 def is_staff(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.role in (Role.ADMIN, Role.BUREAU, Role.COMMISSIONER))
+    return user.is_authenticated and (
+        user.is_superuser or user.role in (Role.ADMIN, Role.BUREAU, Role.COMMISSIONER)
+    )
 
 
 # ---------------------------------------------------------------- the seeker's side
+
 
 def seeker_for(user, seeker_id: int | None = None) -> Seeker:
     """The person whose "jobs for you" list ``user`` asks for: a job seeker gets their own record
@@ -85,17 +88,28 @@ def jobs_for_seeker(seeker: Seeker, *, k: int = JOBS_FOR_YOU, today=None) -> lis
     matches = matching.recommend_for_seeker(seeker, k=k, today=today)
     ids = [m.posting_id for m in matches]
     # Stored lists may lag a closing by minutes: show only what is open now.
-    postings = Posting.objects.open_on(today).filter(pk__in=ids).select_related("enterprise", "work_region", "occupation")
+    postings = (
+        Posting.objects.open_on(today)
+        .filter(pk__in=ids)
+        .select_related("enterprise", "work_region", "occupation")
+    )
     by_id = {p.pk: p for p in postings}
     applied = interested_posting_ids(seeker, list(by_id))
-    return [JobCard(by_id[m.posting_id], m.score, m.reasons, m.posting_id in applied)
-            for m in matches if m.posting_id in by_id]
+    return [
+        JobCard(by_id[m.posting_id], m.score, m.reasons, m.posting_id in applied)
+        for m in matches
+        if m.posting_id in by_id
+    ]
 
 
 def open_posting_for_seeker(posting_id: int, today=None) -> Posting:
     """A posting a seeker taps on: 404 if unknown (or a draft), PostingNotOpen if no longer taking people."""
-    posting = (Posting.objects.exclude(status=Posting.Status.DRAFT)
-               .select_related("enterprise", "work_region").filter(pk=posting_id).first())
+    posting = (
+        Posting.objects.exclude(status=Posting.Status.DRAFT)
+        .select_related("enterprise", "work_region")
+        .filter(pk=posting_id)
+        .first()
+    )
     if posting is None:
         raise Http404(_("岗位不存在"))
     ensure_open(posting, today)
@@ -117,6 +131,7 @@ def ensure_open(posting: Posting, today=None) -> None:
 
 
 # ---------------------------------------------------------------- the posting's side
+
 
 def posting_for_candidates(user, posting_id: int) -> Posting:
     """The posting whose candidates ``user`` asks for: a recruiter's own enterprise's postings; for
@@ -202,8 +217,11 @@ def relevant(qs, posting: Posting):
     major = posting.occupation_id.split("-")[0]
     # Codes are "6-18-02-04": the major group's codes sort between "6-" and "6." ('.' follows '-').
     in_group = Q(occupation_id__gte=f"{major}-", occupation_id__lt=f"{major}.")
-    tables = (Seeker.desired_occupations.through.objects, Seeker.skill_occupations.through.objects,
-              WorkHistory.objects.filter(occupation__isnull=False))
+    tables = (
+        Seeker.desired_occupations.through.objects,
+        Seeker.skill_occupations.through.objects,
+        WorkHistory.objects.filter(occupation__isnull=False),
+    )
     same = Q()
     uncoded = Q()
     for t in tables:
@@ -221,7 +239,9 @@ def filtered_pool(user, posting: Posting, filters: CandidateFilters):
     if filters.max_km is not None:
         # In the query, not after ranking: "within 50 km" means the best of the people nearby.
         near = counties_within(posting.work_region_id, filters.max_km)
-        qs = qs.annotate(_home=Coalesce(Substr(F("residence_region_id"), 1, 6), Substr(F("hukou_region_id"), 1, 6)))
+        qs = qs.annotate(
+            _home=Coalesce(Substr(F("residence_region_id"), 1, 6), Substr(F("hukou_region_id"), 1, 6))
+        )
         qs = qs.filter(_home__in=near)
     return qs
 
@@ -236,7 +256,11 @@ def contact_allowed(user, posting: Posting, seeker_id: int, applicants: set[int]
     commissioner passed them on with their consent (both are an Application for it)."""
     if is_staff(user):
         return user.has_perm("people.view_id_number")
-    return user.role == Role.RECRUITER and user.enterprise_id == posting.enterprise_id and seeker_id in applicants
+    return (
+        user.role == Role.RECRUITER
+        and user.enterprise_id == posting.enterprise_id
+        and seeker_id in applicants
+    )
 
 
 @dataclass
@@ -273,21 +297,30 @@ def check_priority_filter(user, posting: Posting, filters: CandidateFilters) -> 
         raise FilterError("priority", _("本岗位未面向该重点群体，招聘方不能按其筛选"))
 
 
-def candidates(user, posting: Posting, filters: CandidateFilters, *, limit: int = PAGE_SIZE,
-               today=None) -> list[CandidateRow]:
+def candidates(
+    user, posting: Posting, filters: CandidateFilters, *, limit: int = PAGE_SIZE, today=None
+) -> list[CandidateRow]:
     """The best ``limit`` candidates for ``posting`` among those ``user`` may see, filtered, contacts masked.
     Raises FilterError when a recruiter filters by a group the posting is not for."""
     check_priority_filter(user, posting, filters)
     shown_groups = groups_shown(user, posting)
-    matches = matching.candidates_for_posting(posting, filtered_pool(user, posting, filters), k=limit, today=today)
+    matches = matching.candidates_for_posting(
+        posting, filtered_pool(user, posting, filters), k=limit, today=today
+    )
     ids = [m.seeker_id for m in matches]
     # Only what a row shows (name, masked phone, home for the distance): not the sealed columns.
-    seekers = Seeker.objects.only("id", "name", "phone_masked", "residence_region", "hukou_region").in_bulk(ids)
+    seekers = Seeker.objects.only("id", "name", "phone_masked", "residence_region", "hukou_region").in_bulk(
+        ids
+    )
     applicants = applicant_ids(posting, ids)
     labels = dict(PriorityCriterion.choices)
     groups: dict[int, list[str]] = {}
-    for sid, criterion in (PriorityDiagnosis.objects.current().filter(seeker_id__in=ids)
-                           .order_by("criterion").values_list("seeker_id", "criterion")):
+    for sid, criterion in (
+        PriorityDiagnosis.objects.current()
+        .filter(seeker_id__in=ids)
+        .order_by("criterion")
+        .values_list("seeker_id", "criterion")
+    ):
         if shown_groups is not None and criterion not in shown_groups:
             continue
         groups.setdefault(sid, []).append(str(labels.get(criterion, criterion)))
@@ -298,12 +331,19 @@ def candidates(user, posting: Posting, filters: CandidateFilters, *, limit: int 
         if s is None:
             continue
         interested = s.pk in applicants
-        rows.append(CandidateRow(
-            seeker=s, score=m.score, reasons=m.reasons, km=km_between(home_code(s), posting.work_region_id),
-            groups=groups.get(s.pk, []), interested=interested,
-            # A recruiter learns who the person is only once they have come forward for this post.
-            name=s.name if staff or interested else mask_name(s.name),
-            phone=s.phone_masked, can_reveal=bool(s.phone_masked) and contact_allowed(user, posting, s.pk, applicants),
-            can_share=staff and not interested,
-        ))
+        rows.append(
+            CandidateRow(
+                seeker=s,
+                score=m.score,
+                reasons=m.reasons,
+                km=km_between(home_code(s), posting.work_region_id),
+                groups=groups.get(s.pk, []),
+                interested=interested,
+                # A recruiter learns who the person is only once they have come forward for this post.
+                name=s.name if staff or interested else mask_name(s.name),
+                phone=s.phone_masked,
+                can_reveal=bool(s.phone_masked) and contact_allowed(user, posting, s.pk, applicants),
+                can_share=staff and not interested,
+            )
+        )
     return rows

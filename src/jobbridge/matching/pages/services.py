@@ -23,13 +23,16 @@ def interest_express(*, actor, seeker: Seeker, posting: Posting, consent_note: s
     agreed (source "commissioner", ``consent_note`` required by the placements service)."""
     ensure_open(posting)
     if actor.role == Role.SEEKER and not actor.is_superuser:
-        return placements_link.create_application(seeker=seeker, posting=posting, actor=actor, source="seeker")
+        return placements_link.create_application(
+            seeker=seeker, posting=posting, actor=actor, source="seeker"
+        )
     if not is_staff(actor):
         raise PermissionDenied(_("仅求职者本人或工作人员可登记求职意向"))
     if not (consent_note or "").strip():
         raise ServiceError([FieldError("consent_note", _("代为登记意向须注明本人如何同意（如：电话确认）"))])
-    return placements_link.create_application(seeker=seeker, posting=posting, actor=actor, source="commissioner",
-                                              consent_note=consent_note.strip())
+    return placements_link.create_application(
+        seeker=seeker, posting=posting, actor=actor, source="commissioner", consent_note=consent_note.strip()
+    )
 
 
 def _candidate(actor, posting: Posting, seeker_id: int) -> Seeker:

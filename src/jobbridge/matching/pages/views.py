@@ -39,14 +39,24 @@ def for_me(request):
     if selectors.is_staff(request.user) and _seeker_param(request) is None:
         return render(request, "matching/for_me_pick.html", {})
     seeker_id = _seeker_param(request)
-    if request.user.role == Role.SEEKER and seeker_id is None and not Seeker.objects.visible_to(request.user).exists():
+    if (
+        request.user.role == Role.SEEKER
+        and seeker_id is None
+        and not Seeker.objects.visible_to(request.user).exists()
+    ):
         # Signed in but not (or no longer) registered as a job seeker: say so instead of a bare 404.
         return render(request, "matching/for_me.html", {"seeker": None, "cards": [], "on_behalf": False})
     seeker = selectors.seeker_for(request.user, seeker_id)
     cards = _cards(selectors.jobs_for_seeker(seeker))
-    return render(request, "matching/for_me.html", {
-        "seeker": seeker, "cards": cards, "on_behalf": selectors.is_staff(request.user),
-    })
+    return render(
+        request,
+        "matching/for_me.html",
+        {
+            "seeker": seeker,
+            "cards": cards,
+            "on_behalf": selectors.is_staff(request.user),
+        },
+    )
 
 
 @require_POST
@@ -56,17 +66,29 @@ def interest(request, posting_id: int):
     error, status, posting = "", 200, None
     try:
         posting = selectors.open_posting_for_seeker(posting_id)
-        services.interest_express(actor=request.user, seeker=seeker, posting=posting,
-                                  consent_note=request.POST.get("consent_note", ""))
+        services.interest_express(
+            actor=request.user,
+            seeker=seeker,
+            posting=posting,
+            consent_note=request.POST.get("consent_note", ""),
+        )
     except selectors.PostingNotOpen as e:
         error, status, posting = e.message, 409, e.posting
     except ServiceError as e:
         error, status = "；".join(err.message for err in e.errors), 422
     if request.htmx:
-        return render(request, "matching/_interest.html", {
-            "posting_id": posting_id, "interested": not error, "error": error, "seeker": seeker,
-            "on_behalf": selectors.is_staff(request.user),
-        }, status=status)
+        return render(
+            request,
+            "matching/_interest.html",
+            {
+                "posting_id": posting_id,
+                "interested": not error,
+                "error": error,
+                "seeker": seeker,
+                "on_behalf": selectors.is_staff(request.user),
+            },
+            status=status,
+        )
     if error:
         messages.error(request, error)
     else:
@@ -108,15 +130,22 @@ def candidates(request, posting_id: int):
             rows = selectors.candidates(request.user, posting, filters, limit=depth)
         except FilterError as e:
             error = e
-    shown = rows[depth - size:]
+    shown = rows[depth - size :]
     for r in shown:
         r.reasons = localized(r.reasons)
     context = {
-        "posting": posting, "rows": shown, "start": depth - size + 1, "end": depth - size + len(shown), "page_no": page_no,
+        "posting": posting,
+        "rows": shown,
+        "start": depth - size + 1,
+        "end": depth - size + len(shown),
+        "page_no": page_no,
         "has_next": len(rows) == depth and depth < selectors.MAX_CANDIDATES,
-        "filters": filters, "error": error, "closed": closed,
+        "filters": filters,
+        "error": error,
+        "closed": closed,
         "query": urlencode(filters.as_query()),
-        "priorities": _priority_choices(request.user, posting), "raw": request.GET,
+        "priorities": _priority_choices(request.user, posting),
+        "raw": request.GET,
         "is_staff": selectors.is_staff(request.user),
     }
     template = "matching/_candidates.html" if request.htmx else "matching/candidates.html"
@@ -128,9 +157,13 @@ def contact(request, posting_id: int, seeker_id: int):
     """Reveal one candidate's phone (audited), when the viewer may see it."""
     posting = selectors.posting_for_candidates(request.user, posting_id)
     try:
-        shown = services.contact_reveal(actor=request.user, posting=posting, seeker_id=seeker_id, request=request)
+        shown = services.contact_reveal(
+            actor=request.user, posting=posting, seeker_id=seeker_id, request=request
+        )
     except PermissionDenied as e:
-        return render(request, "matching/_contact.html", {"error": str(e), "seeker_id": seeker_id}, status=403)
+        return render(
+            request, "matching/_contact.html", {"error": str(e), "seeker_id": seeker_id}, status=403
+        )
     return render(request, "matching/_contact.html", {"shown": shown, "seeker_id": seeker_id})
 
 
@@ -139,10 +172,20 @@ def share(request, posting_id: int, seeker_id: int):
     """A commissioner passes the person on to the enterprise, noting how they agreed."""
     posting = selectors.posting_for_candidates(request.user, posting_id)
     try:
-        services.contact_share(actor=request.user, posting=posting, seeker_id=seeker_id,
-                               consent_note=request.POST.get("consent_note", ""))
+        services.contact_share(
+            actor=request.user,
+            posting=posting,
+            seeker_id=seeker_id,
+            consent_note=request.POST.get("consent_note", ""),
+        )
     except (ServiceError, selectors.PostingNotOpen) as e:
-        message = e.message if isinstance(e, selectors.PostingNotOpen) else "；".join(x.message for x in e.errors)
-        return render(request, "matching/_share.html", {"error": message, "posting": posting,
-                                                        "seeker_id": seeker_id}, status=422)
+        message = (
+            e.message if isinstance(e, selectors.PostingNotOpen) else "；".join(x.message for x in e.errors)
+        )
+        return render(
+            request,
+            "matching/_share.html",
+            {"error": message, "posting": posting, "seeker_id": seeker_id},
+            status=422,
+        )
     return render(request, "matching/_share.html", {"done": True, "posting": posting, "seeker_id": seeker_id})

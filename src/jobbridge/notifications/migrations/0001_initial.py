@@ -6,98 +6,239 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('employers', '0001_initial'),
-        ('people', '0002_diagnosis_regions_and_leaner_indexes'),
+        ("employers", "0001_initial"),
+        ("people", "0002_diagnosis_regions_and_leaner_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DeliveryRun',
+            name="DeliveryRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('queued', '排队中'), ('running', '发送中'), ('done', '已完成'), ('failed', '出错')], default='queued', max_length=8, verbose_name='状态')),
-                ('total', models.PositiveIntegerField(default=0, verbose_name='待处理')),
-                ('done', models.PositiveIntegerField(default=0, verbose_name='已处理')),
-                ('counts', models.JSONField(blank=True, default=dict, verbose_name='结果')),
-                ('error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('started_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "排队中"),
+                            ("running", "发送中"),
+                            ("done", "已完成"),
+                            ("failed", "出错"),
+                        ],
+                        default="queued",
+                        max_length=8,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("total", models.PositiveIntegerField(default=0, verbose_name="待处理")),
+                ("done", models.PositiveIntegerField(default=0, verbose_name="已处理")),
+                ("counts", models.JSONField(blank=True, default=dict, verbose_name="结果")),
+                ("error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '发送批次',
-                'verbose_name_plural': '发送批次',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "发送批次",
+                "verbose_name_plural": "发送批次",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Preference',
+            name="Preference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('opted_out', models.JSONField(blank=True, default=list, verbose_name='拒收渠道')),
-                ('quiet_start', models.TimeField(blank=True, null=True, verbose_name='免打扰开始')),
-                ('quiet_end', models.TimeField(blank=True, null=True, verbose_name='免打扰结束')),
-                ('wechat_openid', models.CharField(blank=True, max_length=64, verbose_name='微信openid')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('seeker', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='notify_preference', to='people.seeker')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("opted_out", models.JSONField(blank=True, default=list, verbose_name="拒收渠道")),
+                ("quiet_start", models.TimeField(blank=True, null=True, verbose_name="免打扰开始")),
+                ("quiet_end", models.TimeField(blank=True, null=True, verbose_name="免打扰结束")),
+                ("wechat_openid", models.CharField(blank=True, max_length=64, verbose_name="微信openid")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "seeker",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notify_preference",
+                        to="people.seeker",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '通知偏好',
-                'verbose_name_plural': '通知偏好',
+                "verbose_name": "通知偏好",
+                "verbose_name_plural": "通知偏好",
             },
         ),
         migrations.CreateModel(
-            name='ContactLog',
+            name="ContactLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('contacted_at', models.DateTimeField(db_index=True, verbose_name='联系时间')),
-                ('day', models.DateField(verbose_name='日期')),
-                ('outcome', models.CharField(choices=[('interested', '有意向'), ('not_interested', '无意向'), ('no_answer', '未接通')], max_length=16, verbose_name='结果')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='备注')),
-                ('contacted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='联系人')),
-                ('posting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='employers.posting', verbose_name='岗位')),
-                ('seeker', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contact_logs', to='people.seeker')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("contacted_at", models.DateTimeField(db_index=True, verbose_name="联系时间")),
+                ("day", models.DateField(verbose_name="日期")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("interested", "有意向"),
+                            ("not_interested", "无意向"),
+                            ("no_answer", "未接通"),
+                        ],
+                        max_length=16,
+                        verbose_name="结果",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="备注")),
+                (
+                    "contacted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="联系人",
+                    ),
+                ),
+                (
+                    "posting",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="employers.posting",
+                        verbose_name="岗位",
+                    ),
+                ),
+                (
+                    "seeker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contact_logs",
+                        to="people.seeker",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '电话联系记录',
-                'verbose_name_plural': '电话联系记录',
-                'ordering': ['-contacted_at', '-id'],
-                'indexes': [models.Index(fields=['day', 'seeker'], name='contact_day_seeker')],
+                "verbose_name": "电话联系记录",
+                "verbose_name_plural": "电话联系记录",
+                "ordering": ["-contacted_at", "-id"],
+                "indexes": [models.Index(fields=["day", "seeker"], name="contact_day_seeker")],
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(max_length=32, verbose_name='渠道')),
-                ('kind', models.CharField(max_length=32, verbose_name='消息类型')),
-                ('payload', models.JSONField(blank=True, default=dict, verbose_name='内容')),
-                ('idempotency_key', models.CharField(max_length=128, unique=True, verbose_name='幂等键')),
-                ('status', models.CharField(choices=[('queued', '待发送'), ('sending', '发送中'), ('sent', '已发送'), ('failed', '发送失败'), ('skipped', '已跳过')], default='queued', max_length=8, verbose_name='状态')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='尝试次数')),
-                ('next_attempt_at', models.DateTimeField(verbose_name='下次尝试')),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('claim_token', models.CharField(blank=True, max_length=32)),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='发送时间')),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='阅读时间')),
-                ('last_error', models.TextField(blank=True, verbose_name='最近错误')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='发起人')),
-                ('seeker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='people.seeker', verbose_name='求职者')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL, verbose_name='用户')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("channel", models.CharField(max_length=32, verbose_name="渠道")),
+                ("kind", models.CharField(max_length=32, verbose_name="消息类型")),
+                ("payload", models.JSONField(blank=True, default=dict, verbose_name="内容")),
+                ("idempotency_key", models.CharField(max_length=128, unique=True, verbose_name="幂等键")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "待发送"),
+                            ("sending", "发送中"),
+                            ("sent", "已发送"),
+                            ("failed", "发送失败"),
+                            ("skipped", "已跳过"),
+                        ],
+                        default="queued",
+                        max_length=8,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="尝试次数")),
+                ("next_attempt_at", models.DateTimeField(verbose_name="下次尝试")),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("claim_token", models.CharField(blank=True, max_length=32)),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="发送时间")),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="阅读时间")),
+                ("last_error", models.TextField(blank=True, verbose_name="最近错误")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="发起人",
+                    ),
+                ),
+                (
+                    "seeker",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to="people.seeker",
+                        verbose_name="求职者",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="用户",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '通知',
-                'verbose_name_plural': '通知',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['status', 'next_attempt_at'], name='notification_due'), models.Index(fields=['seeker', 'channel', 'status'], name='notification_inbox')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('seeker__isnull', False), ('user__isnull', True)), models.Q(('seeker__isnull', True), ('user__isnull', False)), _connector='OR'), name='notification_one_recipient')],
+                "verbose_name": "通知",
+                "verbose_name_plural": "通知",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["status", "next_attempt_at"], name="notification_due"),
+                    models.Index(fields=["seeker", "channel", "status"], name="notification_inbox"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("seeker__isnull", False), ("user__isnull", True)),
+                            models.Q(("seeker__isnull", True), ("user__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="notification_one_recipient",
+                    )
+                ],
             },
         ),
     ]

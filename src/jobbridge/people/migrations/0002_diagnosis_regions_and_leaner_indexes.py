@@ -18,54 +18,93 @@ def backfill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_cache_table'),
-        ('people', '0001_initial'),
+        ("core", "0004_cache_table"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='prioritydiagnosis',
-            name='people_prio_criteri_a3b8b8_idx',
+            model_name="prioritydiagnosis",
+            name="people_prio_criteri_a3b8b8_idx",
         ),
         migrations.AddField(
-            model_name='prioritydiagnosis',
-            name='hukou_region',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.region'),
+            model_name="prioritydiagnosis",
+            name="hukou_region",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.region",
+            ),
         ),
         migrations.AddField(
-            model_name='prioritydiagnosis',
-            name='residence_region',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.region'),
+            model_name="prioritydiagnosis",
+            name="residence_region",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.region",
+            ),
         ),
         migrations.AlterField(
-            model_name='seeker',
-            name='hukou_region',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.region', verbose_name='户籍地'),
+            model_name="seeker",
+            name="hukou_region",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.region",
+                verbose_name="户籍地",
+            ),
         ),
         migrations.AlterField(
-            model_name='seeker',
-            name='name',
-            field=models.CharField(max_length=64, verbose_name='姓名'),
+            model_name="seeker",
+            name="name",
+            field=models.CharField(max_length=64, verbose_name="姓名"),
         ),
         migrations.AlterField(
-            model_name='seeker',
-            name='residence_region',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.region', verbose_name='现居住地'),
+            model_name="seeker",
+            name="residence_region",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.region",
+                verbose_name="现居住地",
+            ),
         ),
         migrations.AddIndex(
-            model_name='prioritydiagnosis',
-            index=models.Index(fields=['criterion', 'seeker'], include=('valid_from', 'valid_until'), name='diagnosis_criterion_seeker'),
+            model_name="prioritydiagnosis",
+            index=models.Index(
+                fields=["criterion", "seeker"],
+                include=("valid_from", "valid_until"),
+                name="diagnosis_criterion_seeker",
+            ),
         ),
         migrations.AddIndex(
-            model_name='prioritydiagnosis',
-            index=models.Index(fields=['criterion', 'hukou_region', 'seeker'], include=('valid_from', 'valid_until'), name='diagnosis_criterion_hukou'),
+            model_name="prioritydiagnosis",
+            index=models.Index(
+                fields=["criterion", "hukou_region", "seeker"],
+                include=("valid_from", "valid_until"),
+                name="diagnosis_criterion_hukou",
+            ),
         ),
         migrations.AddIndex(
-            model_name='prioritydiagnosis',
-            index=models.Index(fields=['criterion', 'residence_region', 'seeker'], include=('valid_from', 'valid_until'), name='diagnosis_criterion_residence'),
+            model_name="prioritydiagnosis",
+            index=models.Index(
+                fields=["criterion", "residence_region", "seeker"],
+                include=("valid_from", "valid_until"),
+                name="diagnosis_criterion_residence",
+            ),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
     ]

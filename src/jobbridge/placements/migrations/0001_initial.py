@@ -6,103 +6,324 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0004_cache_table'),
-        ('employers', '0001_initial'),
-        ('people', '0002_diagnosis_regions_and_leaner_indexes'),
+        ("core", "0004_cache_table"),
+        ("employers", "0001_initial"),
+        ("people", "0002_diagnosis_regions_and_leaner_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Application',
+            name="Application",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('intention', '意向'), ('contacted', '已联系'), ('interview', '面试'), ('offer', '拟录用'), ('hired', '已录用'), ('arrived', '已到岗'), ('retained_30', '稳岗30天'), ('retained_90', '稳岗90天'), ('retained_180', '稳岗180天'), ('refused', '未录用'), ('withdrawn', '已撤回'), ('obsolete', '已失效'), ('left', '已离职')], default='intention', max_length=16, verbose_name='状态')),
-                ('source', models.CharField(choices=[('seeker', '求职者本人'), ('commissioner', '专员代为登记'), ('recruiter', '企业邀请'), ('fair', '招聘会')], max_length=16, verbose_name='来源')),
-                ('consent_note', models.CharField(blank=True, max_length=200, verbose_name='本人同意记录')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('state_changed_at', models.DateTimeField(auto_now_add=True)),
-                ('hired_on', models.DateField(blank=True, null=True, verbose_name='录用日期')),
-                ('arrived_on', models.DateField(blank=True, null=True, verbose_name='到岗日期')),
-                ('reason', models.CharField(blank=True, choices=[('wage', '薪资不合适'), ('distance', '距离太远'), ('requirements', '不符合岗位要求'), ('no_reply', '联系不上'), ('conditions', '工作条件不适应'), ('family', '家庭原因'), ('other', '其他')], max_length=16, verbose_name='原因')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('posting', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='employers.posting', verbose_name='岗位')),
-                ('seeker', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='people.seeker', verbose_name='求职者')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("intention", "意向"),
+                            ("contacted", "已联系"),
+                            ("interview", "面试"),
+                            ("offer", "拟录用"),
+                            ("hired", "已录用"),
+                            ("arrived", "已到岗"),
+                            ("retained_30", "稳岗30天"),
+                            ("retained_90", "稳岗90天"),
+                            ("retained_180", "稳岗180天"),
+                            ("refused", "未录用"),
+                            ("withdrawn", "已撤回"),
+                            ("obsolete", "已失效"),
+                            ("left", "已离职"),
+                        ],
+                        default="intention",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("seeker", "求职者本人"),
+                            ("commissioner", "专员代为登记"),
+                            ("recruiter", "企业邀请"),
+                            ("fair", "招聘会"),
+                        ],
+                        max_length=16,
+                        verbose_name="来源",
+                    ),
+                ),
+                ("consent_note", models.CharField(blank=True, max_length=200, verbose_name="本人同意记录")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("state_changed_at", models.DateTimeField(auto_now_add=True)),
+                ("hired_on", models.DateField(blank=True, null=True, verbose_name="录用日期")),
+                ("arrived_on", models.DateField(blank=True, null=True, verbose_name="到岗日期")),
+                (
+                    "reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("wage", "薪资不合适"),
+                            ("distance", "距离太远"),
+                            ("requirements", "不符合岗位要求"),
+                            ("no_reply", "联系不上"),
+                            ("conditions", "工作条件不适应"),
+                            ("family", "家庭原因"),
+                            ("other", "其他"),
+                        ],
+                        max_length=16,
+                        verbose_name="原因",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "posting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="employers.posting",
+                        verbose_name="岗位",
+                    ),
+                ),
+                (
+                    "seeker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="people.seeker",
+                        verbose_name="求职者",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '求职申请',
-                'verbose_name_plural': '求职申请',
+                "verbose_name": "求职申请",
+                "verbose_name_plural": "求职申请",
             },
         ),
         migrations.CreateModel(
-            name='ApplicationEvent',
+            name="ApplicationEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_state', models.CharField(blank=True, choices=[('intention', '意向'), ('contacted', '已联系'), ('interview', '面试'), ('offer', '拟录用'), ('hired', '已录用'), ('arrived', '已到岗'), ('retained_30', '稳岗30天'), ('retained_90', '稳岗90天'), ('retained_180', '稳岗180天'), ('refused', '未录用'), ('withdrawn', '已撤回'), ('obsolete', '已失效'), ('left', '已离职')], max_length=16, verbose_name='原状态')),
-                ('to_state', models.CharField(choices=[('intention', '意向'), ('contacted', '已联系'), ('interview', '面试'), ('offer', '拟录用'), ('hired', '已录用'), ('arrived', '已到岗'), ('retained_30', '稳岗30天'), ('retained_90', '稳岗90天'), ('retained_180', '稳岗180天'), ('refused', '未录用'), ('withdrawn', '已撤回'), ('obsolete', '已失效'), ('left', '已离职')], max_length=16, verbose_name='新状态')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='时间')),
-                ('reason', models.CharField(blank=True, choices=[('wage', '薪资不合适'), ('distance', '距离太远'), ('requirements', '不符合岗位要求'), ('no_reply', '联系不上'), ('conditions', '工作条件不适应'), ('family', '家庭原因'), ('other', '其他')], max_length=16, verbose_name='原因')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='说明')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='placements.application')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_state",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("intention", "意向"),
+                            ("contacted", "已联系"),
+                            ("interview", "面试"),
+                            ("offer", "拟录用"),
+                            ("hired", "已录用"),
+                            ("arrived", "已到岗"),
+                            ("retained_30", "稳岗30天"),
+                            ("retained_90", "稳岗90天"),
+                            ("retained_180", "稳岗180天"),
+                            ("refused", "未录用"),
+                            ("withdrawn", "已撤回"),
+                            ("obsolete", "已失效"),
+                            ("left", "已离职"),
+                        ],
+                        max_length=16,
+                        verbose_name="原状态",
+                    ),
+                ),
+                (
+                    "to_state",
+                    models.CharField(
+                        choices=[
+                            ("intention", "意向"),
+                            ("contacted", "已联系"),
+                            ("interview", "面试"),
+                            ("offer", "拟录用"),
+                            ("hired", "已录用"),
+                            ("arrived", "已到岗"),
+                            ("retained_30", "稳岗30天"),
+                            ("retained_90", "稳岗90天"),
+                            ("retained_180", "稳岗180天"),
+                            ("refused", "未录用"),
+                            ("withdrawn", "已撤回"),
+                            ("obsolete", "已失效"),
+                            ("left", "已离职"),
+                        ],
+                        max_length=16,
+                        verbose_name="新状态",
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="时间")),
+                (
+                    "reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("wage", "薪资不合适"),
+                            ("distance", "距离太远"),
+                            ("requirements", "不符合岗位要求"),
+                            ("no_reply", "联系不上"),
+                            ("conditions", "工作条件不适应"),
+                            ("family", "家庭原因"),
+                            ("other", "其他"),
+                        ],
+                        max_length=16,
+                        verbose_name="原因",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="说明")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="placements.application",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '申请状态变更',
-                'verbose_name_plural': '申请状态变更',
-                'ordering': ['at', 'id'],
+                "verbose_name": "申请状态变更",
+                "verbose_name_plural": "申请状态变更",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='FollowUp',
+            name="FollowUp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('days', models.PositiveSmallIntegerField(verbose_name='到岗天数')),
-                ('due_on', models.DateField(verbose_name='应回访日期')),
-                ('done_on', models.DateField(blank=True, null=True, verbose_name='回访日期')),
-                ('still_employed', models.BooleanField(null=True, verbose_name='仍在岗')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='回访记录')),
-                ('cancelled', models.BooleanField(default=False)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='followups', to='placements.application')),
-                ('done_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('responsible_region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.region', verbose_name='负责区域')),
-                ('responsible_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='followups', to=settings.AUTH_USER_MODEL, verbose_name='负责专员')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("days", models.PositiveSmallIntegerField(verbose_name="到岗天数")),
+                ("due_on", models.DateField(verbose_name="应回访日期")),
+                ("done_on", models.DateField(blank=True, null=True, verbose_name="回访日期")),
+                ("still_employed", models.BooleanField(null=True, verbose_name="仍在岗")),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="回访记录")),
+                ("cancelled", models.BooleanField(default=False)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="followups",
+                        to="placements.application",
+                    ),
+                ),
+                (
+                    "done_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "responsible_region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.region",
+                        verbose_name="负责区域",
+                    ),
+                ),
+                (
+                    "responsible_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="followups",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="负责专员",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '稳岗回访',
-                'verbose_name_plural': '稳岗回访',
-                'ordering': ['due_on', 'id'],
+                "verbose_name": "稳岗回访",
+                "verbose_name_plural": "稳岗回访",
+                "ordering": ["due_on", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['posting', 'state'], name='placements__posting_854897_idx'),
+            model_name="application",
+            index=models.Index(fields=["posting", "state"], name="placements__posting_854897_idx"),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['seeker', 'state'], name='placements__seeker__a65a42_idx'),
+            model_name="application",
+            index=models.Index(fields=["seeker", "state"], name="placements__seeker__a65a42_idx"),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['state', 'state_changed_at'], name='placements__state_d5060b_idx'),
+            model_name="application",
+            index=models.Index(fields=["state", "state_changed_at"], name="placements__state_d5060b_idx"),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.UniqueConstraint(condition=models.Q(('state__in', ('intention', 'contacted', 'interview', 'offer', 'hired', 'arrived', 'retained_30', 'retained_90', 'retained_180'))), fields=('seeker', 'posting'), name='application_one_live'),
+            model_name="application",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    (
+                        "state__in",
+                        (
+                            "intention",
+                            "contacted",
+                            "interview",
+                            "offer",
+                            "hired",
+                            "arrived",
+                            "retained_30",
+                            "retained_90",
+                            "retained_180",
+                        ),
+                    )
+                ),
+                fields=("seeker", "posting"),
+                name="application_one_live",
+            ),
         ),
         migrations.AddIndex(
-            model_name='followup',
-            index=models.Index(fields=['responsible_user', 'due_on'], name='placements__respons_26e7e6_idx'),
+            model_name="followup",
+            index=models.Index(fields=["responsible_user", "due_on"], name="placements__respons_26e7e6_idx"),
         ),
         migrations.AddIndex(
-            model_name='followup',
-            index=models.Index(fields=['responsible_region', 'due_on'], name='placements__respons_9cbbd2_idx'),
+            model_name="followup",
+            index=models.Index(
+                fields=["responsible_region", "due_on"], name="placements__respons_9cbbd2_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='followup',
-            constraint=models.UniqueConstraint(fields=('application', 'days'), name='followup_one_per_milestone'),
+            model_name="followup",
+            constraint=models.UniqueConstraint(
+                fields=("application", "days"), name="followup_one_per_milestone"
+            ),
         ),
     ]

@@ -6,37 +6,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_cache_table'),
-        ('employers', '0001_initial'),
-        ('people', '0002_diagnosis_regions_and_leaner_indexes'),
-        ('placements', '0001_initial'),
+        ("core", "0004_cache_table"),
+        ("employers", "0001_initial"),
+        ("people", "0002_diagnosis_regions_and_leaner_indexes"),
+        ("placements", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='application',
-            name='origin_region',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.region', verbose_name='输出地'),
+            model_name="application",
+            name="origin_region",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.region",
+                verbose_name="输出地",
+            ),
         ),
         migrations.AddField(
-            model_name='applicationevent',
-            name='origin_region',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.region'),
+            model_name="applicationevent",
+            name="origin_region",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.region",
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['origin_region', 'hired_on'], name='placements__origin__b64830_idx'),
+            model_name="application",
+            index=models.Index(fields=["origin_region", "hired_on"], name="placements__origin__b64830_idx"),
         ),
         migrations.AddIndex(
-            model_name='applicationevent',
-            index=models.Index(fields=['at'], name='placements__at_003587_idx'),
+            model_name="applicationevent",
+            index=models.Index(fields=["at"], name="placements__at_003587_idx"),
         ),
         migrations.AddIndex(
-            model_name='followup',
-            index=models.Index(fields=['due_on'], name='placements__due_on_0cc95c_idx'),
+            model_name="followup",
+            index=models.Index(fields=["due_on"], name="placements__due_on_0cc95c_idx"),
         ),
         # Backfill from the seeker's hukou and then the application; re-runnable, touches only
         # rows still empty, imports no app code.

@@ -5,20 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_cache_table'),
-        ('placements', '0002_panel_origin'),
+        ("core", "0004_cache_table"),
+        ("placements", "0002_panel_origin"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='applicationevent',
-            name='placements__at_003587_idx',
+            model_name="applicationevent",
+            name="placements__at_003587_idx",
         ),
         migrations.AddIndex(
-            model_name='applicationevent',
-            index=models.Index(fields=['at', 'origin_region', 'to_state'], name='event_month_origin_state'),
+            model_name="applicationevent",
+            index=models.Index(fields=["at", "origin_region", "to_state"], name="event_month_origin_state"),
         ),
     ]

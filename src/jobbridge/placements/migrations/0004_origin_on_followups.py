@@ -6,36 +6,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_cache_table'),
-        ('employers', '0001_initial'),
-        ('people', '0002_diagnosis_regions_and_leaner_indexes'),
-        ('placements', '0003_event_covering_index'),
+        ("core", "0004_cache_table"),
+        ("employers", "0001_initial"),
+        ("people", "0002_diagnosis_regions_and_leaner_indexes"),
+        ("placements", "0003_event_covering_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='application',
-            name='placements__origin__b64830_idx',
+            model_name="application",
+            name="placements__origin__b64830_idx",
         ),
         migrations.RemoveIndex(
-            model_name='followup',
-            name='placements__due_on_0cc95c_idx',
+            model_name="followup",
+            name="placements__due_on_0cc95c_idx",
         ),
         migrations.AddField(
-            model_name='followup',
-            name='origin_region',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.region'),
+            model_name="followup",
+            name="origin_region",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.region",
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['origin_region', 'hired_on'], include=('created_at',), name='application_origin_hired'),
+            model_name="application",
+            index=models.Index(
+                fields=["origin_region", "hired_on"], include=("created_at",), name="application_origin_hired"
+            ),
         ),
         migrations.AddIndex(
-            model_name='followup',
-            index=models.Index(fields=['due_on', 'origin_region'], include=('days', 'done_on', 'cancelled', 'still_employed'), name='followup_month_origin'),
+            model_name="followup",
+            index=models.Index(
+                fields=["due_on", "origin_region"],
+                include=("days", "done_on", "cancelled", "still_employed"),
+                name="followup_month_origin",
+            ),
         ),
         # Backfill from the application; re-runnable, touches only rows still empty.
         migrations.RunSQL(

@@ -6,56 +6,162 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0004_cache_table'),
-        ('employers', '0001_initial'),
-        ('people', '0002_diagnosis_regions_and_leaner_indexes'),
+        ("core", "0004_cache_table"),
+        ("employers", "0001_initial"),
+        ("people", "0002_diagnosis_regions_and_leaner_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Season',
+            name="Season",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='如2026', max_length=16, unique=True, verbose_name='季度编号')),
-                ('name', models.CharField(max_length=64, verbose_name='名称')),
-                ('festival_date', models.DateField(verbose_name='春节（正月初一）')),
-                ('leave_from', models.DateField(verbose_name='返乡统计起')),
-                ('return_until', models.DateField(verbose_name='返岗统计止')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(help_text="如2026", max_length=16, unique=True, verbose_name="季度编号"),
+                ),
+                ("name", models.CharField(max_length=64, verbose_name="名称")),
+                ("festival_date", models.DateField(verbose_name="春节（正月初一）")),
+                ("leave_from", models.DateField(verbose_name="返乡统计起")),
+                ("return_until", models.DateField(verbose_name="返岗统计止")),
             ],
             options={
-                'verbose_name': '春节返岗季',
-                'verbose_name_plural': '春节返岗季',
-                'ordering': ['-festival_date'],
+                "verbose_name": "春节返岗季",
+                "verbose_name_plural": "春节返岗季",
+                "ordering": ["-festival_date"],
             },
         ),
         migrations.CreateModel(
-            name='Homecoming',
+            name="Homecoming",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('went_home_on', models.DateField(verbose_name='返乡日期')),
-                ('returned_on', models.DateField(blank=True, null=True, verbose_name='返岗日期')),
-                ('status', models.CharField(choices=[('home', '在家未返岗'), ('returned', '已返岗'), ('changed', '已返岗（换工作地）'), ('staying', '留乡不再外出')], default='home', max_length=10, verbose_name='状态')),
-                ('move_class', models.CharField(choices=[('out_of_province', '省外'), ('within_province', '省内跨区域'), ('nearby', '就近就地')], max_length=16, verbose_name='流动类别')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('destination_region', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.region', verbose_name='节前务工地')),
-                ('employer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='employers.enterprise', verbose_name='节前用工单位')),
-                ('origin_region', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.region', verbose_name='返乡地')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='登记人')),
-                ('returned_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.region', verbose_name='返岗地')),
-                ('seeker', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='homecomings', to='people.seeker', verbose_name='人员')),
-                ('season', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='homecomings', to='returns.season')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("went_home_on", models.DateField(verbose_name="返乡日期")),
+                ("returned_on", models.DateField(blank=True, null=True, verbose_name="返岗日期")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("home", "在家未返岗"),
+                            ("returned", "已返岗"),
+                            ("changed", "已返岗（换工作地）"),
+                            ("staying", "留乡不再外出"),
+                        ],
+                        default="home",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "move_class",
+                    models.CharField(
+                        choices=[
+                            ("out_of_province", "省外"),
+                            ("within_province", "省内跨区域"),
+                            ("nearby", "就近就地"),
+                        ],
+                        max_length=16,
+                        verbose_name="流动类别",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "destination_region",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.region",
+                        verbose_name="节前务工地",
+                    ),
+                ),
+                (
+                    "employer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="employers.enterprise",
+                        verbose_name="节前用工单位",
+                    ),
+                ),
+                (
+                    "origin_region",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.region",
+                        verbose_name="返乡地",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="登记人",
+                    ),
+                ),
+                (
+                    "returned_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.region",
+                        verbose_name="返岗地",
+                    ),
+                ),
+                (
+                    "seeker",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="homecomings",
+                        to="people.seeker",
+                        verbose_name="人员",
+                    ),
+                ),
+                (
+                    "season",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="homecomings",
+                        to="returns.season",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '返乡返岗记录',
-                'verbose_name_plural': '返乡返岗记录',
-                'indexes': [models.Index(fields=['season', 'origin_region'], name='returns_season_origin'), models.Index(fields=['season', 'destination_region'], name='returns_season_dest'), models.Index(fields=['seeker'], name='returns_seeker')],
-                'constraints': [models.UniqueConstraint(fields=('season', 'seeker'), name='returns_one_per_season')],
+                "verbose_name": "返乡返岗记录",
+                "verbose_name_plural": "返乡返岗记录",
+                "indexes": [
+                    models.Index(fields=["season", "origin_region"], name="returns_season_origin"),
+                    models.Index(fields=["season", "destination_region"], name="returns_season_dest"),
+                    models.Index(fields=["seeker"], name="returns_seeker"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("season", "seeker"), name="returns_one_per_season")
+                ],
             },
         ),
     ]

@@ -5,27 +5,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('returns', '0001_initial'),
+        ("returns", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HomecomingCount',
+            name="HomecomingCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('origin_region', models.CharField(max_length=9)),
-                ('destination_region', models.CharField(max_length=9)),
-                ('move_class', models.CharField(max_length=16)),
-                ('status', models.CharField(max_length=10)),
-                ('returned_day', models.SmallIntegerField()),
-                ('n', models.IntegerField(default=0)),
-                ('season', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='returns.season')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("origin_region", models.CharField(max_length=9)),
+                ("destination_region", models.CharField(max_length=9)),
+                ("move_class", models.CharField(max_length=16)),
+                ("status", models.CharField(max_length=10)),
+                ("returned_day", models.SmallIntegerField()),
+                ("n", models.IntegerField(default=0)),
+                (
+                    "season",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="returns.season"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['season', 'destination_region'], name='returns_count_dest')],
-                'constraints': [models.UniqueConstraint(fields=('season', 'origin_region', 'destination_region', 'move_class', 'status', 'returned_day'), name='returns_count_key')],
+                "indexes": [models.Index(fields=["season", "destination_region"], name="returns_count_dest")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=(
+                            "season",
+                            "origin_region",
+                            "destination_region",
+                            "move_class",
+                            "status",
+                            "returned_day",
+                        ),
+                        name="returns_count_key",
+                    )
+                ],
             },
         ),
     ]

@@ -6,79 +6,218 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0004_cache_table'),
-        ('employers', '0001_initial'),
-        ('people', '0002_diagnosis_regions_and_leaner_indexes'),
+        ("core", "0004_cache_table"),
+        ("employers", "0001_initial"),
+        ("people", "0002_diagnosis_regions_and_leaner_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TransferPerson',
+            name="TransferPerson",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.IntegerField()),
-                ('origin_county', models.CharField(max_length=9)),
-                ('origin_township', models.CharField(blank=True, max_length=9)),
-                ('move_class', models.CharField(max_length=16)),
-                ('seeker_id', models.BigIntegerField()),
-                ('person_times', models.IntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.IntegerField()),
+                ("origin_county", models.CharField(max_length=9)),
+                ("origin_township", models.CharField(blank=True, max_length=9)),
+                ("move_class", models.CharField(max_length=16)),
+                ("seeker_id", models.BigIntegerField()),
+                ("person_times", models.IntegerField(default=0)),
             ],
             options={
-                'indexes': [models.Index(fields=['period', 'origin_township', 'seeker_id'], name='tperson_township')],
-                'constraints': [models.UniqueConstraint(fields=('period', 'origin_county', 'origin_township', 'move_class', 'seeker_id'), name='transfer_person_key')],
+                "indexes": [
+                    models.Index(fields=["period", "origin_township", "seeker_id"], name="tperson_township")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("period", "origin_county", "origin_township", "move_class", "seeker_id"),
+                        name="transfer_person_key",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TransferRollup',
+            name="TransferRollup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('origin_city', models.CharField(max_length=9)),
-                ('origin_county', models.CharField(max_length=9)),
-                ('origin_township', models.CharField(blank=True, max_length=9)),
-                ('month', models.IntegerField()),
-                ('move_class', models.CharField(max_length=16)),
-                ('dest_province', models.CharField(max_length=9)),
-                ('dest_city', models.CharField(max_length=9)),
-                ('industry_section', models.CharField(blank=True, max_length=2)),
-                ('priority_group', models.BooleanField()),
-                ('channel', models.CharField(max_length=8)),
-                ('person_times', models.IntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("origin_city", models.CharField(max_length=9)),
+                ("origin_county", models.CharField(max_length=9)),
+                ("origin_township", models.CharField(blank=True, max_length=9)),
+                ("month", models.IntegerField()),
+                ("move_class", models.CharField(max_length=16)),
+                ("dest_province", models.CharField(max_length=9)),
+                ("dest_city", models.CharField(max_length=9)),
+                ("industry_section", models.CharField(blank=True, max_length=2)),
+                ("priority_group", models.BooleanField()),
+                ("channel", models.CharField(max_length=8)),
+                ("person_times", models.IntegerField(default=0)),
             ],
             options={
-                'indexes': [models.Index(fields=['origin_county', 'month'], name='rollup_county_month'), models.Index(fields=['origin_township', 'month'], name='rollup_township_month')],
-                'constraints': [models.UniqueConstraint(fields=('month', 'origin_county', 'origin_township', 'move_class', 'dest_province', 'dest_city', 'industry_section', 'priority_group', 'channel', 'origin_city'), name='transfer_rollup_key')],
+                "indexes": [
+                    models.Index(fields=["origin_county", "month"], name="rollup_county_month"),
+                    models.Index(fields=["origin_township", "month"], name="rollup_township_month"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=(
+                            "month",
+                            "origin_county",
+                            "origin_township",
+                            "move_class",
+                            "dest_province",
+                            "dest_city",
+                            "industry_section",
+                            "priority_group",
+                            "channel",
+                            "origin_city",
+                        ),
+                        name="transfer_rollup_key",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Transfer',
+            name="Transfer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('origin_basis', models.CharField(choices=[('hukou', '户籍地'), ('residence', '现居住地')], default='hukou', max_length=10, verbose_name='输出地依据')),
-                ('employer_name', models.CharField(blank=True, max_length=128, verbose_name='用人单位名称')),
-                ('transferred_on', models.DateField(verbose_name='转移日期')),
-                ('channel', models.CharField(choices=[('bureau', '有组织输出'), ('fair', '招聘会'), ('self', '自主就业'), ('other', '其他')], default='other', max_length=8, verbose_name='转移渠道')),
-                ('move_class', models.CharField(choices=[('out_of_province', '省外'), ('within_province', '省内跨区域'), ('nearby', '就近就地')], max_length=16, verbose_name='转移类别')),
-                ('source', models.CharField(choices=[('hire', '平台录用'), ('manual', '手工登记'), ('import', '文件导入')], default='manual', max_length=8, verbose_name='来源')),
-                ('priority_group', models.BooleanField(default=False, verbose_name='就业困难人员')),
-                ('application_id', models.BigIntegerField(blank=True, null=True, unique=True)),
-                ('natural_key', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('destination_region', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.region', verbose_name='输入地')),
-                ('enterprise', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='transfers', to='employers.enterprise', verbose_name='用人单位')),
-                ('industry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.industry', verbose_name='行业')),
-                ('origin_region', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.region', verbose_name='输出地')),
-                ('seeker', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='transfers', to='people.seeker', verbose_name='人员')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "origin_basis",
+                    models.CharField(
+                        choices=[("hukou", "户籍地"), ("residence", "现居住地")],
+                        default="hukou",
+                        max_length=10,
+                        verbose_name="输出地依据",
+                    ),
+                ),
+                ("employer_name", models.CharField(blank=True, max_length=128, verbose_name="用人单位名称")),
+                ("transferred_on", models.DateField(verbose_name="转移日期")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("bureau", "有组织输出"),
+                            ("fair", "招聘会"),
+                            ("self", "自主就业"),
+                            ("other", "其他"),
+                        ],
+                        default="other",
+                        max_length=8,
+                        verbose_name="转移渠道",
+                    ),
+                ),
+                (
+                    "move_class",
+                    models.CharField(
+                        choices=[
+                            ("out_of_province", "省外"),
+                            ("within_province", "省内跨区域"),
+                            ("nearby", "就近就地"),
+                        ],
+                        max_length=16,
+                        verbose_name="转移类别",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("hire", "平台录用"), ("manual", "手工登记"), ("import", "文件导入")],
+                        default="manual",
+                        max_length=8,
+                        verbose_name="来源",
+                    ),
+                ),
+                ("priority_group", models.BooleanField(default=False, verbose_name="就业困难人员")),
+                ("application_id", models.BigIntegerField(blank=True, null=True, unique=True)),
+                ("natural_key", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "destination_region",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.region",
+                        verbose_name="输入地",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="transfers",
+                        to="employers.enterprise",
+                        verbose_name="用人单位",
+                    ),
+                ),
+                (
+                    "industry",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.industry",
+                        verbose_name="行业",
+                    ),
+                ),
+                (
+                    "origin_region",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.region",
+                        verbose_name="输出地",
+                    ),
+                ),
+                (
+                    "seeker",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="transfers",
+                        to="people.seeker",
+                        verbose_name="人员",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '劳动力转移记录',
-                'verbose_name_plural': '劳动力转移记录',
-                'indexes': [models.Index(fields=['origin_region', 'transferred_on'], name='transfer_origin_date'), models.Index(fields=['seeker', 'transferred_on'], name='transfer_seeker_date')],
+                "verbose_name": "劳动力转移记录",
+                "verbose_name_plural": "劳动力转移记录",
+                "indexes": [
+                    models.Index(fields=["origin_region", "transferred_on"], name="transfer_origin_date"),
+                    models.Index(fields=["seeker", "transferred_on"], name="transfer_seeker_date"),
+                ],
             },
         ),
     ]

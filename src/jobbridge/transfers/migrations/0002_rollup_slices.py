@@ -13,10 +13,25 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="TransferRollup",
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("dimension", models.CharField(choices=[("dest_province", "输入地（省）"), ("dest_city", "输入地（市）"),
-                                                        ("industry", "行业门类"), ("priority", "就业困难人员"),
-                                                        ("channel", "转移渠道")], max_length=16)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "dimension",
+                    models.CharField(
+                        choices=[
+                            ("dest_province", "输入地（省）"),
+                            ("dest_city", "输入地（市）"),
+                            ("industry", "行业门类"),
+                            ("priority", "就业困难人员"),
+                            ("channel", "转移渠道"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
                 ("month", models.IntegerField()),
                 ("origin_city", models.CharField(max_length=9)),
                 ("origin_county", models.CharField(max_length=9)),
@@ -26,11 +41,25 @@ class Migration(migrations.Migration):
                 ("person_times", models.IntegerField(default=0)),
             ],
             options={
-                "indexes": [models.Index(fields=["dimension", "origin_township", "month"], name="rollup_township_month")],
-                "constraints": [models.UniqueConstraint(
-                    fields=["dimension", "month", "origin_county", "origin_township", "move_class", "value",
-                            "origin_city"],
-                    name="transfer_rollup_key")],
+                "indexes": [
+                    models.Index(
+                        fields=["dimension", "origin_township", "month"], name="rollup_township_month"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=[
+                            "dimension",
+                            "month",
+                            "origin_county",
+                            "origin_township",
+                            "move_class",
+                            "value",
+                            "origin_city",
+                        ],
+                        name="transfer_rollup_key",
+                    )
+                ],
             },
         ),
     ]

@@ -4,18 +4,17 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('transfers', '0002_rollup_slices'),
+        ("transfers", "0002_rollup_slices"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='transferperson',
-            name='tperson_township',
+            model_name="transferperson",
+            name="tperson_township",
         ),
         migrations.RemoveIndex(
-            model_name='transferrollup',
-            name='rollup_township_month',
+            model_name="transferrollup",
+            name="rollup_township_month",
         ),
     ]

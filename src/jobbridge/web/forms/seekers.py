@@ -31,12 +31,24 @@ def _choices(enum):
 class SeekerFilterForm(forms.Form):
     SORTS = [("newest", _("最新登记")), ("oldest", _("最早登记")), ("name", _("姓名"))]
 
-    q = forms.CharField(label=_("搜索"), required=False, max_length=64, widget=forms.TextInput(
-        attrs={"placeholder": _("姓名、身份证号、身份证后4位或手机号"), "type": "search"}))
-    region = forms.CharField(label=_("地区"), required=False, max_length=32, widget=forms.TextInput(
-        attrs={"list": "county-options", "placeholder": _("区县代码或名称")}))
+    q = forms.CharField(
+        label=_("搜索"),
+        required=False,
+        max_length=64,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("姓名、身份证号、身份证后4位或手机号"), "type": "search"}
+        ),
+    )
+    region = forms.CharField(
+        label=_("地区"),
+        required=False,
+        max_length=32,
+        widget=forms.TextInput(attrs={"list": "county-options", "placeholder": _("区县代码或名称")}),
+    )
     priority = forms.ChoiceField(label=_("就业困难类别"), required=False, choices=_choices(PriorityCriterion))
-    employment_status = forms.ChoiceField(label=_("就业状态"), required=False, choices=_choices(EmploymentStatus))
+    employment_status = forms.ChoiceField(
+        label=_("就业状态"), required=False, choices=_choices(EmploymentStatus)
+    )
     education = forms.ChoiceField(label=_("学历"), required=False, choices=_choices(Education))
     sort = forms.ChoiceField(label=_("排序"), required=False, choices=SORTS)
 
@@ -46,26 +58,40 @@ class SeekerForm(ServiceValidatedForm):
 
     name = forms.CharField(label=_("姓名"), max_length=64)
     id_number = forms.CharField(label=_("身份证号"), max_length=18)
-    phone = forms.CharField(label=_("手机号"), required=False, max_length=20,
-                            widget=forms.TextInput(attrs={"inputmode": "tel"}))
-    hukou_region = forms.CharField(label=_("户籍地"), max_length=64,
-                                   help_text=_("区划代码或名称，如“乐都区”"))
+    phone = forms.CharField(
+        label=_("手机号"), required=False, max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"})
+    )
+    hukou_region = forms.CharField(
+        label=_("户籍地"), max_length=64, help_text=_("区划代码或名称，如“乐都区”")
+    )
     residence_region = forms.CharField(label=_("现居住地"), required=False, max_length=64)
     grid = forms.CharField(label=_("网格编号"), required=False, max_length=32)
     education = forms.ChoiceField(label=_("学历"), required=False, choices=_choices(Education))
     major = forms.CharField(label=_("所学专业"), required=False, max_length=64)
     skills = forms.CharField(label=_("技能"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    certificates = forms.CharField(label=_("证书"), required=False, max_length=400,
-                                   help_text=_("多个用逗号分隔"))
-    desired_occupations = forms.CharField(label=_("意向职业"), required=False, max_length=400,
-                                          help_text=_("职业名称或代码，多个用逗号分隔"))
-    desired_regions = forms.CharField(label=_("意向工作地"), required=False, max_length=400,
-                                      help_text=_("地区名称或代码，多个用逗号分隔；填“不限”表示不限"))
+    certificates = forms.CharField(
+        label=_("证书"), required=False, max_length=400, help_text=_("多个用逗号分隔")
+    )
+    desired_occupations = forms.CharField(
+        label=_("意向职业"), required=False, max_length=400, help_text=_("职业名称或代码，多个用逗号分隔")
+    )
+    desired_regions = forms.CharField(
+        label=_("意向工作地"),
+        required=False,
+        max_length=400,
+        help_text=_("地区名称或代码，多个用逗号分隔；填“不限”表示不限"),
+    )
     accepts_anywhere = forms.BooleanField(label=_("工作地不限"), required=False)
-    expected_wage = forms.CharField(label=_("期望月薪（元）"), required=False, max_length=10,
-                                    widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    expected_wage = forms.CharField(
+        label=_("期望月薪（元）"),
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
     available_from = forms.CharField(label=_("可到岗日期"), required=False, max_length=16, widget=DATE_INPUT)
-    employment_status = forms.ChoiceField(label=_("就业状态"), required=False, choices=_choices(EmploymentStatus))
+    employment_status = forms.ChoiceField(
+        label=_("就业状态"), required=False, choices=_choices(EmploymentStatus)
+    )
     priority = forms.ChoiceField(label=_("就业困难类别"), required=False, choices=_choices(PriorityCriterion))
     priority_evidence = forms.CharField(label=_("证明材料"), required=False, max_length=128)
 

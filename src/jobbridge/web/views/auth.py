@@ -28,8 +28,11 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         ip = client_ip(self.request)
         if throttle.login_blocked(username=username, ip=ip):
             throttle.record_login_failure(username=username, request=self.request, throttled=True)
-            raise ValidationError(self.error_messages["throttled"], code="throttled",
-                                  params={"minutes": settings.LOGIN_FAILURE_WINDOW_SECONDS // 60})
+            raise ValidationError(
+                self.error_messages["throttled"],
+                code="throttled",
+                params={"minutes": settings.LOGIN_FAILURE_WINDOW_SECONDS // 60},
+            )
         try:
             return super().clean()
         except ValidationError:

@@ -59,12 +59,18 @@ def query_without_page(request) -> str:
     return urlencode(params)
 
 
-def export_response(request, *, kind: str, filename: str, headers: list[str], rows: Iterable[list],
-                    filters: dict) -> HttpResponse:
+def export_response(
+    request, *, kind: str, filename: str, headers: list[str], rows: Iterable[list], filters: dict
+) -> HttpResponse:
     """Stream an .xlsx through the shared writer and leave an audit row saying who took what."""
     # Imported here: the writer lives in the imports app, which may be deployed without the pages.
     from jobbridge.imports.exports import xlsx_response
 
-    audit(actor=request.user, action=AuditEvent.Action.EXPORT, request=request, kind=kind,
-          filters={k: v for k, v in filters.items() if v not in (None, "")})
+    audit(
+        actor=request.user,
+        action=AuditEvent.Action.EXPORT,
+        request=request,
+        kind=kind,
+        filters={k: v for k, v in filters.items() if v not in (None, "")},
+    )
     return xlsx_response(filename, headers, rows)

@@ -27,16 +27,20 @@ def home(request):
     postings = open_postings.aggregate(n=Count("id"), vacancies=Sum(F("headcount") - F("filled")))
     status_rows = [(label, by_status.get(value, 0)) for value, label in EmploymentStatus.choices]
     priority_rows = [(label, by_priority.get(value, 0)) for value, label in PriorityCriterion.choices]
-    return render(request, "web/dashboard.html", {
-        "seeker_total": sum(by_status.values()),
-        "status_rows": status_rows,
-        "priority_rows": priority_rows,
-        "enterprise_total": Enterprise.objects.visible_to(user).count(),
-        "open_postings": postings["n"] or 0,
-        "vacancies": postings["vacancies"] or 0,
-        "chart": {
-            "title": _("就业困难人员（按类别）"),
-            "labels": [str(label) for label, _n in priority_rows],
-            "values": [n for _label, n in priority_rows],
+    return render(
+        request,
+        "web/dashboard.html",
+        {
+            "seeker_total": sum(by_status.values()),
+            "status_rows": status_rows,
+            "priority_rows": priority_rows,
+            "enterprise_total": Enterprise.objects.visible_to(user).count(),
+            "open_postings": postings["n"] or 0,
+            "vacancies": postings["vacancies"] or 0,
+            "chart": {
+                "title": _("就业困难人员（按类别）"),
+                "labels": [str(label) for label, _n in priority_rows],
+                "values": [n for _label, n in priority_rows],
+            },
         },
-    })
+    )

@@ -22,8 +22,11 @@ def duplicate_list(request):
     found = probable_duplicates(scoped, limit=PAIR_LIMIT)
     # Reload both sides with their regions in one query, so the table costs no query per row.
     full = scoped.select_related("hukou_region").in_bulk({p.a.pk for p in found} | {p.b.pk for p in found})
-    pairs = [SimpleNamespace(a=full[p.a.pk], b=full[p.b.pk], reasons=p.reasons)
-             for p in found if p.a.pk in full and p.b.pk in full]
+    pairs = [
+        SimpleNamespace(a=full[p.a.pk], b=full[p.b.pk], reasons=p.reasons)
+        for p in found
+        if p.a.pk in full and p.b.pk in full
+    ]
     return render(request, "web/duplicates/list.html", {"pairs": pairs, "limit": PAIR_LIMIT})
 
 
@@ -57,7 +60,10 @@ def duplicate_merge(request):
             except ServiceError as e:
                 error = "；".join(err.message for err in e.errors)
             else:
-                messages.success(request, _("已合并：保留 %(name)s（编号%(pk)s）") % {"name": keep.name, "pk": keep.pk})
+                messages.success(
+                    request, _("已合并：保留 %(name)s（编号%(pk)s）") % {"name": keep.name, "pk": keep.pk}
+                )
                 return redirect("seeker_detail", pk=keep.pk)
-    return render(request, "web/duplicates/merge.html", {"a": a, "b": b, "error": error},
-                  status=400 if error else 200)
+    return render(
+        request, "web/duplicates/merge.html", {"a": a, "b": b, "error": error}, status=400 if error else 200
+    )

@@ -41,9 +41,11 @@ def _filtered(request):
             qs = qs.filter(in_subtree("region_id", regions.resolve(form.cleaned_data["region"])))
         except ValueError as e:
             form.add_error("region", str(e))
-    qs = qs.select_related("industry", "region").annotate(
-        open_postings=Count("postings", filter=Q(postings__status=Posting.Status.OPEN))
-    ).order_by("-created_at", "-id")
+    qs = (
+        qs.select_related("industry", "region")
+        .annotate(open_postings=Count("postings", filter=Q(postings__status=Posting.Status.OPEN)))
+        .order_by("-created_at", "-id")
+    )
     return form, qs
 
 
@@ -51,20 +53,42 @@ def enterprise_list(request):
     if request.user.role == Role.SEEKER and not request.user.is_superuser:
         raise PermissionDenied
     form, qs = _filtered(request)
-    return render(request, "web/enterprises/list.html", {
-        "form": form, "page": paginate(request, qs), "query": query_without_page(request),
-        "can_register": _can_register(request.user),
-    })
+    return render(
+        request,
+        "web/enterprises/list.html",
+        {
+            "form": form,
+            "page": paginate(request, qs),
+            "query": query_without_page(request),
+            "can_register": _can_register(request.user),
+        },
+    )
 
 
 def enterprise_export(request):
     if request.user.role == Role.SEEKER and not request.user.is_superuser:
         raise PermissionDenied
     form, qs = _filtered(request)
-    rows = ([e.name, e.uscc, str(e.industry or ""), e.region.name, e.get_size_display(), e.contact_name,
-             e.open_postings] for e in qs.iterator(chunk_size=2000))
-    return export_response(request, kind="enterprises", filename="enterprises.xlsx", headers=EXPORT_HEADERS,
-                           rows=rows, filters=form.cleaned_data)
+    rows = (
+        [
+            e.name,
+            e.uscc,
+            str(e.industry or ""),
+            e.region.name,
+            e.get_size_display(),
+            e.contact_name,
+            e.open_postings,
+        ]
+        for e in qs.iterator(chunk_size=2000)
+    )
+    return export_response(
+        request,
+        kind="enterprises",
+        filename="enterprises.xlsx",
+        headers=EXPORT_HEADERS,
+        rows=rows,
+        filters=form.cleaned_data,
+    )
 
 
 def _can_register(user) -> bool:
@@ -84,13 +108,20 @@ def enterprise_detail(request, pk: int):
     enterprise = get_object_or_404(_scoped(request).select_related("industry", "region", "park"), pk=pk)
     postings = enterprise.postings.select_related("work_region", "occupation").order_by("-created_at")
     visits = enterprise.visits.select_related("visited_by").prefetch_related(
-        Prefetch("needs", queryset=HiringNeed.objects.order_by("id")))[:20]
-    return render(request, "web/enterprises/detail.html", {
-        "enterprise": enterprise, "postings": postings, "visits": visits,
-        "open_needs": enterprise.hiring_needs.filter(visit__isnull=True).order_by("-created_at")[:20],
-        "can_edit": _can_edit(request.user, enterprise),
-        "can_visit": _can_register(request.user),
-    })
+        Prefetch("needs", queryset=HiringNeed.objects.order_by("id"))
+    )[:20]
+    return render(
+        request,
+        "web/enterprises/detail.html",
+        {
+            "enterprise": enterprise,
+            "postings": postings,
+            "visits": visits,
+            "open_needs": enterprise.hiring_needs.filter(visit__isnull=True).order_by("-created_at")[:20],
+            "can_edit": _can_edit(request.user, enterprise),
+            "can_visit": _can_register(request.user),
+        },
+    )
 
 
 def enterprise_create(request):
@@ -140,6 +171,6 @@ def visit_create(request, pk: int):
         else:
             messages.success(request, _("已记录走访"))
             return redirect("enterprise_detail", pk=enterprise.pk)
-    return render(request, "web/enterprises/visit_form.html", {"form": form, "needs": needs,
-                                                                 "enterprise": enterprise})
-
+    return render(
+        request, "web/enterprises/visit_form.html", {"form": form, "needs": needs, "enterprise": enterprise}
+    )

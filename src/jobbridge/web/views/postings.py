@@ -16,8 +16,18 @@ from jobbridge.people.services import ServiceError
 from jobbridge.web.forms.employers import PostingFilterForm, PostingForm, posting_initial
 from jobbridge.web.views.common import add_service_errors, export_response, paginate, query_without_page
 
-EXPORT_HEADERS = ["岗位名称", "用人单位", "职业", "工作地", "招聘人数", "已招人数", "月薪下限（元）", "月薪上限（元）",
-                  "状态", "发布日期"]
+EXPORT_HEADERS = [
+    "岗位名称",
+    "用人单位",
+    "职业",
+    "工作地",
+    "招聘人数",
+    "已招人数",
+    "月薪下限（元）",
+    "月薪上限（元）",
+    "状态",
+    "发布日期",
+]
 
 
 def _filtered(request):
@@ -40,17 +50,38 @@ def _filtered(request):
 
 def posting_list(request):
     form, qs = _filtered(request)
-    return render(request, "web/postings/list.html", {"form": form, "page": paginate(request, qs),
-                                                       "query": query_without_page(request)})
+    return render(
+        request,
+        "web/postings/list.html",
+        {"form": form, "page": paginate(request, qs), "query": query_without_page(request)},
+    )
 
 
 def posting_export(request):
     form, qs = _filtered(request)
-    rows = ([p.title, p.enterprise.name, str(p.occupation or ""), p.work_region.name, p.headcount, p.filled,
-             p.wage_min or "", p.wage_max or "", p.get_status_display(), p.created_at.date()]
-            for p in qs.iterator(chunk_size=2000))
-    return export_response(request, kind="postings", filename="postings.xlsx", headers=EXPORT_HEADERS,
-                           rows=rows, filters=form.cleaned_data)
+    rows = (
+        [
+            p.title,
+            p.enterprise.name,
+            str(p.occupation or ""),
+            p.work_region.name,
+            p.headcount,
+            p.filled,
+            p.wage_min or "",
+            p.wage_max or "",
+            p.get_status_display(),
+            p.created_at.date(),
+        ]
+        for p in qs.iterator(chunk_size=2000)
+    )
+    return export_response(
+        request,
+        kind="postings",
+        filename="postings.xlsx",
+        headers=EXPORT_HEADERS,
+        rows=rows,
+        filters=form.cleaned_data,
+    )
 
 
 def _can_manage(user, enterprise_id: int) -> bool:
@@ -64,10 +95,17 @@ def _scoped(request):
 
 
 def posting_detail(request, pk: int):
-    posting = get_object_or_404(_scoped(request).select_related("enterprise", "work_region", "occupation"), pk=pk)
-    return render(request, "web/postings/detail.html", {
-        "posting": posting, "can_manage": _can_manage(request.user, posting.enterprise_id),
-    })
+    posting = get_object_or_404(
+        _scoped(request).select_related("enterprise", "work_region", "occupation"), pk=pk
+    )
+    return render(
+        request,
+        "web/postings/detail.html",
+        {
+            "posting": posting,
+            "can_manage": _can_manage(request.user, posting.enterprise_id),
+        },
+    )
 
 
 def posting_create(request, enterprise_pk: int):
@@ -77,13 +115,17 @@ def posting_create(request, enterprise_pk: int):
     form = PostingForm(request.POST or None, initial={"work_region": enterprise.region_id})
     if request.method == "POST" and form.is_valid():
         try:
-            posting = services.posting_create(actor=request.user, enterprise=enterprise, data=form.service_data())
+            posting = services.posting_create(
+                actor=request.user, enterprise=enterprise, data=form.service_data()
+            )
         except ServiceError as e:
             add_service_errors(form, e)
         else:
             messages.success(request, _("岗位已发布"))
             return redirect("posting_detail", pk=posting.pk)
-    return render(request, "web/postings/form.html", {"form": form, "enterprise": enterprise, "posting": None})
+    return render(
+        request, "web/postings/form.html", {"form": form, "enterprise": enterprise, "posting": None}
+    )
 
 
 def posting_edit(request, pk: int):
@@ -99,8 +141,11 @@ def posting_edit(request, pk: int):
         else:
             messages.success(request, _("已保存"))
             return redirect("posting_detail", pk=posting.pk)
-    return render(request, "web/postings/form.html", {"form": form, "enterprise": posting.enterprise,
-                                                       "posting": posting})
+    return render(
+        request,
+        "web/postings/form.html",
+        {"form": form, "enterprise": posting.enterprise, "posting": posting},
+    )
 
 
 @require_POST

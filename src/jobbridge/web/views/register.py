@@ -86,7 +86,11 @@ def my_page(request):
     """A job seeker's own record, masked; staff land on the dashboard instead."""
     if request.user.role != Role.SEEKER:
         return redirect("home")
-    seeker = (Seeker.objects.visible_to(request.user)
-              .select_related("hukou_region").prefetch_related("desired_regions").first())
+    seeker = (
+        Seeker.objects.visible_to(request.user)
+        .select_related("hukou_region")
+        .prefetch_related("desired_regions")
+        .first()
+    )
     diagnoses = PriorityDiagnosis.objects.current().filter(seeker=seeker) if seeker else []
     return render(request, "web/register/me.html", {"seeker": seeker, "diagnoses": diagnoses})

@@ -22,8 +22,20 @@ from jobbridge.web.views.common import (
     staff_required,
 )
 
-EXPORT_HEADERS = ["姓名", "性别", "出生日期", "身份证号", "手机号", "户籍地", "现居住地", "学历", "就业状态",
-                  "就业困难类别", "期望月薪（元）", "登记日期"]
+EXPORT_HEADERS = [
+    "姓名",
+    "性别",
+    "出生日期",
+    "身份证号",
+    "手机号",
+    "户籍地",
+    "现居住地",
+    "学历",
+    "就业状态",
+    "就业困难类别",
+    "期望月薪（元）",
+    "登记日期",
+]
 
 
 def _filtered(request):
@@ -40,13 +52,21 @@ def seeker_list(request):
     form, qs = _filtered(request)
     data = form.cleaned_data
     count = seeker_filter_count(
-        request.user, qs, text=data.get("q") or "", region="" if "region" in form.errors else data.get("region") or "",
-        priority=data.get("priority") or "", status=data.get("employment_status") or "",
+        request.user,
+        qs,
+        text=data.get("q") or "",
+        region="" if "region" in form.errors else data.get("region") or "",
+        priority=data.get("priority") or "",
+        status=data.get("employment_status") or "",
         education=data.get("education") or "",
     )
     page = paginate(request, selectors.seekers_for_list(qs), count=count)
-    context = {"form": form, "page": page, "query": query_without_page(request),
-               "counties": selectors.counties_in_scope(request.user)}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query_without_page(request),
+        "counties": selectors.counties_in_scope(request.user),
+    }
     # HTMX asks for the results only; the same fragment template is included by the full page.
     template = "web/seekers/_results.html" if request.htmx else "web/seekers/list.html"
     return render(request, template, context)
@@ -55,8 +75,14 @@ def seeker_list(request):
 @staff_required
 def seeker_export(request):
     form, qs = _filtered(request)
-    return export_response(request, kind="seekers", filename="seekers.xlsx", headers=EXPORT_HEADERS,
-                           rows=selectors.seeker_export_rows(qs), filters=form.cleaned_data)
+    return export_response(
+        request,
+        kind="seekers",
+        filename="seekers.xlsx",
+        headers=EXPORT_HEADERS,
+        rows=selectors.seeker_export_rows(qs),
+        filters=form.cleaned_data,
+    )
 
 
 def _scoped(request):
@@ -65,25 +91,35 @@ def _scoped(request):
 
 def seeker_detail(request, pk: int, revealed: dict | None = None):
     seeker = get_object_or_404(
-        _scoped(request).select_related("hukou_region", "residence_region", "grid__township", "household",
-                                        "created_by").prefetch_related(
-            Prefetch("diagnoses", queryset=PriorityDiagnosis.objects.select_related("confirmed_by")
-                     .order_by("-valid_from")),
-            "certificates", "work_history__region", "desired_occupations", "desired_regions",
+        _scoped(request)
+        .select_related("hukou_region", "residence_region", "grid__township", "household", "created_by")
+        .prefetch_related(
+            Prefetch(
+                "diagnoses",
+                queryset=PriorityDiagnosis.objects.select_related("confirmed_by").order_by("-valid_from"),
+            ),
+            "certificates",
+            "work_history__region",
+            "desired_occupations",
+            "desired_regions",
         ),
         pk=pk,
     )
     current_ids = set(PriorityDiagnosis.objects.current().filter(seeker=seeker).values_list("id", flat=True))
     user = request.user
     is_self = user.role == Role.SEEKER and seeker.user_id == user.pk
-    return render(request, "web/seekers/detail.html", {
-        "seeker": seeker,
-        "current_ids": current_ids,
-        "revealed": revealed,
-        "can_reveal": user.has_perm("people.view_id_number") or is_self,
-        "is_staff_view": user.is_superuser or user.role in (Role.ADMIN, Role.BUREAU, Role.COMMISSIONER),
-        "diagnosis_form": DiagnosisForm(),
-    })
+    return render(
+        request,
+        "web/seekers/detail.html",
+        {
+            "seeker": seeker,
+            "current_ids": current_ids,
+            "revealed": revealed,
+            "can_reveal": user.has_perm("people.view_id_number") or is_self,
+            "is_staff_view": user.is_superuser or user.role in (Role.ADMIN, Role.BUREAU, Role.COMMISSIONER),
+            "diagnosis_form": DiagnosisForm(),
+        },
+    )
 
 
 @require_POST
@@ -120,8 +156,9 @@ def seeker_create(request):
         form = SeekerForm(request.POST)
         if form.is_valid():
             try:
-                seeker = services.seeker_register(actor=request.user, data=form.service_data(),
-                                                  source=Seeker.Source.STAFF)
+                seeker = services.seeker_register(
+                    actor=request.user, data=form.service_data(), source=Seeker.Source.STAFF
+                )
             except ServiceError as e:
                 add_service_errors(form, e)
             else:

@@ -45,4 +45,6 @@ class Command(BaseCommand):
         for row in rows:
             state = "revoked" if row.revoked else "active"
             used = row.last_used_at.isoformat(timespec="minutes") if row.last_used_at else "never"
-            self.stdout.write(f"{row.pk}\t{row.user.username}\t{row.prefix}…\t{row.name}\t{state}\tlast used {used}")
+            self.stdout.write(
+                f"{row.pk}\t{row.user.username}\t{row.prefix}…\t{row.name}\t{state}\tlast used {used}"
+            )

@@ -91,8 +91,10 @@ class Command(BaseCommand):
             out.write(self.style.SUCCESS(f"演示数据已生成 demo world built in {timer.total:.1f} s"))
         with transaction.atomic():
             extra = others.populate(seed=opts["seed"], today=opts["today"])
-        out.write("求职申请、劳务输出台账、节后返岗 applications, transfers, homecomings: "
-                  + ", ".join(f"{k} {v:,}" for k, v in extra.items()))
+        out.write(
+            "求职申请、劳务输出台账、节后返岗 applications, transfers, homecomings: "
+            + ", ".join(f"{k} {v:,}" for k, v in extra.items())
+        )
         self._summary()
 
     def _summary(self):

@@ -101,6 +101,8 @@ class Command(BaseCommand):
         if summary.get("file_error"):
             self.stderr.write(_("无法导入：%(e)s") % {"e": summary["file_error"]})
             return
-        self.stdout.write(_("共%(rows)d行：新增%(created)d，更新%(updated)d，未变%(unchanged)d，拒绝%(rejected)d") % summary)
+        self.stdout.write(
+            _("共%(rows)d行：新增%(created)d，更新%(updated)d，未变%(unchanged)d，拒绝%(rejected)d") % summary
+        )
         for error in summary["errors"]:
             self.stdout.write(error["message"])

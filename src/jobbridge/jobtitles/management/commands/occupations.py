@@ -13,9 +13,11 @@ CHUNK = 256  # titles coded per batch: big enough for the matrix products, small
 
 
 class Command(BaseCommand):
-    help = ('Job-title coding to CSCO 2022: `occupations code "TITLE" [--top 5] [--json]`, or '
-            "`occupations code --file FILE --top 5 --json` (one title per line; one JSON line per title, in order); "
-            "`occupations warm` builds the index ahead of the first request.")
+    help = (
+        'Job-title coding to CSCO 2022: `occupations code "TITLE" [--top 5] [--json]`, or '
+        "`occupations code --file FILE --top 5 --json` (one title per line; one JSON line per title, in order); "
+        "`occupations warm` builds the index ahead of the first request."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -25,17 +27,22 @@ class Command(BaseCommand):
         c.add_argument("--top", type=int, default=5, help=f"suggestions per title (1-{MAX_TOP}, default 5)")
         c.add_argument("--json", action="store_true", help="JSON output")
         c.add_argument("--no-progress", action="store_true", help="no progress bar on standard error")
-        sub.add_parser("warm", help="build the coder's index and embedding cache now (run once after a deploy, "
-                                    "so the first title typed on a page does not wait for it)")
+        sub.add_parser(
+            "warm",
+            help="build the coder's index and embedding cache now (run once after a deploy, "
+            "so the first title typed on a page does not wait for it)",
+        )
 
     def handle(self, *args, **opts):
         if opts["action"] == "warm":
             started = time.perf_counter()
             coder = selectors.get_coder()
             coder.code("电焊工")
-            self.stdout.write(f"{len(coder.codes)} occupations, {len(coder.doc_text)} names/aliases/keywords, "
-                              f"semantic {'on' if coder.doc_vectors is not None else 'off'}; "
-                              f"ready in {time.perf_counter() - started:.1f} s")
+            self.stdout.write(
+                f"{len(coder.codes)} occupations, {len(coder.doc_text)} names/aliases/keywords, "
+                f"semantic {'on' if coder.doc_vectors is not None else 'off'}; "
+                f"ready in {time.perf_counter() - started:.1f} s"
+            )
             return
         if not 1 <= opts["top"] <= MAX_TOP:
             raise CommandError(f"--top must be between 1 and {MAX_TOP}")
@@ -76,10 +83,15 @@ class Command(BaseCommand):
         # an "error" and no suggestions, so the output stays in step with the titles.
         entries = [(n, line.strip()) for n, line in enumerate(lines, start=1) if line.strip()]
         blank = len(lines) - len(entries)
-        bar = tqdm(total=len(entries), unit="title", desc="coding", file=self.stderr._out,
-                   disable=opts["no_progress"] or not entries)
+        bar = tqdm(
+            total=len(entries),
+            unit="title",
+            desc="coding",
+            file=self.stderr._out,
+            disable=opts["no_progress"] or not entries,
+        )
         for start in range(0, len(entries), CHUNK):
-            chunk = entries[start:start + CHUNK]
+            chunk = entries[start : start + CHUNK]
             problems = {i: title_problem(t) for i, (_, t) in enumerate(chunk)}
             good = [t for i, (_, t) in enumerate(chunk) if not problems[i]]
             coded = iter(selectors.code_titles(good, top=opts["top"]))

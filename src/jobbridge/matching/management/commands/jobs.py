@@ -21,7 +21,9 @@ from jobbridge.people.services import ServiceError
 
 
 class Command(BaseCommand):
-    help = "Jobs for a seeker, 'I'm interested', and a posting's candidates (masked), as a given user sees them."
+    help = (
+        "Jobs for a seeker, 'I'm interested', and a posting's candidates (masked), as a given user sees them."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -71,34 +73,71 @@ class Command(BaseCommand):
         seeker = selectors.seeker_for(user, opts["seeker"])
         for card in selectors.jobs_for_seeker(seeker, k=opts["top"]):
             p = card.posting
-            row = {"posting": p.pk, "title": p.title, "enterprise": p.enterprise.name, "work_region": p.work_region.name,
-                   "wage_min": p.wage_min, "wage_max": p.wage_max, "score": round(card.score, 4),
-                   "reasons": card.reasons, "interested": card.interested}
-            self.emit(opts, row, f"{p.pk:>8}  {card.score:.3f}  {p.title}  {'✓' if card.interested else ' '}  "
-                                 + " · ".join(card.reasons))
+            row = {
+                "posting": p.pk,
+                "title": p.title,
+                "enterprise": p.enterprise.name,
+                "work_region": p.work_region.name,
+                "wage_min": p.wage_min,
+                "wage_max": p.wage_max,
+                "score": round(card.score, 4),
+                "reasons": card.reasons,
+                "interested": card.interested,
+            }
+            self.emit(
+                opts,
+                row,
+                f"{p.pk:>8}  {card.score:.3f}  {p.title}  {'✓' if card.interested else ' '}  "
+                + " · ".join(card.reasons),
+            )
 
     def interest(self, user, opts):
         seeker = selectors.seeker_for(user, opts["seeker"])
         posting = selectors.open_posting_for_seeker(opts["posting"])
-        app = services.interest_express(actor=user, seeker=seeker, posting=posting, consent_note=opts["consent"])
-        self.emit(opts, {"seeker": seeker.pk, "posting": posting.pk, "application": app.pk,
-                         "created": getattr(app, "created_now", None)},
-                  f"application {app.pk}: {seeker.pk} → {posting.pk} ({app.state})")
+        app = services.interest_express(
+            actor=user, seeker=seeker, posting=posting, consent_note=opts["consent"]
+        )
+        self.emit(
+            opts,
+            {
+                "seeker": seeker.pk,
+                "posting": posting.pk,
+                "application": app.pk,
+                "created": getattr(app, "created_now", None),
+            },
+            f"application {app.pk}: {seeker.pk} → {posting.pk} ({app.state})",
+        )
 
     def candidates(self, user, opts):
-        filters = parse_candidate_filters({"max_km": opts["max_km"], "priority": opts["priority"],
-                                           "interested": "1" if opts["interested"] else ""})
+        filters = parse_candidate_filters(
+            {
+                "max_km": opts["max_km"],
+                "priority": opts["priority"],
+                "interested": "1" if opts["interested"] else "",
+            }
+        )
         if not 1 <= opts["top"] <= selectors.MAX_CANDIDATES:
             raise CommandError(f"--top must be 1-{selectors.MAX_CANDIDATES}")
         posting = selectors.posting_for_candidates(user, opts["posting"])
         selectors.ensure_open(posting)
         for r in selectors.candidates(user, posting, filters, limit=opts["top"]):
             km = None if r.km is None else round(r.km, 1)
-            row = {"seeker": r.seeker.pk, "name": r.name, "phone": r.phone, "km": km, "priority_groups": r.groups,
-                   "score": round(r.score, 4), "reasons": r.reasons, "interested": r.interested}
-            self.emit(opts, row, f"{r.seeker.pk:>8}  {r.score:.3f}  {r.name}  {r.phone}  "
-                                 f"{'' if km is None else f'{km:,.0f} km'}  {' '.join(r.groups)}  "
-                                 + " · ".join(r.reasons))
+            row = {
+                "seeker": r.seeker.pk,
+                "name": r.name,
+                "phone": r.phone,
+                "km": km,
+                "priority_groups": r.groups,
+                "score": round(r.score, 4),
+                "reasons": r.reasons,
+                "interested": r.interested,
+            }
+            self.emit(
+                opts,
+                row,
+                f"{r.seeker.pk:>8}  {r.score:.3f}  {r.name}  {r.phone}  "
+                f"{'' if km is None else f'{km:,.0f} km'}  {' '.join(r.groups)}  " + " · ".join(r.reasons),
+            )
 
     def contact(self, user, opts):
         posting = selectors.posting_for_candidates(user, opts["posting"])
@@ -108,6 +147,11 @@ class Command(BaseCommand):
     def share(self, user, opts):
         posting = selectors.posting_for_candidates(user, opts["posting"])
         selectors.ensure_open(posting)
-        app = services.contact_share(actor=user, posting=posting, seeker_id=opts["seeker"], consent_note=opts["consent"])
-        self.emit(opts, {"seeker": opts["seeker"], "posting": posting.pk, "application": app.pk},
-                  f"application {app.pk}: passed on to the enterprise")
+        app = services.contact_share(
+            actor=user, posting=posting, seeker_id=opts["seeker"], consent_note=opts["consent"]
+        )
+        self.emit(
+            opts,
+            {"seeker": opts["seeker"], "posting": posting.pk, "application": app.pk},
+            f"application {app.pk}: passed on to the enterprise",
+        )

@@ -15,8 +15,10 @@ from jobbridge.people.services import ServiceError
 
 
 class Command(BaseCommand):
-    help = ("The notification outbox: `notify send-due` (deliver what is due), `notify list [--status]`, "
-            "`notify opt-out SEEKER_ID [--channel]`, `notify push-list --user NAME [--days 3]`.")
+    help = (
+        "The notification outbox: `notify send-due` (deliver what is due), `notify list [--status]`, "
+        "`notify opt-out SEEKER_ID [--channel]`, `notify push-list --user NAME [--days 3]`."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -76,16 +78,26 @@ class Command(BaseCommand):
         admin = User(is_superuser=True, role="admin")  # the CLI runs with the operator's full view
         rows = selectors.outbox_rows(admin, status=opts["status"] or "", channel=opts["channel"] or "")
         for n in rows[: max(opts["limit"], 0)]:
-            record = {"id": n.pk, "status": n.status, "channel": n.channel, "kind": n.kind,
-                      "seeker": n.seeker_id, "user": n.user_id, "attempts": n.attempts,
-                      "next_attempt_at": n.next_attempt_at.isoformat(),
-                      "sent_at": n.sent_at.isoformat() if n.sent_at else None, "last_error": n.last_error,
-                      "key": n.idempotency_key}
+            record = {
+                "id": n.pk,
+                "status": n.status,
+                "channel": n.channel,
+                "kind": n.kind,
+                "seeker": n.seeker_id,
+                "user": n.user_id,
+                "attempts": n.attempts,
+                "next_attempt_at": n.next_attempt_at.isoformat(),
+                "sent_at": n.sent_at.isoformat() if n.sent_at else None,
+                "last_error": n.last_error,
+                "key": n.idempotency_key,
+            }
             if opts["json"]:
                 self.stdout.write(json.dumps(record, ensure_ascii=False))
             else:
-                self.stdout.write(f"#{n.pk} {n.status:8} {n.channel:8} {n.kind} attempts={n.attempts} "
-                                  f"{n.last_error}".rstrip())
+                self.stdout.write(
+                    f"#{n.pk} {n.status:8} {n.channel:8} {n.kind} attempts={n.attempts} "
+                    f"{n.last_error}".rstrip()
+                )
 
     def do_opt_out(self, opts):
         seeker = Seeker.objects.active().filter(pk=opts["seeker_id"]).first()
@@ -101,8 +113,9 @@ class Command(BaseCommand):
             raise CommandError(f"no user {opts['user']!r}")
         if opts["limit"] < 1:
             raise CommandError("--limit must be at least 1")
-        result = pushlist.push_list(user, days=opts["days"], region=opts["region"], grid=opts["grid"],
-                                    limit=opts["limit"])
+        result = pushlist.push_list(
+            user, days=opts["days"], region=opts["region"], grid=opts["grid"], limit=opts["limit"]
+        )
         if not result.rows:
             if not opts["json"]:
                 self.stdout.write(result.message)
@@ -110,14 +123,30 @@ class Command(BaseCommand):
         for row in result.rows:
             s, p = row.seeker, row.posting
             if opts["json"]:
-                self.stdout.write(json.dumps({
-                    "seeker_id": s.pk, "name": s.name, "phone_masked": s.phone_masked, "priority_groups": row.priority,
-                    "posting_id": p.pk, "title": p.title, "enterprise": p.enterprise.name,
-                    "work_region": row.place, "score": round(row.score, 4), "reasons": row.reasons,
-                    "contacted_today": row.contact.outcome if row.contact else None,
-                    "notified_today": [{"channel": n.channel, "status": n.status} for n in row.notices],
-                }, ensure_ascii=False))
+                self.stdout.write(
+                    json.dumps(
+                        {
+                            "seeker_id": s.pk,
+                            "name": s.name,
+                            "phone_masked": s.phone_masked,
+                            "priority_groups": row.priority,
+                            "posting_id": p.pk,
+                            "title": p.title,
+                            "enterprise": p.enterprise.name,
+                            "work_region": row.place,
+                            "score": round(row.score, 4),
+                            "reasons": row.reasons,
+                            "contacted_today": row.contact.outcome if row.contact else None,
+                            "notified_today": [
+                                {"channel": n.channel, "status": n.status} for n in row.notices
+                            ],
+                        },
+                        ensure_ascii=False,
+                    )
+                )
             else:
                 flag = f"[{'、'.join(row.priority)}] " if row.priority else ""
-                self.stdout.write(f"{row.score:.3f}  {flag}{s.name} {s.phone_masked}  →  {p.title}"
-                                  f"（{p.enterprise.name}，{row.place}） — {'；'.join(row.reasons)}")
+                self.stdout.write(
+                    f"{row.score:.3f}  {flag}{s.name} {s.phone_masked}  →  {p.title}"
+                    f"（{p.enterprise.name}，{row.place}） — {'；'.join(row.reasons)}"
+                )

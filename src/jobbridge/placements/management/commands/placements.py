@@ -13,15 +13,29 @@ from jobbridge.placements.models import Application, FollowUp, Reason, Source, S
 
 
 def app_dict(app: Application) -> dict:
-    return {"id": app.pk, "seeker": app.seeker_id, "posting": app.posting_id, "state": app.state,
-            "source": app.source, "hired_on": app.hired_on and str(app.hired_on),
-            "arrived_on": app.arrived_on and str(app.arrived_on), "reason": app.reason}
+    return {
+        "id": app.pk,
+        "seeker": app.seeker_id,
+        "posting": app.posting_id,
+        "state": app.state,
+        "source": app.source,
+        "hired_on": app.hired_on and str(app.hired_on),
+        "arrived_on": app.arrived_on and str(app.arrived_on),
+        "reason": app.reason,
+    }
 
 
 def followup_dict(status: str, f: FollowUp) -> dict:
-    return {"id": f.id, "application": f.application_id, "seeker": f.application.seeker.name,
-            "id_masked": f.application.seeker.id_masked, "posting": f.application.posting.title,
-            "days": f.days, "due_on": str(f.due_on), "status": status}
+    return {
+        "id": f.id,
+        "application": f.application_id,
+        "seeker": f.application.seeker.name,
+        "id_masked": f.application.seeker.id_masked,
+        "posting": f.application.posting.title,
+        "days": f.days,
+        "due_on": str(f.due_on),
+        "status": status,
+    }
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -34,11 +48,13 @@ def _date(value: str | None) -> dt.date | None:
 
 
 class Command(BaseCommand):
-    help = ("The placement pipeline: `placements apply --seeker ID --posting ID --user NAME [--consent TEXT]`, "
-            "`placements move APP_ID STATE --user NAME [--reason CODE] [--note TEXT] [--on DATE]`, "
-            "`placements due --user NAME [--json]`, `placements check FOLLOWUP_ID --user NAME "
-            "(--employed | --left --reason CODE)`, `placements panel --user NAME [--region CODE] [--month YYYY-MM]`, "
-            "`placements rebuild-rollups [--check] [--json]`.")
+    help = (
+        "The placement pipeline: `placements apply --seeker ID --posting ID --user NAME [--consent TEXT]`, "
+        "`placements move APP_ID STATE --user NAME [--reason CODE] [--note TEXT] [--on DATE]`, "
+        "`placements due --user NAME [--json]`, `placements check FOLLOWUP_ID --user NAME "
+        "(--employed | --left --reason CODE)`, `placements panel --user NAME [--region CODE] [--month YYYY-MM]`, "
+        "`placements rebuild-rollups [--check] [--json]`."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -66,8 +82,11 @@ class Command(BaseCommand):
         p.add_argument("--region", default=None)
         p.add_argument("--month", default=None, help="YYYY-MM; this month when left out")
         r = sub.add_parser("rebuild-rollups", help="recompute the panel's rollup from the pipeline's rows")
-        r.add_argument("--check", action="store_true",
-                       help="only compare the rollup with a direct count; exit non-zero when they differ")
+        r.add_argument(
+            "--check",
+            action="store_true",
+            help="only compare the rollup with a direct count; exit non-zero when they differ",
+        )
         r.add_argument("--json", action="store_true", help="print JSON")
         for s in (a, m, c, sub.choices["due"], p):
             s.add_argument("--user", required=True, help="acting user's username (scope and permissions)")
@@ -94,19 +113,35 @@ class Command(BaseCommand):
             raise CommandError(f"--seeker: no job seeker with id {opts['seeker']}")
         if posting is None:
             raise CommandError(f"--posting: no posting with id {opts['posting']}")
-        app = services.application_create(seeker=seeker, posting=posting, actor=user,
-                                          source=opts["source"] or services.default_source(user), consent_note=opts["consent"])
+        app = services.application_create(
+            seeker=seeker,
+            posting=posting,
+            actor=user,
+            source=opts["source"] or services.default_source(user),
+            consent_note=opts["consent"],
+        )
         word = "created" if app.created_now else "already open"
-        self.out(opts, app_dict(app) | {"created": app.created_now},
-                 f"application {app.pk} {word}: {seeker.name} → {posting.title} ({app.state})")
+        self.out(
+            opts,
+            app_dict(app) | {"created": app.created_now},
+            f"application {app.pk} {word}: {seeker.name} → {posting.title} ({app.state})",
+        )
 
     def move(self, user, opts):
         app = Application.objects.visible_to(user).filter(pk=opts["application"]).first()
         if app is None:
-            raise CommandError(f"application {opts['application']}: not found or not in {user.username}'s scope")
+            raise CommandError(
+                f"application {opts['application']}: not found or not in {user.username}'s scope"
+            )
         before = app.state
-        app = services.application_move(application=app, actor=user, to_state=opts["state"], reason=opts["reason"],
-                                        note=opts["note"], on=_date(opts["on"]))
+        app = services.application_move(
+            application=app,
+            actor=user,
+            to_state=opts["state"],
+            reason=opts["reason"],
+            note=opts["note"],
+            on=_date(opts["on"]),
+        )
         self.out(opts, app_dict(app), f"application {app.pk}: {before} → {app.state}")
 
     def due(self, user, opts):
@@ -118,38 +153,70 @@ class Command(BaseCommand):
             self.stdout.write("no retention checks due")
         for status, f in rows:
             d = followup_dict(status, f)
-            self.stdout.write(f"{d['id']:>6} {status:<8} {d['due_on']} +{d['days']}d  {d['seeker']} {d['id_masked']}"
-                              f"  {d['posting']}  (application {d['application']})")
+            self.stdout.write(
+                f"{d['id']:>6} {status:<8} {d['due_on']} +{d['days']}d  {d['seeker']} {d['id_masked']}"
+                f"  {d['posting']}  (application {d['application']})"
+            )
 
     def check(self, user, opts):
-        followup = FollowUp.objects.visible_to(user).filter(pk=opts["followup"]).select_related("application").first()
+        followup = (
+            FollowUp.objects.visible_to(user)
+            .filter(pk=opts["followup"])
+            .select_related("application")
+            .first()
+        )
         if followup is None:
             raise CommandError(f"follow-up {opts['followup']}: not found or not in {user.username}'s scope")
-        services.followup_record(followup=followup, actor=user, still_employed=opts["employed"],
-                                 on=_date(opts["on"]), reason=opts["reason"], note=opts["note"])
+        services.followup_record(
+            followup=followup,
+            actor=user,
+            still_employed=opts["employed"],
+            on=_date(opts["on"]),
+            reason=opts["reason"],
+            note=opts["note"],
+        )
         app = Application.objects.get(pk=followup.application_id)
-        self.out(opts, app_dict(app), f"follow-up {followup.pk} recorded: application {app.pk} is {app.state}")
+        self.out(
+            opts, app_dict(app), f"follow-up {followup.pk} recorded: application {app.pk} is {app.state}"
+        )
 
     def panel(self, user, opts):
         stats = selectors.panel_stats(user, region=opts["region"], month=opts["month"])
-        lines = [f"{stats['region_name'] or stats['region']} {stats['month']}",
-                 "  " + ", ".join(f"{k}={v}" for k, v in stats["by_state"].items() if v),
-                 f"  hires {stats['hires']}, median days to hire {stats['median_days_to_hire']}",
-                 "  retention " + ", ".join(f"{d}d: {r['rate']} ({r['retained']}/{r['checked']})"
-                                            for d, r in stats["retention"].items())]
+        lines = [
+            f"{stats['region_name'] or stats['region']} {stats['month']}",
+            "  " + ", ".join(f"{k}={v}" for k, v in stats["by_state"].items() if v),
+            f"  hires {stats['hires']}, median days to hire {stats['median_days_to_hire']}",
+            "  retention "
+            + ", ".join(
+                f"{d}d: {r['rate']} ({r['retained']}/{r['checked']})" for d, r in stats["retention"].items()
+            ),
+        ]
         self.out(opts, stats, "\n".join(lines))
 
     def rebuild_rollups(self, opts):
         if opts["check"]:
             direct, stored = rollups.counts_from_rows(), rollups.stored()
             diff = core_rollups.differences(direct, stored)
-            result = {"rollup_rows": len(stored), "differences": len(diff),
-                      "examples": [list(k) + [stored[k], direct[k]] for k in diff[:10]]}
-            self.out(opts, result, f"rollup rows {len(stored)}, differences from a direct count: {len(diff)}"
-                     + "".join(f"\n  {k}: rollup {stored[k]}, direct {direct[k]}" for k in diff[:10]))
+            result = {
+                "rollup_rows": len(stored),
+                "differences": len(diff),
+                "examples": [list(k) + [stored[k], direct[k]] for k in diff[:10]],
+            }
+            self.out(
+                opts,
+                result,
+                f"rollup rows {len(stored)}, differences from a direct count: {len(diff)}"
+                + "".join(f"\n  {k}: rollup {stored[k]}, direct {direct[k]}" for k in diff[:10]),
+            )
             if diff:
-                raise CommandError(f"the rollup differs from a direct count in {len(diff)} rows; run without --check")
+                raise CommandError(
+                    f"the rollup differs from a direct count in {len(diff)} rows; run without --check"
+                )
             return
         result = rollups.rebuild()
-        self.out(opts, result, "rebuilt: {rollup_rows} rollup rows from {events} moves, {hires} hires, "
-                               "{checks} retention checks".format(**result))
+        self.out(
+            opts,
+            result,
+            "rebuilt: {rollup_rows} rollup rows from {events} moves, {hires} hires, "
+            "{checks} retention checks".format(**result),
+        )

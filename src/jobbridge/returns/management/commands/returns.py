@@ -110,8 +110,10 @@ class Command(BaseCommand):
         elif outcome.file_error:
             self.stderr.write(_("无法导入：%(e)s") % {"e": outcome.file_error})
         else:
-            self.stdout.write(_("共%(rows)d行：新增%(created)d，更新%(updated)d，未变%(unchanged)d，拒绝%(rejected)d")
-                              % summary)
+            self.stdout.write(
+                _("共%(rows)d行：新增%(created)d，更新%(updated)d，未变%(unchanged)d，拒绝%(rejected)d")
+                % summary
+            )
             for error in summary["errors"]:
                 self.stdout.write(error["message"])
         if outcome.file_error:
@@ -140,18 +142,31 @@ class Command(BaseCommand):
 
     def _season(self, opts) -> None:
         if opts["season_action"] == "create":
-            season = season_create(code=opts["code"], festival_date=_date(opts["festival"], "festival"),
-                                   leave_from=_date(opts.get("leave_from"), "leave-from"),
-                                   return_until=_date(opts.get("return_until"), "return-until"), name=opts["name"])
+            season = season_create(
+                code=opts["code"],
+                festival_date=_date(opts["festival"], "festival"),
+                leave_from=_date(opts.get("leave_from"), "leave-from"),
+                return_until=_date(opts.get("return_until"), "return-until"),
+                name=opts["name"],
+            )
             self.stdout.write(_("已创建%(n)s") % {"n": season.name})
             return
-        rows = [{"code": s.code, "name": s.name, "festival_date": s.festival_date.isoformat(),
-                 "leave_from": s.leave_from.isoformat(), "return_until": s.return_until.isoformat()}
-                for s in Season.objects.all()]
+        rows = [
+            {
+                "code": s.code,
+                "name": s.name,
+                "festival_date": s.festival_date.isoformat(),
+                "leave_from": s.leave_from.isoformat(),
+                "return_until": s.return_until.isoformat(),
+            }
+            for s in Season.objects.all()
+        ]
         if opts.get("json"):
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
         for r in [] if opts.get("json") else rows:
-            self.stdout.write(f"{r['code']}\t{r['name']}\t{r['leave_from']} ~ {r['festival_date']} ~ {r['return_until']}")
+            self.stdout.write(
+                f"{r['code']}\t{r['name']}\t{r['leave_from']} ~ {r['festival_date']} ~ {r['return_until']}"
+            )
 
 
 def _date(value, name: str):
@@ -170,15 +185,27 @@ def format_report(report: dict) -> str:
     side = _("本地外出务工人员") if report["side"] == "origin" else _("在本地务工人员")
     lines = [
         f"{report['region']['name']} · {report['season']['name']} · {side}",
-        _("节前返乡%(w)d人，节后返岗%(r)d人（其中换工作地%(c)d人），返岗率%(p)s；在家未返岗%(h)d人，留乡%(s)d人")
-        % {"w": t["went_home"], "r": t["returned"], "c": t["changed"], "p": _pct(t["rate"]), "h": t["home"],
-           "s": t["staying"]},
+        _(
+            "节前返乡%(w)d人，节后返岗%(r)d人（其中换工作地%(c)d人），返岗率%(p)s；在家未返岗%(h)d人，留乡%(s)d人"
+        )
+        % {
+            "w": t["went_home"],
+            "r": t["returned"],
+            "c": t["changed"],
+            "p": _pct(t["rate"]),
+            "h": t["home"],
+            "s": t["staying"],
+        },
         "",
         _("按流动类别"),
     ]
-    lines += [f"  {c['name']}\t{c['went_home']}\t{c['returned']}\t{_pct(c['rate'])}" for c in report["by_class"]]
+    lines += [
+        f"  {c['name']}\t{c['went_home']}\t{c['returned']}\t{_pct(c['rate'])}" for c in report["by_class"]
+    ]
     for title, key in ((_("按返乡地"), "by_origin"), (_("按务工地"), "by_destination")):
         lines += ["", title]
-        lines += [f"  {r['code']} {r['name']}\t{r['went_home']}\t{r['returned']}\t{_pct(r['rate'])}"
-                  for r in report[key]]
+        lines += [
+            f"  {r['code']} {r['name']}\t{r['went_home']}\t{r['returned']}\t{_pct(r['rate'])}"
+            for r in report[key]
+        ]
     return "\n".join(lines)

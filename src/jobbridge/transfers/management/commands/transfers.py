@@ -52,8 +52,13 @@ class Command(BaseCommand):
             raise CommandError(f"--{e.field}: {e.message}") from None
         except ServiceError as e:
             if opts.get("json"):
-                self.stdout.write(json.dumps({"errors": [{"field": f.field, "message": f.message} for f in e.errors]},
-                                             ensure_ascii=False, indent=2))
+                self.stdout.write(
+                    json.dumps(
+                        {"errors": [{"field": f.field, "message": f.message} for f in e.errors]},
+                        ensure_ascii=False,
+                        indent=2,
+                    )
+                )
                 sys.exit(1)
             raise CommandError("; ".join(f"{f.field}: {f.message}" for f in e.errors)) from None
 
@@ -83,18 +88,37 @@ class Command(BaseCommand):
             self.stdout.write(f"  {item.get('name', item.get('source'))}\t{item['value']}")
 
     def _add(self, opts):
-        data = {"id_number": opts["id_number"], "name": opts["name"], "hukou_region": opts["hukou"],
-                "destination": opts["destination"], "transferred_on": opts["date"], "employer": opts["employer"],
-                "employer_uscc": opts["employer_uscc"], "channel": opts["channel"], "industry": opts["industry"],
-                "origin_basis": opts["origin_basis"]}
+        data = {
+            "id_number": opts["id_number"],
+            "name": opts["name"],
+            "hukou_region": opts["hukou"],
+            "destination": opts["destination"],
+            "transferred_on": opts["date"],
+            "employer": opts["employer"],
+            "employer_uscc": opts["employer_uscc"],
+            "channel": opts["channel"],
+            "industry": opts["industry"],
+            "origin_basis": opts["origin_basis"],
+        }
         transfer, created = services.transfer_enter(actor=None, data=data)
-        out = {"id": transfer.pk, "created": created, "move_class": transfer.move_class,
-               "origin": transfer.origin_region_id, "destination": transfer.destination_region_id}
-        self.stdout.write(json.dumps(out, ensure_ascii=False) if opts["json"] else
-                          (_("已登记") if created else _("已存在，未重复登记")) + f" #{transfer.pk} {transfer.get_move_class_display()}")
+        out = {
+            "id": transfer.pk,
+            "created": created,
+            "move_class": transfer.move_class,
+            "origin": transfer.origin_region_id,
+            "destination": transfer.destination_region_id,
+        }
+        self.stdout.write(
+            json.dumps(out, ensure_ascii=False)
+            if opts["json"]
+            else (_("已登记") if created else _("已存在，未重复登记"))
+            + f" #{transfer.pk} {transfer.get_move_class_display()}"
+        )
 
     def _rebuild_rollups(self, opts):
-        bar = None if opts["json"] or not sys.stderr.isatty() else tqdm(total=0, unit=_("行"), file=sys.stderr)
+        bar = (
+            None if opts["json"] or not sys.stderr.isatty() else tqdm(total=0, unit=_("行"), file=sys.stderr)
+        )
 
         def progress(done, total):
             if bar is not None:
@@ -104,5 +128,8 @@ class Command(BaseCommand):
         result = rollups.rebuild(progress=progress)
         if bar is not None:
             bar.close()
-        self.stdout.write(json.dumps(result) if opts["json"] else
-                          _("已重建：台账%(transfers)d条，汇总%(rollup_rows)d行，人数表%(person_rows)d行") % result)
+        self.stdout.write(
+            json.dumps(result)
+            if opts["json"]
+            else _("已重建：台账%(transfers)d条，汇总%(rollup_rows)d行，人数表%(person_rows)d行") % result
+        )
