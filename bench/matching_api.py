@@ -328,8 +328,8 @@ def main() -> None:
     k, lists_desc = existing_lists(k)  # what is measured, either way: the current version
     warm_tables()
 
-    from jobbridge.api.tokens import token_issue
     from jobbridge.core.models import Role, User
+    from jobbridge.core.tokens import token_issue
     from jobbridge.people.models import Seeker
 
     admin, _ = User.objects.get_or_create(

@@ -3,7 +3,7 @@ import json
 import pytest
 from django.test import Client
 
-from jobbridge.api.tokens import token_issue
+from jobbridge.core.tokens import token_issue
 
 
 class ApiClient:

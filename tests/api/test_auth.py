@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from jobbridge.api.models import ApiToken
-from jobbridge.api.tokens import digest, token_issue, token_revoke
+from jobbridge.core.models import ApiToken
+from jobbridge.core.tokens import digest, token_issue, token_revoke
 from tests.api.conftest import ApiClient
 from tests.factories import UserFactory
 

@@ -12,8 +12,8 @@ from django.db.models import F
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from jobbridge.api.models import ApiToken
-from jobbridge.api.tokens import token_issue
+from jobbridge.core.models import ApiToken
+from jobbridge.core.tokens import token_issue
 from jobbridge.employers.models import Posting
 from jobbridge.matching import batch, lean, selectors, store
 from jobbridge.matching.batch import match_run_create, match_run_execute
@@ -226,7 +226,7 @@ def test_a_revoked_token_is_refused_and_the_cache_is_brief(world, monkeypatch):
     client = Client(headers={"Authorization": f"Bearer {token}"})
     assert get(client, seeker.pk).status_code == 200
     # Revoked through the model in this process: refused at once.
-    from jobbridge.api.tokens import token_revoke
+    from jobbridge.core.tokens import token_revoke
 
     token_revoke(actor=None, token=row)
     assert get(client, seeker.pk).status_code == 401

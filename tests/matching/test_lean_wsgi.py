@@ -13,8 +13,8 @@ from django.core import signals
 from django.db import close_old_connections
 from django.test.utils import override_settings
 
-from jobbridge.api.models import ApiToken
-from jobbridge.api.tokens import token_issue
+from jobbridge.core.models import ApiToken
+from jobbridge.core.tokens import token_issue
 from jobbridge.employers.models import Posting
 from jobbridge.matching import batch, lean, store
 from jobbridge.matching.batch import match_run_create, match_run_execute

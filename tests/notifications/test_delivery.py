@@ -9,11 +9,11 @@ import socket
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from jobbridge.core.errors import ServiceError
 from jobbridge.notifications import services
 from jobbridge.notifications.channels import configuration_problems, get_channel
 from jobbridge.notifications.delivery import deliver_due, requeue_stale
 from jobbridge.notifications.models import Notification
-from jobbridge.people.services import ServiceError
 from tests.factories import SeekerFactory
 
 from .conftest import HANG, local

@@ -11,11 +11,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from jobbridge.core.errors import ServiceError
 from jobbridge.core.models import AuditEvent
 from jobbridge.employers.models import Posting
 from jobbridge.notifications import pushlist
 from jobbridge.notifications.models import ContactLog, Notification
-from jobbridge.people.services import ServiceError
 from tests.factories import (
     DiagnosisFactory,
     EnterpriseFactory,

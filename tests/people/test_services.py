@@ -4,11 +4,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from jobbridge.core import pii
+from jobbridge.core.errors import ServiceError
 from jobbridge.core.models import AuditEvent
 from jobbridge.people.dedup import probable_duplicates
 from jobbridge.people.models import Certificate, PriorityDiagnosis, Seeker
 from jobbridge.people.services import (
-    ServiceError,
     diagnosis_add,
     seeker_merge,
     seeker_register,

@@ -11,8 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection, connections
 
+from jobbridge.core.errors import ServiceError
 from jobbridge.employers.models import Posting
-from jobbridge.people.services import ServiceError
 from jobbridge.placements.models import Application, ApplicationEvent, State
 from tests.factories import PostingFactory, SeekerFactory, UserFactory
 from tests.placements.factories import ApplicationFactory

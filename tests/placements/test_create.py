@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
+from jobbridge.core.errors import ServiceError
 from jobbridge.employers.models import Posting
-from jobbridge.people.services import ServiceError
 from jobbridge.placements.models import Application, State
 from jobbridge.placements.services import application_create
 from tests.factories import PostingFactory, SeekerFactory, UserFactory

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from jobbridge.people.services import ServiceError
+from jobbridge.core.errors import ServiceError
 from jobbridge.placements.models import FollowUp, State
 from jobbridge.placements.selectors import due_followups, missed_by_others, panel_stats, panel_stats_direct
 from jobbridge.placements.services import application_move, followup_record

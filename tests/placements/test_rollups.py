@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db import connections
 from django.utils import timezone
 
-from jobbridge.people.services import ServiceError
+from jobbridge.core.errors import ServiceError
 from jobbridge.placements import rollups
 from jobbridge.placements.models import FollowUp, PlacementRollup, State
 from jobbridge.placements.selectors import panel_stats, panel_stats_direct

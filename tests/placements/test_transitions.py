@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from jobbridge.core.errors import ServiceError
 from jobbridge.employers.models import Posting
-from jobbridge.people.services import ServiceError
 from jobbridge.placements.models import Application, ApplicationEvent, FollowUp, State
 from jobbridge.placements.services import application_create, application_move
 from jobbridge.placements.transitions import MOVERS, RETENTION, TRANSITIONS, allowed_moves

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from jobbridge.people.services import ServiceError
+from jobbridge.core.errors import ServiceError
 from jobbridge.returns.models import Homecoming
 from jobbridge.returns.seasons import season_create, season_get
 from jobbridge.returns.selectors import rate, return_report

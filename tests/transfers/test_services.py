@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from jobbridge.people.services import ServiceError
+from jobbridge.core.errors import ServiceError
 from jobbridge.transfers import services
 from jobbridge.transfers.models import MoveClass, Source, Transfer, TransferPerson, TransferRollup
 from tests.factories import LEDU, DiagnosisFactory, PostingFactory, SeekerFactory, UserFactory

@@ -3,10 +3,10 @@
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
-from jobbridge.api import errors
-from jobbridge.api.auth import AUTH
 from jobbridge.api.docs import LocalSwagger
 from jobbridge.api.routers import enterprises, industries, me, occupations, postings, regions, seekers
+from jobbridge.core import apikit as errors
+from jobbridge.core.apiauth import AUTH
 from jobbridge.jobtitles.api import router as jobtitles_router
 from jobbridge.matching.api import router as matching_router
 from jobbridge.notifications.api import router as notifications_router

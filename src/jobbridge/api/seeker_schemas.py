@@ -6,8 +6,8 @@ import re
 
 from ninja import Schema
 
-from jobbridge.api.schemas import InputSchema, OccupationRef, RegionRef
 from jobbridge.core import pii
+from jobbridge.core.apikit import InputSchema, OccupationRef, RegionRef
 from jobbridge.people.models import Education, EmploymentStatus, PriorityCriterion
 
 _LONG_NUMBER = re.compile(r"\d{15,}[\dXx]*")

@@ -11,8 +11,8 @@ from django.urls import URLPattern, path, re_path
 from django.utils.translation import gettext as _
 
 from jobbridge.api.docs import docs_asset
-from jobbridge.api.errors import error_body
 from jobbridge.api.main import api
+from jobbridge.core.apikit import error_body
 
 ninja_patterns, ninja_app_name, ninja_namespace = api.urls
 

@@ -4,8 +4,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jobbridge.core.access import Jurisdiction
 from jobbridge.core.models import Industry, Occupation, Region, Role
-from jobbridge.core.models.regions import in_subtree
 from jobbridge.people.models import Education, PriorityCriterion
 
 
@@ -25,17 +25,10 @@ class EnterpriseQuerySet(models.QuerySet):
     def visible_to(self, user) -> "EnterpriseQuerySet":
         if not user.is_authenticated:
             return self.none()
-        if user.role == Role.ADMIN or user.is_superuser:
-            return self
-        if user.role == Role.BUREAU:
-            return self.filter(in_subtree("region_id", user.region_id)) if user.region_id else self.none()
-        if user.role == Role.COMMISSIONER:
-            # Commissioners visit the enterprises in the townships of their grids.
-            townships = list(user.grids.values_list("township_id", flat=True))
-            q = Q(pk__in=[])
-            for code in townships:
-                q |= in_subtree("region_id", code)
-            return self.filter(q)
+        jurisdiction = Jurisdiction.of(user)
+        if jurisdiction.everywhere or jurisdiction.is_bureau or jurisdiction.is_commissioner:
+            # Bureaus: their region; commissioners visit the enterprises of their grids' townships.
+            return self.filter(jurisdiction.q("region_id"))
         if user.role == Role.RECRUITER:
             return self.filter(pk=user.enterprise_id) if user.enterprise_id else self.none()
         return self.none()

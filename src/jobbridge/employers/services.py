@@ -4,10 +4,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jobbridge.core.audit import audit
+from jobbridge.core.errors import FieldError, ServiceError
 from jobbridge.core.models import AuditEvent
 from jobbridge.matching.batch import note_change
-from jobbridge.people.services import ServiceError, keep_in_scope
-from jobbridge.people.validation import FieldError
+from jobbridge.people.services import keep_in_scope
 
 from .models import Enterprise, HiringNeed, IndustrialPark, Posting, Visit
 from .validation import clean_enterprise, clean_posting

@@ -4,11 +4,11 @@ from django.utils.translation import gettext as _
 
 from jobbridge.core import regions
 from jobbridge.core.cleaning import parse_bool, parse_choice, parse_date, parse_int, parse_list
+from jobbridge.core.errors import FieldError
 from jobbridge.core.identity import clean_text, normalize_uscc
 from jobbridge.core.models import Industry
 from jobbridge.core.occupations import resolve_occupation
 from jobbridge.people.models import Education, PriorityCriterion
-from jobbridge.people.validation import FieldError
 
 from .models import Enterprise, Posting
 

@@ -7,10 +7,10 @@ importer only decides which one applies and whether anything would change at all
 
 from django.utils.translation import gettext as _
 
+from jobbridge.core.errors import ServiceError
 from jobbridge.employers.models import Enterprise
 from jobbridge.employers.services import enterprise_register, enterprise_update
 from jobbridge.employers.validation import clean_enterprise
-from jobbridge.people.services import ServiceError
 
 from .engine import Outcome, RowImporter, kind_lock
 from .models import ImportKind

@@ -7,11 +7,11 @@ When several postings already share the key (entered by hand), the newest one is
 
 from django.utils.translation import gettext as _
 
+from jobbridge.core.errors import ServiceError
 from jobbridge.core.identity import normalize_uscc
 from jobbridge.employers.models import Enterprise, Posting
 from jobbridge.employers.services import posting_create, posting_update
 from jobbridge.employers.validation import clean_posting
-from jobbridge.people.services import ServiceError
 
 from .engine import Outcome, RowImporter, kind_lock
 from .enterprises import present

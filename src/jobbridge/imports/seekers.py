@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jobbridge.core import pii
+from jobbridge.core.access import is_staff
+from jobbridge.core.fastsql import insert_rows
 from jobbridge.core.identity import parse_resident_id
 from jobbridge.core.models import Grid, Role
 from jobbridge.people.models import Certificate, Household, PriorityDiagnosis, Seeker
@@ -25,7 +27,6 @@ from jobbridge.people.services import diagnosis_regions_sync
 from jobbridge.people.validation import CleanSeeker
 
 from .engine import Outcome, RowImporter, kind_lock
-from .fastsql import insert_rows
 from .models import ImportKind
 from .parallel import RowCleaner
 from .readers import RawRow
@@ -90,7 +91,7 @@ class SeekerImporter(RowImporter):
         self.own_grids = (
             set(self.actor.grids.values_list("id", flat=True)) if role == Role.COMMISSIONER else None
         )
-        self.staff = bool(self.actor and self.actor.is_staff_role)
+        self.staff = bool(self.actor and is_staff(self.actor))
         self.today = timezone.localdate()
         # Worker processes only outside a transaction: forking needs the connections closed.
         self.cleaner = RowCleaner(rows_expected=0 if connection.in_atomic_block else expected_rows)

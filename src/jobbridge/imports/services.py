@@ -12,6 +12,7 @@ from django.core.files import File
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jobbridge.core.access import is_staff
 from jobbridge.core.audit import audit
 from jobbridge.core.models import AuditEvent
 
@@ -28,7 +29,7 @@ class UploadRefused(ValueError):
 
 def can_import(user) -> bool:
     """Only staff import: administrators, bureau staff and employment service commissioners."""
-    return bool(getattr(user, "is_authenticated", False) and (user.is_superuser or user.is_staff_role))
+    return is_staff(user)
 
 
 def import_job_create(*, actor, kind: str, source, original_name: str) -> ImportJob:

@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 
 from jobbridge.core import pii
 from jobbridge.core import regions as core_regions
+from jobbridge.core.access import Jurisdiction, is_staff
+from jobbridge.core.fastsql import insert_rows
 from jobbridge.core.identity import clean_text, parse_resident_id
 from jobbridge.employers.models import Enterprise
 from jobbridge.people.models import EmploymentStatus, PriorityDiagnosis, Seeker
@@ -31,7 +33,6 @@ from jobbridge.transfers.selectors import may_view
 from jobbridge.transfers.validation import clean_transfer
 
 from .engine import Outcome, RowImporter, kind_lock
-from .fastsql import insert_rows
 from .models import ImportKind
 from .readers import RawRow
 from .seekers import SEEKER_INSERT
@@ -44,12 +45,7 @@ class TransferImporter(RowImporter):
         super().__init__(actor=actor, dry_run=dry_run)
         self.first_row: dict[str, int] = {}  # natural key (by id hash) -> first row naming it
         self.today = timezone.localdate()
-        self.staff_scope = bool(
-            self.actor
-            and self.actor.is_staff_role
-            and not self.actor.is_superuser
-            and self.actor.role != "admin"
-        )
+        self.staff_scope = is_staff(self.actor) and not Jurisdiction.of(self.actor).everywhere
         self.scope_cache: dict[str, bool] = {}
         self.hash_cache: dict[str, str] = {}
         self.classes: dict[tuple[str, str], str] = {}

@@ -15,7 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from .exports import XLSX_CONTENT_TYPE
+from jobbridge.core.excel import XLSX_CONTENT_TYPE
+
 from .forms import UploadForm
 from .models import ImportJob, ImportKind
 from .services import UploadRefused, can_import, import_job_create

@@ -6,8 +6,7 @@ may record a correction."""
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from jobbridge.api.errors import ERRORS
-from jobbridge.api.schemas import InputSchema
+from jobbridge.core.apikit import ERRORS, InputSchema
 
 from . import selectors, services
 from .validation import MAX_BATCH, MAX_TOP, check_title, check_top

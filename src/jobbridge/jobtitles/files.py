@@ -6,8 +6,7 @@ import io
 
 from django.utils.translation import gettext as _
 
-from jobbridge.people.services import ServiceError
-from jobbridge.people.validation import FieldError
+from jobbridge.core.errors import FieldError, ServiceError
 
 MAX_TITLES = 20000
 _ZIP = b"PK\x03\x04"

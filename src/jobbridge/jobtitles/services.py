@@ -5,16 +5,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jobbridge.api.access import require_staff
 from jobbridge.core import occupations
+from jobbridge.core.access import require_staff
 from jobbridge.core.audit import audit
+from jobbridge.core.errors import FieldError, ServiceError
 from jobbridge.core.models import AuditEvent, Occupation, OccupationAlias
 from jobbridge.jobtitles.files import read_titles
 from jobbridge.jobtitles.models import TitleBatch
 from jobbridge.jobtitles.normalize import normalize
 from jobbridge.jobtitles.validation import check_title, check_top, title_problem
-from jobbridge.people.services import ServiceError
-from jobbridge.people.validation import FieldError
 
 
 def title_alias_record(*, actor, title: str, code: str, request=None) -> OccupationAlias:

@@ -4,9 +4,8 @@ import re
 
 from django.utils.translation import gettext as _
 
+from jobbridge.core.errors import FieldError, ServiceError
 from jobbridge.jobtitles.normalize import MAX_TITLE
-from jobbridge.people.services import ServiceError
-from jobbridge.people.validation import FieldError
 
 MAX_TOP = 20
 MAX_BATCH = 1000

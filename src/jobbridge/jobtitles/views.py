@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from jobbridge.api.access import is_staff
+from jobbridge.core.access import is_staff
+from jobbridge.core.errors import ServiceError
 from jobbridge.core.occupations import resolve_occupation
-from jobbridge.people.services import ServiceError
 
 from . import selectors, services
 from .models import TitleBatch
@@ -124,7 +124,7 @@ def batch_progress(request, pk: int):
 
 @require_GET
 def batch_download(request, pk: int):
-    from jobbridge.web.views.common import export_response
+    from jobbridge.core.pages import export_response
 
     batch = _batch(request, pk)
     headers = [_("行"), _("职位名称")]

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from jobbridge.api.errors import ERRORS, ApiError, ErrorOut
+from jobbridge.core.apikit import ERRORS, ApiError, ErrorOut
 
 from .batch import (
     DEFAULT_K,

@@ -9,8 +9,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
-from jobbridge.api.errors import ERRORS, ApiError, ErrorOut
-from jobbridge.api.schemas import DbId, InputSchema
+from jobbridge.core.apikit import ERRORS, ApiError, DbId, ErrorOut, InputSchema
 
 from .pages import selectors, services
 from .pages.filters import FilterError, parse_candidate_filters

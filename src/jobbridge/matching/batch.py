@@ -21,6 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jobbridge.core.access import is_bureau, is_staff
 from jobbridge.employers.models import Posting
 from jobbridge.people.models import PriorityDiagnosis, Seeker
 
@@ -381,17 +382,12 @@ def match_allocate(*, actor=None, stable: bool = False, sample: int = 50):
 
 def can_view_runs(user) -> bool:
     """Runs and allocation reports are counts, no personal data: all staff may see them."""
-    return bool(getattr(user, "is_authenticated", False) and (user.is_superuser or user.is_staff_role))
+    return is_staff(user)
 
 
 def can_start_runs(user) -> bool:
     """A run recomputes everyone's lists: administrators and bureau staff only."""
-    from jobbridge.core.models import Role
-
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and (user.is_superuser or user.role in (Role.ADMIN, Role.BUREAU))
-    )
+    return is_bureau(user)
 
 
 # ---- incremental updates --------------------------------------------------------------------

@@ -39,8 +39,8 @@ from django.db.models.signals import post_delete, post_save
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 
-from jobbridge.api import auth
-from jobbridge.api.tokens import TOKEN_PREFIX, digest, token_user
+from jobbridge.core import apiauth as auth
+from jobbridge.core.tokens import TOKEN_PREFIX, digest, token_user
 from jobbridge.employers.models import Posting
 from jobbridge.people.models import Seeker
 
@@ -67,7 +67,7 @@ def forget_tokens(**_kwargs) -> None:
 def _connect_invalidation() -> None:
     from django.contrib.auth import get_user_model
 
-    from jobbridge.api.models import ApiToken
+    from jobbridge.core.models import ApiToken
 
     for model in (ApiToken, get_user_model()):
         post_save.connect(forget_tokens, sender=model, dispatch_uid=f"lean-tokens-save-{model._meta.label}")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from jobbridge.imports.fastsql import insert_rows
+from jobbridge.core.fastsql import insert_rows
 
 from .distributed import dumps
 from .models import MatchList, MatchRun

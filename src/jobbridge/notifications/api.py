@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from jobbridge.api.access import Page, require_staff, scoped_get
-from jobbridge.api.errors import ERRORS
+from jobbridge.core.access import require_staff, scoped_get
+from jobbridge.core.apikit import ERRORS, Page
 from jobbridge.people.models import Seeker
 
 from . import pushlist, selectors, services

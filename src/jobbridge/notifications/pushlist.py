@@ -20,8 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jobbridge.core import regions
+from jobbridge.core.access import Jurisdiction, is_bureau
+from jobbridge.core.errors import FieldError, ServiceError
 from jobbridge.core.models import Grid, Role
-from jobbridge.core.models.regions import subtree_bounds
 from jobbridge.employers.models import Posting
 from jobbridge.matching.engine.explain import explain_pairs
 from jobbridge.matching.engine.features import PostingBatch, SeekerBatch
@@ -29,8 +30,6 @@ from jobbridge.matching.engine.scoring import Scorer
 from jobbridge.matching.records import occupation_table, posting_records, region_table, seeker_records
 from jobbridge.matching.selectors import records_by_id
 from jobbridge.people.models import EmploymentStatus, PriorityDiagnosis, Seeker
-from jobbridge.people.services import ServiceError
-from jobbridge.people.validation import FieldError
 
 from . import conf
 from .models import ContactLog, Notification
@@ -84,7 +83,8 @@ def push_scope(user, *, region: str = "", grid: str = ""):
     if not user.is_authenticated:
         raise PermissionDenied
     base = Seeker.objects.visible_to(user).exclude(employment_status__in=NOT_LOOKING)
-    if user.role == Role.COMMISSIONER and not user.is_superuser:
+    jurisdiction = Jurisdiction.of(user)
+    if jurisdiction.is_commissioner:
         grids = list(user.grids.select_related("township").order_by("code"))
         if grid:
             grids = [g for g in grids if g.code == grid]
@@ -92,16 +92,14 @@ def push_scope(user, *, region: str = "", grid: str = ""):
                 raise _error("grid", _("网格“%(grid)s”不是您负责的网格") % {"grid": grid})
         label = "、".join(str(g) for g in grids)
         return base.filter(grid__in=grids), label, "", grids
-    if user.is_superuser or user.role in (Role.ADMIN, Role.BUREAU):
+    if is_bureau(user):
         code = user.region_id or ""
         if region:
             code = regions.resolve(region)  # raises UnknownRegion naming the input
         if not code:
             raise _error("region", _("请选择一个区域"))
-        if user.role == Role.BUREAU and not user.is_superuser:
-            low, high = subtree_bounds(user.region_id or "")
-            if not (user.region_id and low <= code < high):
-                raise _error("region", _("区域%(code)s不在您的管辖范围内") % {"code": code})
+        if not jurisdiction.contains(code):
+            raise _error("region", _("区域%(code)s不在您的管辖范围内") % {"code": code})
         return base.in_region(code), regions.full_name(code), code, []
     raise PermissionDenied(_("仅人社部门工作人员和就业服务专员可查看推送名单"))
 

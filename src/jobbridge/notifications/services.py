@@ -10,31 +10,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jobbridge.core import pii
+from jobbridge.core.access import is_staff as _is_staff
+from jobbridge.core.access import require_staff
 from jobbridge.core.audit import audit_pii_view
+from jobbridge.core.errors import FieldError, ServiceError
 from jobbridge.core.models import Role
 from jobbridge.employers.models import Posting
 from jobbridge.people.models import Seeker
-from jobbridge.people.services import ServiceError
-from jobbridge.people.validation import FieldError
 
 from . import conf
 from .channels import get_channel
 from .models import ContactLog, Notification, Preference
 
 S = Notification.Status
-
-
-def _is_staff(user) -> bool:
-    return bool(
-        user
-        and user.is_authenticated
-        and (user.is_superuser or user.role in (Role.ADMIN, Role.BUREAU, Role.COMMISSIONER))
-    )
-
-
-def require_staff(user) -> None:
-    if not _is_staff(user):
-        raise PermissionDenied(_("仅人社部门工作人员和就业服务专员可执行此操作"))
 
 
 def visible_seeker(user, seeker_id) -> Seeker:

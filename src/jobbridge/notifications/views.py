@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jobbridge.core.access import staff_required
+from jobbridge.core.errors import ServiceError
 from jobbridge.core.models import Role
 from jobbridge.core.regions import UnknownRegion
-from jobbridge.people.services import ServiceError
-from jobbridge.web.views.common import staff_required
 
 from . import conf, pushlist, selectors, services
 from .delivery import due_count

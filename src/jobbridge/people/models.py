@@ -4,7 +4,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jobbridge.core.models import Grid, Industry, Occupation, Region, Role
+from jobbridge.core.access import Jurisdiction
+from jobbridge.core.models import Grid, Industry, Occupation, Region
 from jobbridge.core.models.regions import in_subtree
 
 
@@ -61,23 +62,10 @@ class SeekerQuerySet(models.QuerySet):
         """The one rule for who sees which job seekers; every list, detail, export and API uses it."""
         if not user.is_authenticated:
             return self.none()
-        qs = self.active()
-        if user.role == Role.ADMIN or user.is_superuser:
-            return qs
-        if user.role == Role.BUREAU:
-            if user.region_id is None:
-                return qs.none()
-            # A bureau sees those who live or hold hukou in its region subtree.
-            return qs.filter(
-                in_subtree("residence_region_id", user.region_id)
-                | in_subtree("hukou_region_id", user.region_id)
-            )
-        if user.role == Role.COMMISSIONER:
-            return qs.filter(grid__in=user.grids.all())
-        if user.role == Role.SEEKER:
-            return qs.filter(user=user)
-        # Recruiters see applicants through the placement pipeline, not the seeker register.
-        return qs.none()
+        # A bureau sees those who live or hold hukou in its region subtree, a commissioner the
+        # people of their grids, a seeker themself. Recruiters see applicants through the
+        # placement pipeline, not the seeker register.
+        return self.active().filter(Jurisdiction.of(user).people_q())
 
     def with_priority(self, criterion: str, on=None, region: str | None = None) -> "SeekerQuerySet":
         """Seekers with a current diagnosis of ``criterion``; with ``region``, also living or

@@ -2,13 +2,14 @@
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from jobbridge.core import pii, regions
 
-from .models import EmploymentStatus, Household, Seeker
+from .models import Education, EmploymentStatus, Household, Seeker
 
 WORKING_AGE = (16, 60)
 
@@ -132,3 +133,55 @@ def seeker_filter_count(
                 .count()
             )
     return qs.count()
+
+
+SEEKER_EXPORT_HEADERS = (
+    "姓名",
+    "身份证号",
+    "性别",
+    "出生日期",
+    "手机号",
+    "户籍地",
+    "现居住地",
+    "学历",
+    "就业状态",
+    "期望月薪",
+    "可到岗日期",
+    "登记时间",
+)
+
+
+def seeker_export_rows(queryset) -> Iterable[tuple]:
+    """Seekers as export rows, masked ID and phone only (pass a queryset already scoped with visible_to)."""
+    gender = dict(Seeker.Gender.choices)
+    education, status = dict(Education.choices), dict(EmploymentStatus.choices)
+    fields = (
+        "name",
+        "id_masked",
+        "gender",
+        "birth_date",
+        "phone_masked",
+        "hukou_region__name",
+        "residence_region__name",
+        "education",
+        "employment_status",
+        "expected_wage",
+        "available_from",
+        "created_at",
+    )
+    for row in queryset.values_list(*fields).iterator(chunk_size=2000):
+        (name, id_masked, sex, birth, phone, hukou, residence, edu, emp, wage, available, created) = row
+        yield (
+            name,
+            id_masked,
+            str(gender.get(sex, sex)),
+            birth,
+            phone,
+            hukou,
+            residence or "",
+            str(education.get(edu, edu or "")),
+            str(status.get(emp, emp)),
+            wage,
+            available,
+            created,
+        )

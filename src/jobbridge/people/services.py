@@ -8,21 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jobbridge.core import pii
+from jobbridge.core.access import is_staff
 from jobbridge.core.audit import audit
+from jobbridge.core.errors import FieldError, ServiceError
 from jobbridge.core.models import AuditEvent, Grid
 from jobbridge.matching.batch import note_change
 
 from .models import Certificate, Household, PriorityDiagnosis, Seeker
 from .signals import seeker_merging
-from .validation import CleanSeeker, FieldError, clean_seeker
-
-
-class ServiceError(ValueError):
-    """A refused write, carrying field errors for forms and the API."""
-
-    def __init__(self, errors: list[FieldError]):
-        self.errors = errors
-        super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
+from .validation import CleanSeeker, clean_seeker
 
 
 def _apply(seeker: Seeker, data: CleanSeeker, *, update: bool) -> None:
@@ -94,7 +88,7 @@ def diagnosis_regions_sync(*, seeker_ids=None) -> int:
 
 
 def _is_staff(actor) -> bool:
-    return bool(actor and getattr(actor, "is_staff_role", False))
+    return bool(actor and is_staff(actor))
 
 
 def keep_in_scope(*, actor, obj, field: str) -> None:

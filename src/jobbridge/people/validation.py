@@ -10,18 +10,13 @@ from django.utils.translation import gettext as _
 
 from jobbridge.core import pii, regions
 from jobbridge.core.cleaning import parse_bool, parse_choice, parse_date, parse_int, parse_list
+from jobbridge.core.errors import FieldError
 from jobbridge.core.identity import clean_text, normalize_mobile, parse_resident_id
 from jobbridge.core.occupations import resolve_occupation
 
 from .models import Education, EmploymentStatus, PriorityCriterion
 
 MAX_WAGE = 1_000_000  # a monthly wage above this is a typing error, not a wish
-
-
-@dataclass
-class FieldError:
-    field: str
-    message: str
 
 
 @dataclass

@@ -11,14 +11,12 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from jobbridge.api.access import Page, scoped_get
-from jobbridge.api.errors import ERRORS
-from jobbridge.api.schemas import DbId, InputSchema
+from jobbridge.core.access import scoped_get
+from jobbridge.core.apikit import ERRORS, DbId, InputSchema, Page
+from jobbridge.core.errors import FieldError, ServiceError
 from jobbridge.core.models import Role
 from jobbridge.employers.models import Posting
 from jobbridge.people.models import Seeker
-from jobbridge.people.services import ServiceError
-from jobbridge.people.validation import FieldError
 
 from . import selectors, services
 from .models import Application, FollowUp, Reason, Source, State

@@ -13,10 +13,10 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
+from jobbridge.core.errors import ServiceError
 from jobbridge.core.models import Role, User
 from jobbridge.employers.models import Posting
 from jobbridge.people.models import Seeker
-from jobbridge.people.services import ServiceError
 
 from . import rollups
 from .models import Application, ApplicationEvent, FollowUp, Reason, State

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jobbridge.core.access import Jurisdiction
 from jobbridge.core.models import Region, Role
 from jobbridge.core.models.regions import in_subtree
 
@@ -69,20 +70,17 @@ class ApplicationQuerySet(models.QuerySet):
 
         if not user.is_authenticated:
             return self.none()
-        if user.role == Role.ADMIN or user.is_superuser:
+        jurisdiction = Jurisdiction.of(user)
+        if jurisdiction.everywhere:
             return self
-        if user.role == Role.BUREAU:
-            if not user.region_id:
-                return self.none()
+        if jurisdiction.is_bureau:
             # Both ends: the exporting county sees its people, the receiving county its employers'.
             return self.filter(
                 Q(seeker__in=Seeker.objects.visible_to(user))
-                | Q(
-                    posting__enterprise__in=Enterprise.objects.filter(in_subtree("region_id", user.region_id))
-                )
+                | Q(posting__enterprise__in=Enterprise.objects.filter(jurisdiction.q("region_id")))
             )
-        if user.role == Role.COMMISSIONER:
-            return self.filter(seeker__grid__in=user.grids.all())
+        if jurisdiction.is_commissioner:
+            return self.filter(jurisdiction.people_q("seeker__"))
         if user.role == Role.RECRUITER:
             return (
                 self.filter(posting__enterprise_id=user.enterprise_id) if user.enterprise_id else self.none()

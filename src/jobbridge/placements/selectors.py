@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jobbridge.core import regions as core_regions
+from jobbridge.core.access import Jurisdiction
+from jobbridge.core.errors import FieldError, ServiceError
 from jobbridge.core.models import Role
-from jobbridge.core.models.regions import in_subtree, subtree_bounds
+from jobbridge.core.models.regions import in_subtree
 from jobbridge.people.models import Seeker
-from jobbridge.people.services import ServiceError
-from jobbridge.people.validation import FieldError
 
 from .models import OPEN_STATES, Application, ApplicationEvent, FollowUp, PlacementRollup, RollupKind, State
 from .transitions import RETENTION_DAYS
@@ -152,10 +152,9 @@ def parse_month(value: str | None) -> tuple[dt.date, dt.date]:
 def panel_region(user, value: str | None) -> str:
     """The region a panel covers; a bureau may only ask within its own subtree."""
     code = core_regions.resolve(value) if value else (user.region_id or "")
-    if user.role == Role.BUREAU and user.region_id:
-        low, high = subtree_bounds(user.region_id)
-        if not (low <= code < high):
-            raise ServiceError([FieldError("region", _("区域“%s”不在您的管辖范围内") % value)])
+    jurisdiction = Jurisdiction.of(user)
+    if jurisdiction.is_bureau and not jurisdiction.contains(code):
+        raise ServiceError([FieldError("region", _("区域“%s”不在您的管辖范围内") % value)])
     return code
 
 
@@ -166,7 +165,7 @@ def _panel_scope(user, code: str, prefix: str = "", own_origin: bool = False) ->
     ``visible_to``. ``prefix`` reaches the application from events and follow-ups; those carry
     their own copy of the origin (``own_origin``), which spares the join to applications."""
     q = in_subtree("origin_region_id" if own_origin else f"{prefix}origin_region_id", code) if code else Q()
-    if user.is_superuser or user.role == Role.ADMIN or (user.role == Role.BUREAU and user.region_id and code):
+    if _rollup_serves(user, code):
         return q
     return q & Q(
         **{f"{prefix}pk__in" if prefix else "pk__in": Application.objects.visible_to(user).values("pk")}
@@ -178,9 +177,8 @@ def _rollup_serves(user, code: str) -> bool:
     subtree (already checked by ``panel_region``), whose scope is the origin range itself. Other
     viewers (a commissioner sees only their grids' people) are counted directly, over their
     small scope."""
-    return bool(
-        user.is_superuser or user.role == Role.ADMIN or (user.role == Role.BUREAU and user.region_id and code)
-    )
+    jurisdiction = Jurisdiction.of(user)
+    return jurisdiction.everywhere or bool(jurisdiction.is_bureau and code)
 
 
 def panel_stats(user, *, region: str | None, month: str | None) -> dict:

@@ -18,11 +18,10 @@ from django.utils.translation import gettext as _
 
 from jobbridge.core import regions as core_regions
 from jobbridge.core.audit import audit
+from jobbridge.core.errors import FieldError, ServiceError
 from jobbridge.core.models import AuditEvent, Region, Role, User
 from jobbridge.employers.models import Posting
 from jobbridge.people.models import Seeker
-from jobbridge.people.services import ServiceError
-from jobbridge.people.validation import FieldError
 from jobbridge.transfers.models import Channel
 from jobbridge.transfers.services import transfer_from_hire
 

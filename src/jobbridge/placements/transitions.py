@@ -6,6 +6,7 @@ print it (the board's buttons come from ``allowed_moves``), and tests walk it ex
 
 from django.utils.translation import gettext as _
 
+from jobbridge.core.access import is_staff
 from jobbridge.core.models import Role
 
 from .models import State
@@ -58,7 +59,7 @@ STATE_FOR_DAYS = {v: k for k, v in RETENTION.items()}
 def actor_kind(user) -> str | None:
     if user is None:
         return SYSTEM
-    if user.is_superuser or user.role in (Role.ADMIN, Role.BUREAU, Role.COMMISSIONER):
+    if is_staff(user):
         return STAFF
     if user.role == Role.RECRUITER:
         return RECRUITER

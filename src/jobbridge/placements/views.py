@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jobbridge.core.access import is_staff as _is_staff
 from jobbridge.core.cleaning import parse_date
+from jobbridge.core.errors import ServiceError
 from jobbridge.core.models import Role
-from jobbridge.people.services import ServiceError
 
 from . import selectors, services
 from .api import board_postings
@@ -22,10 +23,6 @@ from .transitions import RETENTION, allowed_moves, label
 
 def _errors(e: ServiceError) -> str:
     return "；".join(err.message for err in e.errors)
-
-
-def _is_staff(user) -> bool:
-    return user.is_superuser or user.role in (Role.ADMIN, Role.BUREAU, Role.COMMISSIONER)
 
 
 def index(request):

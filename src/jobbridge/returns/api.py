@@ -17,12 +17,10 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from jobbridge.api.access import Page, require_staff
-from jobbridge.api.errors import ERRORS, ApiError
-from jobbridge.api.schemas import DbId, InputSchema
 from jobbridge.core import pii
+from jobbridge.core.access import is_bureau, require_staff
+from jobbridge.core.apikit import ERRORS, ApiError, DbId, InputSchema, Page
 from jobbridge.core.identity import parse_resident_id
-from jobbridge.core.models import Role
 from jobbridge.people.models import Seeker
 
 from .importing import import_homecomings, write_template
@@ -171,7 +169,7 @@ def season_list(request):
 @router.post("/seasons", response={201: SeasonOut, **ERRORS}, summary="Create a season (bureau staff)")
 def season_add(request, payload: SeasonIn):
     user = request.auth
-    if not (user.is_superuser or user.role in (Role.ADMIN, Role.BUREAU)):
+    if not is_bureau(user):
         raise ApiError(403, _("仅人社部门工作人员可创建季度"))
     return Status(201, season_create(**payload.model_dump()))
 

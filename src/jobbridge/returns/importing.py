@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from jobbridge.core import pii
 from jobbridge.core.audit import audit
+from jobbridge.core.errors import ServiceError
 from jobbridge.core.identity import parse_resident_id
 from jobbridge.core.models import AuditEvent
 from jobbridge.employers.models import Enterprise
@@ -27,7 +28,7 @@ from jobbridge.imports.engine import Outcome
 from jobbridge.imports.readers import FileError, RawRow, Roster, open_roster
 from jobbridge.imports.workbooks import write_columns_template
 from jobbridge.people.models import Seeker
-from jobbridge.people.services import ServiceError, seeker_register
+from jobbridge.people.services import seeker_register
 
 from . import rollups
 from .models import Homecoming, Season

@@ -12,7 +12,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jobbridge.core import regions as core_regions
-from jobbridge.core.models import Region, Role
+from jobbridge.core.access import Jurisdiction
+from jobbridge.core.models import Region
 from jobbridge.core.models.regions import in_subtree
 
 
@@ -45,18 +46,7 @@ class HomecomingQuerySet(models.QuerySet):
         people of their grids."""
         if not user.is_authenticated:
             return self.none()
-        if user.role == Role.ADMIN or user.is_superuser:
-            return self
-        if user.role == Role.BUREAU:
-            if not user.region_id:
-                return self.none()
-            return self.filter(
-                in_subtree("origin_region_id", user.region_id)
-                | in_subtree("destination_region_id", user.region_id)
-            )
-        if user.role == Role.COMMISSIONER:
-            return self.filter(seeker__grid__in=user.grids.all())
-        return self.none()
+        return self.filter(Jurisdiction.of(user).records_q(["origin_region_id", "destination_region_id"]))
 
     def in_region(self, code: str | None, side: str) -> "HomecomingQuerySet":
         if not code:

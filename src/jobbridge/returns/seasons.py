@@ -10,8 +10,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from jobbridge.people.services import ServiceError
-from jobbridge.people.validation import FieldError
+from jobbridge.core.errors import FieldError, ServiceError
 
 from .models import Season
 

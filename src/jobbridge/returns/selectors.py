@@ -20,7 +20,8 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from jobbridge.core import regions
-from jobbridge.core.models import Region, Role
+from jobbridge.core.access import Jurisdiction
+from jobbridge.core.models import Region
 from jobbridge.core.models.regions import in_subtree
 
 from .models import HomecomingCount, MoveClass, Season
@@ -38,13 +39,7 @@ def rate(returned: int, went: int) -> float | None:
 
 def report_roots(user) -> list[str] | None:
     """The regions whose figures ``user`` may read; None for everywhere."""
-    if user.is_superuser or user.role == Role.ADMIN:
-        return None
-    if user.role == Role.BUREAU and user.region_id:
-        return [user.region_id]
-    if user.role == Role.COMMISSIONER:
-        return sorted(set(user.grids.values_list("township_id", flat=True)))
-    return []
+    return Jurisdiction.of(user).roots()
 
 
 def report_region(user, requested: str | None) -> str | None:

@@ -6,13 +6,13 @@ from collections import Counter
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jobbridge.core.access import is_staff
 from jobbridge.core.audit import audit
+from jobbridge.core.errors import FieldError, ServiceError
 from jobbridge.core.models import AuditEvent, Role
 from jobbridge.core.models.regions import subtree_bounds
 from jobbridge.employers.models import Enterprise
 from jobbridge.people.models import Seeker
-from jobbridge.people.services import ServiceError
-from jobbridge.people.validation import FieldError
 
 from . import rollups
 from .models import Homecoming, Season
@@ -30,7 +30,7 @@ def may_record(actor, seeker: Seeker, destination: str | None) -> bool:
     ``actor`` None is the command line run by the operator, like the roster import."""
     if actor is None:
         return True
-    if not getattr(actor, "is_staff_role", False) and not actor.is_superuser:
+    if not is_staff(actor):
         return False
     if Seeker.objects.visible_to(actor).filter(pk=seeker.pk).exists():
         return True

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from jobbridge.core import regions
 from jobbridge.core.cleaning import parse_choice, parse_date
+from jobbridge.core.errors import FieldError
 from jobbridge.core.identity import clean_text, normalize_uscc
-from jobbridge.people.validation import FieldError
 
 from .models import Homecoming, Season
 

@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jobbridge.core import regions
+from jobbridge.core.access import staff_required
+from jobbridge.core.errors import ServiceError
 from jobbridge.core.models import Region
+from jobbridge.core.pages import paginate, query_without_page
 from jobbridge.people.models import Seeker
-from jobbridge.people.services import ServiceError
-from jobbridge.web.views.common import paginate, query_without_page, staff_required
 
 from .importing import write_template
 from .models import Homecoming, Season

@@ -11,9 +11,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from jobbridge.api.access import Page, require_staff, scoped_get
-from jobbridge.api.errors import ERRORS, ApiError
-from jobbridge.api.schemas import InputSchema
+from jobbridge.core.access import require_staff, scoped_get
+from jobbridge.core.apikit import ERRORS, ApiError, InputSchema, Page
 
 from . import selectors, services
 from .models import Channel, MoveClass, OriginBasis, Source, Transfer

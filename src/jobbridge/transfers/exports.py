@@ -34,7 +34,7 @@ def report_rows(code: str, month: int):
 
 
 def write_report(target, code: str, month: int) -> int:
-    from jobbridge.imports.exports import write_xlsx
+    from jobbridge.core.excel import write_xlsx
 
     return write_xlsx(target, report_headers(), report_rows(code, month), sheet_name=_("转移就业月报"))
 

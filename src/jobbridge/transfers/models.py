@@ -8,12 +8,11 @@ Both are written in the same transaction as the ledger (see ``rollups.py``).
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jobbridge.core import regions as core_regions
-from jobbridge.core.models import Industry, Region, Role
-from jobbridge.core.models.regions import in_subtree
+from jobbridge.core.access import Jurisdiction
+from jobbridge.core.models import Industry, Region
 
 
 class MoveClass(models.TextChoices):
@@ -42,22 +41,12 @@ class OriginBasis(models.TextChoices):
 
 class TransferQuerySet(models.QuerySet):
     def visible_to(self, user) -> "TransferQuerySet":
-        """Transfers whose origin lies in the viewer's region (bureau) or grids' townships
-        (commissioner); the ledger counts the exporting region's people."""
+        """Transfers whose origin lies in the viewer's region (bureau; the ledger counts the
+        exporting region's people), or of the people of a commissioner's grids (the same people
+        as their register)."""
         if not user.is_authenticated:
             return self.none()
-        if user.role == Role.ADMIN or user.is_superuser:
-            return self
-        if user.role == Role.BUREAU:
-            return (
-                self.filter(in_subtree("origin_region_id", user.region_id)) if user.region_id else self.none()
-            )
-        if user.role == Role.COMMISSIONER:
-            q = Q(pk__in=[])
-            for code in user.grids.values_list("township_id", flat=True):
-                q |= in_subtree("origin_region_id", code)
-            return self.filter(q)
-        return self.none()
+        return self.filter(Jurisdiction.of(user).records_q(["origin_region_id"]))
 
 
 class Transfer(models.Model):

@@ -14,6 +14,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from jobbridge.core import regions as core_regions
+from jobbridge.core.access import Jurisdiction
 from jobbridge.core.models import Industry, Region, Role
 from jobbridge.core.models.regions import in_subtree
 
@@ -65,16 +66,8 @@ def resolve_region(value: str | None, user) -> str:
 
 
 def may_view(user, code: str) -> bool:
-    if user is None:  # the CLI runs as the operator
-        return True
-    if user.is_superuser or user.role == Role.ADMIN:
-        return True
-    if user.role == Role.BUREAU and user.region_id:
-        return user.region_id in core_regions.ancestors(code)
-    if user.role == Role.COMMISSIONER:
-        towns = set(user.grids.values_list("township_id", flat=True))
-        return bool(towns & set(core_regions.ancestors(code)))
-    return False
+    """Whether ``user`` may read figures of region ``code`` (None, the CLI's operator, may)."""
+    return Jurisdiction.of(user).contains(code)
 
 
 def region_q(code: str, *, township_field="origin_township", county_field="origin_county") -> Q:

@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jobbridge.core import regions as core_regions
+from jobbridge.core.access import is_staff
 from jobbridge.core.audit import audit
+from jobbridge.core.errors import FieldError, ServiceError
 from jobbridge.core.identity import clean_text
 from jobbridge.core.models import AuditEvent
 from jobbridge.people.models import PriorityDiagnosis, Seeker
-from jobbridge.people.services import ServiceError
-from jobbridge.people.validation import FieldError
 
 from . import rollups
 from .models import Channel, OriginBasis, Source, Transfer
@@ -157,7 +157,7 @@ def transfer_record(
     _insert(transfer)
     if (
         actor is not None
-        and getattr(actor, "is_staff_role", False)
+        and is_staff(actor)
         and not (Transfer.objects.visible_to(actor).filter(pk=transfer.pk).exists())
     ):
         raise ServiceError([FieldError("origin_basis", _("输出地不在您的管辖范围内"))])
@@ -179,7 +179,7 @@ def record_many(rows: list[tuple]) -> int:
     checked absent) and count them in the rollups. Plain tuples, not model instances: building
     100,000 Transfers costs more than inserting them. The caller holds a transaction (the
     import's batch lock)."""
-    from jobbridge.imports.fastsql import insert_rows
+    from jobbridge.core.fastsql import insert_rows
 
     if not rows:
         return 0

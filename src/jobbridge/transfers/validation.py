@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from jobbridge.core import regions as core_regions
 from jobbridge.core.cleaning import parse_choice, parse_date
+from jobbridge.core.errors import FieldError
 from jobbridge.core.identity import clean_text, normalize_uscc
 from jobbridge.core.models import Industry
-from jobbridge.people.validation import FieldError
 
 from .models import Channel, OriginBasis
 

@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jobbridge.core import regions as core_regions
-from jobbridge.imports.exports import audit_export, xlsx_response
-from jobbridge.people.services import ServiceError
-from jobbridge.web.views.common import add_service_errors, paginate, query_without_page, staff_required
+from jobbridge.core.access import staff_required
+from jobbridge.core.errors import ServiceError
+from jobbridge.core.excel import audit_export, xlsx_response
+from jobbridge.core.pages import add_service_errors, paginate, query_without_page
 
 from . import exports, selectors, services
 from .forms import LedgerFilterForm, TransferForm

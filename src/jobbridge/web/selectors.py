@@ -8,9 +8,8 @@ import re
 from django.db.models import Prefetch, Q, QuerySet
 
 from jobbridge.core import regions
+from jobbridge.core.access import Jurisdiction
 from jobbridge.core.models import Region
-from jobbridge.core.models.regions import in_subtree
-from jobbridge.core.models.users import Role
 from jobbridge.people.models import PriorityDiagnosis
 from jobbridge.people.selectors import seeker_filter
 
@@ -55,11 +54,11 @@ def counties_in_scope(user) -> list[Region]:
     """Counties offered in the region filter: those under a bureau's region, or those holding a
     commissioner's grids. Administrators type a code instead (the full list is ~2,800 long)."""
     counties = Region.objects.filter(level=Region.Level.COUNTY)
-    if user.role == Role.BUREAU and user.region_id:
-        return list(counties.filter(in_subtree("code", user.region_id))[:300])
-    if user.role == Role.COMMISSIONER:
-        codes = {code[:6] for code in user.grids.values_list("township_id", flat=True)}
-        return list(counties.filter(code__in=codes))
+    jurisdiction = Jurisdiction.of(user)
+    if jurisdiction.is_bureau:
+        return list(counties.filter(jurisdiction.q("code"))[:300])
+    if jurisdiction.is_commissioner:
+        return list(counties.filter(code__in={code[:6] for code in jurisdiction.roots() or []}))
     return []
 
 

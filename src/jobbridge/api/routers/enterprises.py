@@ -6,10 +6,9 @@ from django.db.models import Count, Q
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from jobbridge.api.access import Page, require_staff, scoped_get
-from jobbridge.api.errors import ERRORS
-from jobbridge.api.schemas import IndustryRef, InputSchema, RegionRef
 from jobbridge.core import regions
+from jobbridge.core.access import require_staff, scoped_get
+from jobbridge.core.apikit import ERRORS, IndustryRef, InputSchema, Page, RegionRef
 from jobbridge.core.models.regions import in_subtree
 from jobbridge.employers.models import Enterprise, Posting
 from jobbridge.employers.services import enterprise_register, enterprise_update

@@ -2,8 +2,8 @@
 
 from ninja import Query, Router, Schema
 
-from jobbridge.api.access import scoped_get
-from jobbridge.api.errors import ERRORS
+from jobbridge.core.access import scoped_get
+from jobbridge.core.apikit import ERRORS
 from jobbridge.core.models import Industry
 
 router = Router(tags=["industries"])

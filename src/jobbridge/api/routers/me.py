@@ -2,8 +2,7 @@
 
 from ninja import Router, Schema
 
-from jobbridge.api.errors import ERRORS
-from jobbridge.api.schemas import RegionRef
+from jobbridge.core.apikit import ERRORS, RegionRef
 from jobbridge.core.models import Grid
 
 router = Router(tags=["me"])

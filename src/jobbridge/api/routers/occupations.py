@@ -4,8 +4,8 @@ from django.db.models import Exists, OuterRef, Q
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
-from jobbridge.api.access import Page, scoped_get
-from jobbridge.api.errors import ERRORS
+from jobbridge.core.access import scoped_get
+from jobbridge.core.apikit import ERRORS, Page
 from jobbridge.core.models import Occupation, OccupationAlias
 
 router = Router(tags=["occupations"])

@@ -8,18 +8,17 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from jobbridge.api.access import Page, is_staff, scoped_get
-from jobbridge.api.errors import ERRORS
-from jobbridge.api.schemas import DbId, InputSchema, MatchOut, OccupationRef, RegionRef, join_list
 from jobbridge.core import regions
+from jobbridge.core.access import is_staff, scoped_get
+from jobbridge.core.apikit import ERRORS, DbId, InputSchema, OccupationRef, Page, RegionRef, join_list
+from jobbridge.core.errors import FieldError, ServiceError
 from jobbridge.core.models import Role
 from jobbridge.core.models.regions import in_subtree
 from jobbridge.employers.models import Enterprise, Posting
 from jobbridge.employers.services import posting_close, posting_create, posting_update
+from jobbridge.matching.schemas import MatchOut
 from jobbridge.matching.selectors import candidates_for_posting
 from jobbridge.people.models import Education, PriorityCriterion, Seeker
-from jobbridge.people.services import ServiceError
-from jobbridge.people.validation import FieldError
 
 router = Router(tags=["postings"])
 

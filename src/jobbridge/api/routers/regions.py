@@ -2,10 +2,9 @@
 
 from ninja import Query, Router, Schema
 
-from jobbridge.api.access import scoped_get
-from jobbridge.api.errors import ERRORS, ApiError
-from jobbridge.api.schemas import RegionOut
 from jobbridge.core import regions
+from jobbridge.core.access import scoped_get
+from jobbridge.core.apikit import ERRORS, ApiError, RegionOut
 from jobbridge.core.models import Region
 
 router = Router(tags=["regions"])

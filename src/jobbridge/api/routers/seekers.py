@@ -8,9 +8,6 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from jobbridge.api.access import Page, is_staff, require_staff, scoped_get
-from jobbridge.api.errors import ERRORS, ApiError
-from jobbridge.api.schemas import MatchOut, join_list
 from jobbridge.api.seeker_schemas import (
     SELF_EDITABLE,
     DiagnosisIn,
@@ -21,21 +18,18 @@ from jobbridge.api.seeker_schemas import (
     SeekerOut,
     SeekerUpdateIn,
 )
+from jobbridge.core.access import is_staff, require_staff, scoped_get
+from jobbridge.core.apikit import ERRORS, ApiError, Page, join_list
+from jobbridge.core.errors import FieldError, ServiceError
 from jobbridge.core.models import Role
 from jobbridge.core.occupations import resolve_occupation
 from jobbridge.employers.models import Posting
 from jobbridge.matching import lean
+from jobbridge.matching.schemas import MatchOut
 from jobbridge.matching.selectors import recommend_for_seeker
 from jobbridge.people.models import EmploymentStatus, PriorityCriterion, PriorityDiagnosis, Seeker
 from jobbridge.people.selectors import seeker_filter
-from jobbridge.people.services import (
-    ServiceError,
-    diagnosis_add,
-    seeker_register,
-    seeker_reveal,
-    seeker_update,
-)
-from jobbridge.people.validation import FieldError
+from jobbridge.people.services import diagnosis_add, seeker_register, seeker_reveal, seeker_update
 
 router = Router(tags=["seekers"])
 

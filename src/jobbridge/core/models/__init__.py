@@ -2,6 +2,17 @@ from .audit import AuditEvent
 from .industries import Industry
 from .occupations import Occupation, OccupationAlias
 from .regions import Grid, Region
+from .tokens import ApiToken
 from .users import Role, User
 
-__all__ = ["AuditEvent", "Grid", "Industry", "Occupation", "OccupationAlias", "Region", "Role", "User"]
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "Grid",
+    "Industry",
+    "Occupation",
+    "OccupationAlias",
+    "Region",
+    "Role",
+    "User",
+]

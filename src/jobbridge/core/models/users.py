@@ -44,4 +44,7 @@ class User(AbstractUser):
 
     @property
     def is_staff_role(self) -> bool:
-        return self.role in (Role.ADMIN, Role.BUREAU, Role.COMMISSIONER)
+        """For templates; code asks ``core.access.is_staff`` (the one answer)."""
+        from jobbridge.core.access import is_staff
+
+        return is_staff(self)

@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jobbridge.core.access import is_staff
 from jobbridge.core.models import Role
 from jobbridge.core.models.regions import in_subtree
 from jobbridge.employers.models import Posting
@@ -42,12 +43,6 @@ class PostingNotOpen(Exception):
     def __init__(self, posting: Posting, message: str):
         self.posting, self.message = posting, message
         super().__init__(message)
-
-
-def is_staff(user) -> bool:
-    return user.is_authenticated and (
-        user.is_superuser or user.role in (Role.ADMIN, Role.BUREAU, Role.COMMISSIONER)
-    )
 
 
 # ---------------------------------------------------------------- the seeker's side

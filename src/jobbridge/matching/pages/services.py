@@ -6,11 +6,11 @@ from django.utils.translation import gettext as _
 
 from jobbridge.core import pii
 from jobbridge.core.audit import audit_pii_view
+from jobbridge.core.errors import FieldError, ServiceError
 from jobbridge.core.models import Role
 from jobbridge.employers.models import Posting
 from jobbridge.people.models import Seeker
-from jobbridge.people.services import ServiceError, seeker_reveal
-from jobbridge.people.validation import FieldError
+from jobbridge.people.services import seeker_reveal
 
 from . import placements_link
 from .selectors import applicant_ids, candidate_pool, contact_allowed, ensure_open, is_staff

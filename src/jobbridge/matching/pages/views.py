@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jobbridge.core.errors import ServiceError
 from jobbridge.core.models import Role
 from jobbridge.people.models import PriorityCriterion, Seeker
-from jobbridge.people.services import ServiceError
 
 from . import selectors, services
 from .filters import CandidateFilters, FilterError, parse_candidate_filters, parse_page

@@ -7,9 +7,9 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from jobbridge.core.access import staff_required
+from jobbridge.core.errors import ServiceError
 from jobbridge.people.models import Seeker
-from jobbridge.people.services import ServiceError
-from jobbridge.web.views.common import staff_required
 
 PAIR_LIMIT = 100
 

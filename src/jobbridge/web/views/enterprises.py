@@ -7,11 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from jobbridge.core import regions
+from jobbridge.core.access import is_staff, staff_required
+from jobbridge.core.errors import ServiceError
 from jobbridge.core.models import Role
 from jobbridge.core.models.regions import in_subtree
+from jobbridge.core.pages import add_service_errors, export_response, paginate, query_without_page
 from jobbridge.employers import services
 from jobbridge.employers.models import Enterprise, HiringNeed, Posting
-from jobbridge.people.services import ServiceError
 from jobbridge.web.forms.employers import (
     EnterpriseFilterForm,
     EnterpriseForm,
@@ -20,13 +22,6 @@ from jobbridge.web.forms.employers import (
     enterprise_initial,
 )
 from jobbridge.web.selectors import search_by_name_or_code
-from jobbridge.web.views.common import (
-    add_service_errors,
-    export_response,
-    paginate,
-    query_without_page,
-    staff_required,
-)
 
 EXPORT_HEADERS = ["单位名称", "统一社会信用代码", "行业", "所在地", "规模", "联系人", "招聘中岗位数"]
 
@@ -92,7 +87,7 @@ def enterprise_export(request):
 
 
 def _can_register(user) -> bool:
-    return user.is_superuser or user.role in (Role.ADMIN, Role.BUREAU, Role.COMMISSIONER)
+    return is_staff(user)
 
 
 def _can_edit(user, enterprise) -> bool:

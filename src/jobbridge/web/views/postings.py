@@ -8,13 +8,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jobbridge.core import regions
+from jobbridge.core.access import is_staff
+from jobbridge.core.errors import ServiceError
 from jobbridge.core.models import Role
 from jobbridge.core.models.regions import in_subtree
+from jobbridge.core.pages import add_service_errors, export_response, paginate, query_without_page
 from jobbridge.employers import services
 from jobbridge.employers.models import Enterprise, Posting
-from jobbridge.people.services import ServiceError
 from jobbridge.web.forms.employers import PostingFilterForm, PostingForm, posting_initial
-from jobbridge.web.views.common import add_service_errors, export_response, paginate, query_without_page
 
 EXPORT_HEADERS = [
     "岗位名称",
@@ -85,7 +86,7 @@ def posting_export(request):
 
 
 def _can_manage(user, enterprise_id: int) -> bool:
-    if user.is_superuser or user.role in (Role.ADMIN, Role.BUREAU, Role.COMMISSIONER):
+    if is_staff(user):
         return True
     return user.role == Role.RECRUITER and user.enterprise_id == enterprise_id
 

@@ -8,13 +8,14 @@ from django.utils.translation import gettext as _
 
 from jobbridge.core import throttle
 from jobbridge.core.audit import client_ip
+from jobbridge.core.errors import ServiceError
 from jobbridge.core.identity import normalize_mobile
 from jobbridge.core.models import Role
+from jobbridge.core.pages import add_service_errors
 from jobbridge.people.models import PriorityDiagnosis, Seeker
-from jobbridge.people.services import ServiceError, seeker_register
+from jobbridge.people.services import seeker_register
 from jobbridge.people.validation import clean_seeker
 from jobbridge.web.forms.register import SelfRegisterForm
-from jobbridge.web.views.common import add_service_errors
 
 
 class _Refused(Exception):

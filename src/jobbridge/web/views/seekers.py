@@ -7,20 +7,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jobbridge.core.access import is_staff, staff_required
+from jobbridge.core.errors import ServiceError
 from jobbridge.core.models import Role
+from jobbridge.core.pages import add_service_errors, export_response, paginate, query_without_page
 from jobbridge.people import services
 from jobbridge.people.models import PriorityDiagnosis, Seeker
 from jobbridge.people.selectors import seeker_filter_count
-from jobbridge.people.services import ServiceError
 from jobbridge.web import selectors
 from jobbridge.web.forms.seekers import DiagnosisForm, SeekerFilterForm, SeekerForm, seeker_initial
-from jobbridge.web.views.common import (
-    add_service_errors,
-    export_response,
-    paginate,
-    query_without_page,
-    staff_required,
-)
 
 EXPORT_HEADERS = [
     "姓名",
@@ -116,7 +111,7 @@ def seeker_detail(request, pk: int, revealed: dict | None = None):
             "current_ids": current_ids,
             "revealed": revealed,
             "can_reveal": user.has_perm("people.view_id_number") or is_self,
-            "is_staff_view": user.is_superuser or user.role in (Role.ADMIN, Role.BUREAU, Role.COMMISSIONER),
+            "is_staff_view": is_staff(user),
             "diagnosis_form": DiagnosisForm(),
         },
     )

@@ -3,8 +3,8 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from jobbridge.api.models import ApiToken
-from jobbridge.api.tokens import token_issue, token_revoke
+from jobbridge.core.models import ApiToken
+from jobbridge.core.tokens import token_issue, token_revoke
 
 
 class Command(BaseCommand):

@@ -14,10 +14,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
+from jobbridge.core.errors import ServiceError
 from jobbridge.core.models import User
 from jobbridge.matching.pages import selectors, services
 from jobbridge.matching.pages.filters import FilterError, parse_candidate_filters
-from jobbridge.people.services import ServiceError
 
 
 class Command(BaseCommand):

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from jobbridge.core.errors import ServiceError
 from jobbridge.core.models import User
 from jobbridge.core.regions import UnknownRegion
 from jobbridge.notifications import pushlist, selectors, services
@@ -11,7 +12,6 @@ from jobbridge.notifications.channels import configuration_problems
 from jobbridge.notifications.models import Notification, Preference
 from jobbridge.notifications.runs import run_delivery
 from jobbridge.people.models import Seeker
-from jobbridge.people.services import ServiceError
 
 
 class Command(BaseCommand):

@@ -4,10 +4,10 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from jobbridge.core import rollups as core_rollups
+from jobbridge.core.errors import ServiceError
 from jobbridge.core.models import User
 from jobbridge.employers.models import Posting
 from jobbridge.people.models import Seeker
-from jobbridge.people.services import ServiceError
 from jobbridge.placements import rollups, selectors, services
 from jobbridge.placements.models import Application, FollowUp, Reason, Source, State
 

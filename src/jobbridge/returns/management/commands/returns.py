@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from jobbridge.core.cleaning import parse_date
+from jobbridge.core.errors import ServiceError
 from jobbridge.core.regions import UnknownRegion
 from jobbridge.imports.workbooks import write_error_workbook
-from jobbridge.people.services import ServiceError
 from jobbridge.returns.importing import import_homecomings, write_template
 from jobbridge.returns.models import Season
 from jobbridge.returns.seasons import season_create, season_get

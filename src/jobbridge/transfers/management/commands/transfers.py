@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from jobbridge.people.services import ServiceError
+from jobbridge.core.errors import ServiceError
 from jobbridge.transfers import exports, rollups, selectors, services
 
 

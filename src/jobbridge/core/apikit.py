@@ -1,4 +1,8 @@
-"""One error format for the whole API:
+"""The API kit every app's ``api.py`` uses: one error format, pagination, shared input and
+reference schemas. Nothing here imports an app, so any floor may use it without pulling in the
+API assembly (``jobbridge.api.main``).
+
+One error format for the whole API:
 
     {"error": {"code": "validation_error", "message": "...",
                "fields": [{"field": "id_number", "message": "校验位应为4"}]}}
@@ -8,15 +12,20 @@ single shape whatever went wrong, and an unexpected failure never leaks a traceb
 """
 
 import logging
+from typing import Annotated
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Schema
+from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.pagination import LimitOffsetPagination
+from pydantic import ConfigDict
+from pydantic import Field as PydanticField
 
+from jobbridge.core import regions
+from jobbridge.core.errors import ServiceError
 from jobbridge.core.regions import UnknownRegion
-from jobbridge.people.services import ServiceError
 
 logger = logging.getLogger(__name__)
 
@@ -131,3 +140,70 @@ def install(api) -> None:
     def on_unexpected(request, exc):
         logger.exception("API error on %s %s", request.method, request.path)
         return respond(request, 500, "server_error", _("服务器内部错误，已记录"))
+
+
+# Pagination ---------------------------------------------------------------------------------
+
+MAX_PAGE = 200
+
+
+class Page(LimitOffsetPagination):
+    """limit/offset with a hard maximum, so one request cannot pull a whole register."""
+
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=MAX_PAGE)
+        offset: int = Field(0, ge=0)
+
+    def __init__(self, **kwargs):
+        super().__init__(max_limit=MAX_PAGE, **kwargs)
+
+
+# Shared schemas -----------------------------------------------------------------------------
+
+# A row id as a client may send it: bounded to the database's bigint, so an absurd number is a
+# validation error rather than an overflow inside the database driver.
+DbId = Annotated[int, PydanticField(ge=1, le=2**63 - 1)]
+
+
+class InputSchema(Schema):
+    # A misspelt field should be an error naming it, not silently ignored.
+    model_config = ConfigDict(extra="forbid")
+
+
+class RegionRef(Schema):
+    code: str
+    name: str
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+    level: int
+    parent: str | None
+    full_name: str
+    latitude: float | None
+    longitude: float | None
+
+    @staticmethod
+    def resolve_parent(obj) -> str | None:
+        return obj.parent_id
+
+    @staticmethod
+    def resolve_full_name(obj) -> str:
+        # From the process-wide region index: no query per row.
+        return regions.full_name(obj.code)
+
+
+class OccupationRef(Schema):
+    code: str
+    name: str
+
+
+class IndustryRef(Schema):
+    code: str
+    name: str
+
+
+def join_list(values) -> str | None:
+    """The services' parsers take lists as one separated string (as typed in a form or cell)."""
+    return None if values is None else ",".join(str(getattr(v, "value", v)) for v in values)

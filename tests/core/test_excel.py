@@ -5,8 +5,9 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from jobbridge.core import pii
-from jobbridge.imports.exports import SEEKER_EXPORT_HEADERS, seeker_export_rows, xlsx_response
+from jobbridge.core.excel import xlsx_response
 from jobbridge.people.models import Seeker
+from jobbridge.people.selectors import SEEKER_EXPORT_HEADERS, seeker_export_rows
 from tests.factories import SeekerFactory
 
 

@@ -1,36 +1,18 @@
-"""Small helpers every page module shares: role checks, service errors onto forms, paging, export."""
+"""Small helpers every page module shares: service errors onto forms, paging, export.
 
-from collections.abc import Callable, Iterable
-from functools import wraps
+Role checks for pages (``staff_required``) are in ``core.access``."""
+
+from collections.abc import Iterable
 from urllib.parse import urlencode
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.utils.translation import gettext as _
 
 from jobbridge.core.audit import audit
-from jobbridge.core.models import AuditEvent, Role
+from jobbridge.core.excel import xlsx_response
+from jobbridge.core.models import AuditEvent
 
 PAGE_SIZE = 50
-STAFF_ROLES = (Role.ADMIN, Role.BUREAU, Role.COMMISSIONER)
-
-
-def is_staff_role(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.role in STAFF_ROLES)
-
-
-def staff_required(view: Callable) -> Callable:
-    """Pages for bureau staff and commissioners only. Which *records* they see is still decided
-    by the scoped querysets; this only keeps recruiters and seekers off staff tools."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not is_staff_role(request.user):
-            raise PermissionDenied(_("仅限工作人员"))
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def add_service_errors(form, exc, rename: dict[str, str] | None = None, skip_known: bool = False) -> None:
@@ -63,9 +45,6 @@ def export_response(
     request, *, kind: str, filename: str, headers: list[str], rows: Iterable[list], filters: dict
 ) -> HttpResponse:
     """Stream an .xlsx through the shared writer and leave an audit row saying who took what."""
-    # Imported here: the writer lives in the imports app, which may be deployed without the pages.
-    from jobbridge.imports.exports import xlsx_response
-
     audit(
         actor=request.user,
         action=AuditEvent.Action.EXPORT,

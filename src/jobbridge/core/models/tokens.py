@@ -20,6 +20,8 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
 
     class Meta:
+        # The table keeps the name it had when tokens lived in the API app (moved in state only).
+        db_table = "api_apitoken"
         ordering = ["-created_at"]
         verbose_name = _("API令牌")
         verbose_name_plural = _("API令牌")

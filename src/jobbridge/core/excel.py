@@ -13,9 +13,8 @@ Values: str, int, float, bool, date and datetime (written as dates; time zones d
 conversion to local time), None (empty). Anything else is written as ``str(value)``. Strings
 that look like numbers stay text, so ID-like values are not mangled by Excel.
 
-Personal data: ``seeker_export_rows`` gives the seeker columns with masked ID and phone numbers
-only; exports never decrypt. Callers should write an AuditEvent (action EXPORT), e.g. with
-``audit_export``.
+Personal data: exports never decrypt (``people.selectors.seeker_export_rows`` gives masked ID and
+phone numbers only). Callers write an AuditEvent (action EXPORT), e.g. with ``audit_export``.
 """
 
 import datetime as dt
@@ -88,60 +87,6 @@ def xlsx_response(
         f"attachment; filename=\"export.xlsx\"; filename*=UTF-8''{quote(filename)}"
     )
     return response
-
-
-SEEKER_EXPORT_HEADERS = (
-    "姓名",
-    "身份证号",
-    "性别",
-    "出生日期",
-    "手机号",
-    "户籍地",
-    "现居住地",
-    "学历",
-    "就业状态",
-    "期望月薪",
-    "可到岗日期",
-    "登记时间",
-)
-
-
-def seeker_export_rows(queryset) -> Iterable[tuple]:
-    """Seekers as export rows, masked ID and phone only (pass a queryset already scoped with visible_to)."""
-    from jobbridge.people.models import Education, EmploymentStatus, Seeker
-
-    gender = dict(Seeker.Gender.choices)
-    education, status = dict(Education.choices), dict(EmploymentStatus.choices)
-    fields = (
-        "name",
-        "id_masked",
-        "gender",
-        "birth_date",
-        "phone_masked",
-        "hukou_region__name",
-        "residence_region__name",
-        "education",
-        "employment_status",
-        "expected_wage",
-        "available_from",
-        "created_at",
-    )
-    for row in queryset.values_list(*fields).iterator(chunk_size=2000):
-        (name, id_masked, sex, birth, phone, hukou, residence, edu, emp, wage, available, created) = row
-        yield (
-            name,
-            id_masked,
-            str(gender.get(sex, sex)),
-            birth,
-            phone,
-            hukou,
-            residence or "",
-            str(education.get(edu, edu or "")),
-            str(status.get(emp, emp)),
-            wage,
-            available,
-            created,
-        )
 
 
 def audit_export(*, actor, request=None, what: str, rows: int | None = None) -> None:

@@ -6,7 +6,7 @@ token; the session check enforces CSRF on unsafe methods (ninja's SessionAuth do
 
 from ninja.security import HttpBearer, SessionAuth
 
-from jobbridge.api.tokens import token_user
+from jobbridge.core.tokens import token_user
 
 
 class BearerToken(HttpBearer):

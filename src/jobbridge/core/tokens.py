@@ -7,9 +7,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from jobbridge.api.models import ApiToken
 from jobbridge.core.audit import audit
-from jobbridge.core.models import AuditEvent
+from jobbridge.core.models import ApiToken, AuditEvent
 
 TOKEN_PREFIX = "jb_"
 # Writing last_used_at on every request would make each API read a write (and queue behind

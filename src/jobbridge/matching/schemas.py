@@ -1,0 +1,13 @@
+"""Schemas matching's endpoints share with the routers that still serve recommendations."""
+
+from ninja import Schema
+
+
+class MatchOut(Schema):
+    """One recommendation: who or what, the score (0-1) and the reasons that scored."""
+
+    seeker: int
+    posting: int
+    score: float
+    reasons: list[str]
+    label: str  # the posting's title, or the seeker's name with the masked ID number
