@@ -88,9 +88,14 @@ def test_recruiter_creates_updates_and_closes_own_postings(api):
     assert posting["work_region"]["code"] == own.region_id  # defaults to the enterprise's region
     assert posting["target_groups"] == ["disability"] and posting["vacancies"] == 20
 
-    patched = client.patch(f"/api/postings/{posting['id']}", {"filled": 5})
+    patched = client.patch(f"/api/postings/{posting['id']}", {"headcount": 15})
     assert patched.status_code == 200 and patched.json()["vacancies"] == 15
     assert patched.json()["target_groups"] == ["disability"]  # untouched fields stay
+
+    # Hires are counted by the hire path alone: an edit cannot write the count.
+    refused = client.patch(f"/api/postings/{posting['id']}", {"filled": 5})
+    assert refused.status_code == 422 and "filled" in fields(refused)
+    assert client.get(f"/api/postings/{posting['id']}").json()["vacancies"] == 15
 
     closed = client.post(f"/api/postings/{posting['id']}/close")
     assert closed.status_code == 200 and closed.json()["status"] == "closed"

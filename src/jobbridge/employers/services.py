@@ -73,40 +73,68 @@ def posting_create(*, actor, enterprise: Enterprise, data: dict) -> Posting:
     return posting
 
 
+# The fields an edit may write. ``filled`` is not among them: it counts hires and only the hire
+# path changes it, under the posting's row lock (placements.services._hire).
+_EDITABLE = (
+    "title",
+    "headcount",
+    "wage_min",
+    "wage_max",
+    "valid_from",
+    "valid_until",
+    "status",
+    "description",
+    "required_skills",
+    "required_certificates",
+    "min_education",
+    "board",
+    "lodging",
+    "disability_friendly",
+)
+
+
 @transaction.atomic
 def posting_update(*, actor, posting: Posting, data: dict) -> Posting:
-    current = {
-        f: getattr(posting, f)
-        for f in (
-            "title",
-            "headcount",
-            "filled",
-            "wage_min",
-            "wage_max",
-            "valid_from",
-            "valid_until",
-            "status",
-            "description",
-            "required_skills",
-            "required_certificates",
-            "min_education",
-            "board",
-            "lodging",
-            "disability_friendly",
-        )
-    }
+    """Change the fields ``data`` names, and only those.
+
+    The row is locked before it is read, so the merge starts from the committed state and a
+    concurrent hire is neither undone nor overtaken; ``filled`` is never written here, and the
+    status derived from it (招满 / 招聘中) is recomputed from the locked count."""
+    posting = Posting.objects.select_for_update().get(pk=posting.pk)
+    current = {f: getattr(posting, f) for f in (*_EDITABLE, "filled")}
     current.update(
         occupation=posting.occupation_id or "",
         work_region=posting.work_region_id,
         target_groups=",".join(posting.target_groups),
     )
-    clean, errors = clean_posting({**current, **data})
+    if "filled" in data and str(data["filled"]).strip() not in ("", "None", str(posting.filled)):
+        raise ServiceError(
+            [
+                FieldError(
+                    "filled", _("已招人数由录用记录计算（目前%(f)d人），不能直接修改") % {"f": posting.filled}
+                )
+            ]
+        )
+    clean, errors = clean_posting({**current, **{k: v for k, v in data.items() if k != "filled"}})
     if errors:
         raise ServiceError(errors)
-    posting = Posting.objects.select_for_update().get(pk=posting.pk)
+    wanted = clean["status"]
+    if "status" in data and wanted == Posting.Status.FILLED and posting.filled < clean["headcount"]:
+        raise ServiceError([FieldError("status", _("还有空缺，不能标记为已招满；不再招聘请关闭岗位"))])
+    if wanted in (Posting.Status.OPEN, Posting.Status.FILLED):
+        # Derived from the count: a full posting stays full, raising the headcount reopens it.
+        clean["status"] = (
+            Posting.Status.FILLED if posting.filled >= clean["headcount"] else Posting.Status.OPEN
+        )
+    changed = []
     for k, v in clean.items():
-        setattr(posting, k, v)
-    posting.save()
+        if k == "filled":
+            continue
+        if getattr(posting, k) != v:
+            setattr(posting, k, v)
+            changed.append(k)
+    if changed:
+        posting.save(update_fields=[*changed, "updated_at"])
     audit(actor=actor, action=AuditEvent.Action.UPDATE, obj=posting, fields=sorted(data))
     note_change("p", posting.pk)
     return posting
@@ -114,6 +142,7 @@ def posting_update(*, actor, posting: Posting, data: dict) -> Posting:
 
 @transaction.atomic
 def posting_close(*, actor, posting: Posting) -> Posting:
+    posting = Posting.objects.select_for_update().get(pk=posting.pk)
     posting.status = Posting.Status.CLOSED
     posting.save(update_fields=["status", "updated_at"])
     audit(actor=actor, action=AuditEvent.Action.UPDATE, obj=posting, status="closed")
