@@ -178,3 +178,38 @@ def test_staff_cannot_register_someone_outside_their_scope():
     assert not Seeker.objects.exists() and not AuditEvent.objects.filter(action="create").exists()
     seeker_register(actor=UserFactory(region_id="630200"), data=_data())
     assert Seeker.objects.count() == 1
+
+
+def test_a_grid_lies_within_the_writers_scope_and_the_persons_residence():
+    """Issue 9: a Ledu clerk could put a Ledu seeker into a Shanxi grid, showing them to that
+    grid's commissioner; an unknown grid code was silently dropped."""
+    from jobbridge.core.errors import ServiceError
+    from jobbridge.people.services import seeker_update
+    from tests.factories import GridFactory, SeekerFactory, UserFactory
+
+    clerk = UserFactory(county_clerk=True)
+    seeker = SeekerFactory()  # lives in Ledu town 630202001
+    shanxi = GridFactory(township_id="140105001")
+    other_ledu_town = GridFactory(township_id="630202002")
+    home = GridFactory()
+
+    def refusal(grid_code):
+        with pytest.raises(ServiceError) as e:
+            seeker_update(actor=clerk, seeker=seeker, data={"grid": grid_code})
+        return {f.field: f.message for f in e.value.errors}
+
+    assert "grid" in refusal(shanxi.code)
+    assert "grid" in refusal(other_ledu_town.code)  # in scope, but not where they live
+    assert "grid" in refusal("G-NOT-THERE")
+    seeker.refresh_from_db()
+    assert seeker.grid_id is None
+    seeker_update(actor=clerk, seeker=seeker, data={"grid": home.code})
+    seeker.refresh_from_db()
+    assert seeker.grid_id == home.pk
+
+    # A commissioner only into their own grids.
+    commissioner = UserFactory(commissioner=True)
+    commissioner.grids.add(home)
+    neighbour = GridFactory()
+    with pytest.raises(ServiceError):
+        seeker_update(actor=commissioner, seeker=seeker, data={"grid": neighbour.code})

@@ -75,7 +75,7 @@ def test_hires_racing_with_edits_and_crafted_patches_keep_the_headcount():
     jobs += [("edit", i) for i in range(100)]
     jobs += [("crafted", i) for i in range(20)]
     # Interleave the edits among the hires so they overlap in time.
-    jobs.sort(key=lambda j: (hash((j[0], getattr(j[1], "pk", j[1]))) % 997))
+    jobs.sort(key=lambda j: hash((j[0], getattr(j[1], "pk", j[1]))) % 997)
 
     def work(job):
         kind, arg = job

@@ -34,12 +34,16 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jobbridge.core.models import Role
 from jobbridge.core.models.regions import in_subtree, subtree_bounds
 
 STAFF_ROLES = (Role.ADMIN, Role.BUREAU, Role.COMMISSIONER)
 NOTHING = Q(pk__in=[])
+# A staff write that would leave its record outside the writer's scope (they could not see what
+# they saved). One wording for every such refusal, so it tells nothing about records elsewhere.
+OUT_OF_SCOPE = gettext_lazy("不在您的管辖范围内，保存后您将无法查看此记录")
 
 
 def is_staff(user: Any) -> bool:

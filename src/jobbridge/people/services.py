@@ -8,10 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jobbridge.core import pii
-from jobbridge.core.access import is_staff
+from jobbridge.core.access import OUT_OF_SCOPE, Jurisdiction, is_staff
 from jobbridge.core.audit import audit
 from jobbridge.core.errors import FieldError, ServiceError
 from jobbridge.core.models import AuditEvent, Grid
+from jobbridge.core.models.regions import subtree_bounds
 from jobbridge.matching.batch import note_change
 
 from .models import Certificate, Household, PriorityDiagnosis, Seeker
@@ -44,7 +45,9 @@ def _apply(seeker: Seeker, data: CleanSeeker, *, update: bool) -> None:
     put("available_from", data.available_from)
     put("employment_status", data.employment_status)
     if data.grid_code:
-        seeker.grid = Grid.objects.filter(code=data.grid_code).first()
+        seeker.grid = Grid.objects.select_related("township").filter(code=data.grid_code).first()
+        if seeker.grid is None:
+            raise ServiceError([FieldError("grid", _("网格编号%(g)s不存在") % {"g": data.grid_code})])
     if data.household_code:
         seeker.household, _created = Household.objects.get_or_create(
             code=data.household_code, defaults={"region_id": data.residence_region_id or data.hukou_region_id}
@@ -98,7 +101,36 @@ def keep_in_scope(*, actor, obj, field: str) -> None:
     if not _is_staff(actor):
         return
     if not type(obj).objects.visible_to(actor).filter(pk=obj.pk).exists():
-        raise ServiceError([FieldError(field, _("不在您的管辖范围内，保存后您将无法查看此记录"))])
+        raise ServiceError([FieldError(field, str(OUT_OF_SCOPE))])
+
+
+def _in_each_other(a: str, b: str) -> bool:
+    """Whether one region code lies in the other's subtree (a village in its township, or a
+    township in the county a person's residence names)."""
+    if not a or not b:
+        return False
+    (low_a, high_a), (low_b, high_b) = subtree_bounds(a), subtree_bounds(b)
+    return low_a <= b < high_a or low_b <= a < high_b
+
+
+def _check_grid(actor, seeker: Seeker, data: CleanSeeker) -> None:
+    """A grid is where the person lives, and one the writer looks after: otherwise a clerk could
+    put a Ledu resident into a Shanxi grid and so show them to that grid's commissioner."""
+    if not data.grid_code or seeker.grid is None:
+        return
+    township = seeker.grid.township_id
+    home = seeker.residence_region_id or seeker.hukou_region_id or ""
+    if not _in_each_other(township, home):
+        raise ServiceError([FieldError("grid", _("网格%(g)s不在此人的现居住地内") % {"g": seeker.grid.code})])
+    if not is_staff(actor):
+        return
+    jurisdiction = Jurisdiction.of(actor)
+    if jurisdiction.is_commissioner:
+        allowed = jurisdiction.grids().filter(pk=seeker.grid.pk).exists()
+    else:
+        allowed = jurisdiction.contains(township)
+    if not allowed:
+        raise ServiceError([FieldError("grid", _("网格%(g)s不在您的管辖范围内") % {"g": seeker.grid.code})])
 
 
 def _keep_seeker_in_scope(actor, seeker: Seeker) -> None:
@@ -118,6 +150,7 @@ def seeker_register(*, actor, data: dict, source: str = Seeker.Source.STAFF, use
         source=source, user=user, created_by=actor if getattr(actor, "is_authenticated", False) else None
     )
     _apply(seeker, clean, update=False)
+    _check_grid(actor, seeker, clean)
     seeker.save()
     _apply_relations(seeker, clean, actor=actor, update=False)
     _keep_seeker_in_scope(actor, seeker)
@@ -139,6 +172,7 @@ def seeker_update(*, actor, seeker: Seeker, data: dict) -> Seeker:
         raise ServiceError(errors)
     seeker = Seeker.objects.select_for_update().get(pk=seeker.pk)
     _apply(seeker, clean, update=True)
+    _check_grid(actor, seeker, clean)
     # A field given empty is cleared (an edit form emptying "major"); a field not given is kept.
     cleared = {k for k, v in data.items() if k in _CLEARABLE and v in ("", None, [])}
     for key in cleared:

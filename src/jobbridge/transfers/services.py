@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jobbridge.core import regions as core_regions
-from jobbridge.core.access import is_staff
+from jobbridge.core.access import OUT_OF_SCOPE, Jurisdiction, is_staff
 from jobbridge.core.audit import audit
 from jobbridge.core.errors import FieldError, ServiceError
 from jobbridge.core.identity import clean_text
@@ -109,6 +109,24 @@ def check_date(day: dt.date) -> list[FieldError]:
     return []
 
 
+def _may_record(actor, seeker: Seeker, origin: str) -> bool:
+    """Whether the row would be in the writer's ledger (Transfer.visible_to, decided before
+    writing): a bureau's by its origin, a commissioner's by the person's grid."""
+    if actor is None or not is_staff(actor):
+        return True
+    jurisdiction = Jurisdiction.of(actor)
+    if jurisdiction.everywhere:
+        return True
+    if jurisdiction.is_commissioner:
+        return jurisdiction.grids().filter(pk=seeker.grid_id).exists()
+    return jurisdiction.is_bureau and jurisdiction.contains(origin)
+
+
+def _people_in_scope(actor):
+    """The seekers an entry may name: the caller's own (the CLI's operator: everyone)."""
+    return Seeker.objects.active() if actor is None else Seeker.objects.visible_to(actor)
+
+
 @transaction.atomic
 def transfer_record(
     *,
@@ -134,6 +152,9 @@ def transfer_record(
     if errors:
         raise ServiceError(errors)
     name = enterprise.name if enterprise else employer_name
+    if not _may_record(actor, seeker, origin):
+        # Before the duplicate check: an existing row outside the scope is never returned.
+        raise ServiceError([FieldError("origin_basis", _("输出地不在您的管辖范围内"))])
     key = natural_key(seeker_id=seeker.pk, day=transferred_on, destination=destination, employer=name)
     same = Transfer.objects.filter(natural_key=key).first()
     if same:
@@ -155,12 +176,6 @@ def transfer_record(
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     _insert(transfer)
-    if (
-        actor is not None
-        and is_staff(actor)
-        and not (Transfer.objects.visible_to(actor).filter(pk=transfer.pk).exists())
-    ):
-        raise ServiceError([FieldError("origin_basis", _("输出地不在您的管辖范围内"))])
     audit(actor=actor, action=AuditEvent.Action.CREATE, obj=transfer)
     return transfer, True
 
@@ -242,9 +257,14 @@ def transfer_enter(*, actor, data: dict) -> tuple[Transfer, bool]:
 
     clean, errors = clean_transfer(data)
     seeker = None
+    registered_elsewhere = False
     try:
         number = parse_resident_id(data.get("id_number")).number
-        seeker = Seeker.objects.active().filter(id_hash=pii.keyed_hash(number)).first()
+        id_hash = pii.keyed_hash(number)
+        # Scope first: a person the caller may not see is looked up as if unknown, so neither a
+        # ledger row of theirs nor whether they are registered leaks through this entry.
+        seeker = _people_in_scope(actor).filter(id_hash=id_hash).first()
+        registered_elsewhere = seeker is None and Seeker.objects.filter(id_hash=id_hash).exists()
     except ValueError as e:
         errors.append(FieldError("id_number", str(e)))
     enterprise = None
@@ -265,6 +285,9 @@ def transfer_enter(*, actor, data: dict) -> tuple[Transfer, bool]:
                     if not clean_text(data.get(f))
                 ]
             )
+        if registered_elsewhere:
+            # The same words keep_in_scope uses when a new person's hukou lies outside the scope.
+            raise ServiceError([FieldError("hukou_region", str(OUT_OF_SCOPE))])
         seeker = seeker_register(
             actor=actor,
             data={
