@@ -185,3 +185,32 @@ def test_recruiters_learn_only_the_groups_their_posting_is_for(sw):
     assert [c["seeker"] for c in recruiter.get(cand_url(sw.px), priority="disability").json()["items"]] == [
         sw.b.pk
     ]
+
+
+def test_withdrawal_ends_the_enterprises_right_to_call_and_to_re_invite(sw):
+    """Issue 9: a recruiter could re-invite anyone who ever applied (withdrawn, refused) and read
+    their clear phone through the invitation. Contact and invitations need current consent."""
+    from jobbridge.core.errors import ServiceError
+    from jobbridge.placements.models import Source, State
+    from jobbridge.placements.services import application_create, application_move
+    from tests.factories import PostingFactory
+
+    other_post = PostingFactory(enterprise=sw.x, title="焊工（白班）", occupation_id=sw.px.occupation_id)
+    ApiClient(sw.seeker_a_user).post(f"/api/matching/for-me/{sw.px.pk}/interest")
+    app = Application.objects.get(seeker=sw.a, posting=sw.px)
+    recruiter = ApiClient(sw.recruiter_x)
+    assert recruiter.post(cand_url(sw.px, sw.a, "contact")).status_code == 200
+
+    # While the person applies, the enterprise may invite them to another of its posts, but the
+    # invitation is not the person's consent: no clear phone for that post.
+    invited = application_create(
+        seeker=sw.a, posting=other_post, actor=sw.recruiter_x, source=Source.RECRUITER
+    )
+    assert recruiter.post(cand_url(other_post, sw.a, "contact")).status_code == 403
+
+    application_move(application=invited, actor=sw.seeker_a_user, to_state=State.WITHDRAWN)
+    application_move(application=app, actor=sw.seeker_a_user, to_state=State.WITHDRAWN)
+    assert recruiter.post(cand_url(sw.px, sw.a, "contact")).status_code == 403
+    with pytest.raises(ServiceError) as refused:
+        application_create(seeker=sw.a, posting=other_post, actor=sw.recruiter_x, source=Source.RECRUITER)
+    assert refused.value.errors[0].field == "seeker"

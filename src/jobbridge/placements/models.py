@@ -47,6 +47,12 @@ class Source(models.TextChoices):
     FAIR = "fair", _("招聘会")
 
 
+# Applications that carry the person's own consent to be contacted about the posting: they came
+# forward themselves, at a fair, or a commissioner recorded how they agreed. An enterprise's
+# invitation does not: it is a request, and the person's answer is still to come.
+CONSENTED_SOURCES = (Source.SEEKER, Source.COMMISSIONER, Source.FAIR)
+
+
 class Reason(models.TextChoices):
     """Coded reasons for a refusal, a withdrawal or leaving the job (with free text beside)."""
 

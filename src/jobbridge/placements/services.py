@@ -28,6 +28,7 @@ from jobbridge.transfers.services import transfer_from_hire
 from . import rollups
 from .models import (
     CLOSED_STATES,
+    CONSENTED_SOURCES,
     LIVE_STATES,
     OPEN_STATES,
     REFUSAL_REASONS,
@@ -94,9 +95,14 @@ def _check_create_scope(*, seeker: Seeker, posting: Posting, actor, source: str)
             _refuse("posting", _("只能邀请求职者应聘本单位的岗位"))
         if source not in (Source.RECRUITER, Source.FAIR):
             _refuse("source", _("企业发起的申请来源应为“企业邀请”或“招聘会”"))
-        # Recruiters have no seeker register: they may invite people who already applied to
-        # one of their postings (to another post), not any ID they type in.
-        if not Application.objects.filter(seeker=seeker, posting__enterprise_id=actor.enterprise_id).exists():
+        # Recruiters have no seeker register: they may invite people who are applying to one of
+        # their postings now, of their own accord (to another post), not any ID they type in. A
+        # withdrawal or a refusal ends that: the person's consent is current or it is not there.
+        if (
+            not Application.objects.live()
+            .filter(seeker=seeker, posting__enterprise_id=actor.enterprise_id, source__in=CONSENTED_SOURCES)
+            .exists()
+        ):
             _refuse("seeker", not_found)
     elif getattr(actor, "role", None) == Role.SEEKER:
         if seeker.user_id != actor.pk:
