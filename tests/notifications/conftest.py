@@ -119,6 +119,10 @@ def grid_world(db):
     other_grid = GridFactory(township_id=LEDU_TOWN)
     commissioner = UserFactory(username="comm", commissioner=True, display_name="王专员")
     commissioner.grids.add(grid)
+    # Commissioners call the people of their grids: the phone permission (not the ID number's).
+    from django.contrib.auth.models import Permission
+
+    commissioner.user_permissions.add(Permission.objects.get(codename="view_phone"))
     anywhere = {"accepts_anywhere": True, "expected_wage": 4000}
     return SimpleNamespace(
         grid=grid,

@@ -215,6 +215,24 @@ def test_phone_reveal_is_audited_and_scoped(api, grid_world):
     assert AuditEvent.objects.filter(action="view_pii").count() == 1
 
 
+def test_clear_phones_need_the_permission_and_a_loop_is_stopped(api, grid_world, settings):
+    """Issue 9: a county clerk without the permission read the clear phone of everyone in scope
+    (103 of 110 in a loop). One rule for every clear number: permission, budget, audit."""
+    clerk = api(grid_world.clerk)
+    for person in (grid_world.plain, grid_world.employed, grid_world.elsewhere):
+        assert clerk.post(f"/api/notifications/seekers/{person.pk}/phone").status_code == 403
+    assert not AuditEvent.objects.filter(action="view_pii").exists()
+
+    settings.JOBBRIDGE_REVEALS_PER_HOUR = 2
+    commissioner = api(grid_world.commissioner)
+    answers = [
+        commissioner.post(f"/api/notifications/seekers/{grid_world.plain.pk}/phone").status_code
+        for _ in range(4)
+    ]
+    assert answers == [200, 200, 429, 429]
+    assert AuditEvent.objects.filter(action="view_pii").count() == 2
+
+
 def test_cli_push_list(grid_world, posts, priority_person):
     out = io.StringIO()
     call_command("notify", "push-list", "--user", "comm", "--json", stdout=out)

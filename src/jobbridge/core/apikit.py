@@ -24,7 +24,7 @@ from pydantic import ConfigDict
 from pydantic import Field as PydanticField
 
 from jobbridge.core import regions
-from jobbridge.core.errors import ServiceError
+from jobbridge.core.errors import RateLimited, ServiceError
 from jobbridge.core.regions import UnknownRegion
 
 logger = logging.getLogger(__name__)
@@ -101,6 +101,12 @@ def install(api) -> None:
         return respond(
             request, 422, "validation_error", _("输入有误"), [(e.field, e.message) for e in exc.errors]
         )
+
+    @api.exception_handler(RateLimited)
+    def on_rate_limited(request, exc: RateLimited):
+        response = respond(request, 429, "throttled", str(exc))
+        response["Retry-After"] = str(exc.retry_after)
+        return response
 
     @api.exception_handler(UnknownRegion)
     def on_unknown_region(request, exc: UnknownRegion):

@@ -8,6 +8,8 @@ so a caller that knows only the core still handles them.
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
+
 
 @dataclass
 class FieldError:
@@ -25,3 +27,12 @@ class ServiceError(ValueError):
     @classmethod
     def one(cls, field: str, message: str) -> "ServiceError":
         return cls([FieldError(field, message)])
+
+
+class RateLimited(PermissionDenied):
+    """Too many of one sensitive action in a short time (revealing clear numbers): the API
+    answers 429 with Retry-After; pages and the CLI, which handle PermissionDenied, refuse in words."""
+
+    def __init__(self, message: str, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__(message)

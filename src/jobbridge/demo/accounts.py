@@ -77,6 +77,7 @@ def ensure_users() -> dict[str, User]:
     verified: set[str] = set()
     hashed = None
     view_id = Permission.objects.get(codename="view_id_number", content_type__app_label="people")
+    view_phone = Permission.objects.get(codename="view_phone", content_type__app_label="people")
     for acc in ACCOUNTS:
         user = User.objects.filter(username=acc.username).first() or User(username=acc.username)
         user.role = acc.role
@@ -97,6 +98,8 @@ def ensure_users() -> dict[str, User]:
         user.save()
         if acc.key == "province":
             user.user_permissions.add(view_id)
+        if acc.key == "commissioner":  # calls the people of their grids
+            user.user_permissions.add(view_phone)
         users[acc.key] = user
     return users
 

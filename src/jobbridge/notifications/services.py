@@ -9,14 +9,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jobbridge.core import pii
 from jobbridge.core.access import is_staff as _is_staff
 from jobbridge.core.access import require_staff
-from jobbridge.core.audit import audit_pii_view
 from jobbridge.core.errors import FieldError, ServiceError
 from jobbridge.core.models import Role
 from jobbridge.employers.models import Posting
 from jobbridge.people.models import Seeker
+from jobbridge.people.services import number_reveal
 
 from . import conf
 from .channels import get_channel
@@ -279,14 +278,11 @@ def push_send(
 
 
 def phone_reveal(*, actor, seeker_id: int, request=None) -> str:
-    """The clear mobile number for the person who is to call: staff in scope; the view is audited.
-
-    Calling people is a commissioner's job, so unlike the full ID number this needs no special
-    permission, only that the person is in the caller's grids or region."""
+    """The clear mobile number for the person who is to call: staff in scope with the phone
+    permission (``people.services.number_reveal``: authorised, rate-limited, audited)."""
     require_staff(actor)
     seeker = visible_seeker(actor, seeker_id)
-    audit_pii_view(actor=actor, obj=seeker, fields=["phone"], request=request)
-    return pii.decrypt(seeker.phone_cipher) if seeker.phone_cipher else ""
+    return number_reveal(actor=actor, seeker=seeker, fields=["phone"], request=request)["phone"]
 
 
 def inbox_mark_read(*, actor, notification_id: int) -> Notification:

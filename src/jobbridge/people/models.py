@@ -170,7 +170,11 @@ class Seeker(models.Model):
     class Meta:
         verbose_name = _("求职者")
         verbose_name_plural = _("求职者")
-        permissions = [("view_id_number", _("可查看完整身份证号和手机号"))]
+        permissions = [
+            ("view_id_number", _("可查看完整身份证号和手机号")),
+            # Commissioners call the people of their grids: the phone in clear, not the ID number.
+            ("view_phone", _("可查看完整手机号以便联系")),
+        ]
         indexes = [
             models.Index(fields=["hukou_region", "id"]),
             models.Index(fields=["residence_region", "id"]),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from jobbridge.core import pii
 from jobbridge.core.access import OUT_OF_SCOPE, Jurisdiction, is_staff
 from jobbridge.core.audit import audit
-from jobbridge.core.errors import FieldError, ServiceError
+from jobbridge.core.errors import FieldError, RateLimited, ServiceError
 from jobbridge.core.models import AuditEvent, Grid
 from jobbridge.core.models.regions import subtree_bounds
 from jobbridge.matching.batch import note_change
@@ -234,19 +234,60 @@ def diagnosis_add(
     return diagnosis
 
 
-def seeker_reveal(*, actor, seeker: Seeker, request=None) -> dict:
-    """The clear ID and phone numbers, for a role allowed to see them; the view is audited."""
+REVEAL_FIELDS = ("id_number", "phone")
+
+
+def _reveal_budget(actor) -> None:
+    """At most ``JOBBRIDGE_REVEALS_PER_HOUR`` clear views per person in any hour: a loop over
+    the register is stopped, a day's calls are not. The audit rows are the count (every clear
+    view writes one), so the budget survives restarts and holds across processes."""
+    from django.conf import settings
+
+    limit = getattr(settings, "JOBBRIDGE_REVEALS_PER_HOUR", 60)
+    since = timezone.now() - dt.timedelta(hours=1)
+    views = AuditEvent.objects.filter(action=AuditEvent.Action.VIEW_PII, at__gte=since, actor=actor)
+    if views.count() >= limit:
+        first = views.order_by("at").values_list("at", flat=True).first() or since
+        wait = max(1, int((first - since).total_seconds()))
+        raise RateLimited(_("查看完整号码过于频繁，请稍后再试"), retry_after=wait)
+
+
+def number_reveal(
+    *, actor, seeker: Seeker, fields=REVEAL_FIELDS, consented: bool = False, request=None
+) -> dict:
+    """The one way to a clear ID or phone number, whatever the page or endpoint: authorised,
+    rate-limited, audited.
+
+    Who: the person themself; staff with ``view_id_number`` (both numbers); staff with
+    ``view_phone`` (the phone, to call); a caller whose right comes from the person's consent
+    (``consented``: an enterprise the person applied to, checked by the caller) the phone only.
+    The caller has already found ``seeker`` through its scope."""
     from django.core.exceptions import PermissionDenied
 
     from jobbridge.core.audit import audit_pii_view
 
-    if not actor.has_perm("people.view_id_number") and getattr(actor, "seeker", None) != seeker:
-        raise PermissionDenied(_("无权查看完整身份信息"))
-    audit_pii_view(actor=actor, obj=seeker, fields=["id_number", "phone"], request=request)
-    return {
-        "id_number": pii.decrypt(seeker.id_cipher),
-        "phone": pii.decrypt(seeker.phone_cipher) if seeker.phone_cipher else "",
-    }
+    fields = [f for f in REVEAL_FIELDS if f in fields]
+    own = seeker.user_id is not None and seeker.user_id == getattr(actor, "pk", None)
+    if not own:
+        if "id_number" in fields and not actor.has_perm("people.view_id_number"):
+            raise PermissionDenied(_("无权查看完整身份信息"))
+        if "phone" in fields and not (
+            consented or actor.has_perm("people.view_id_number") or actor.has_perm("people.view_phone")
+        ):
+            raise PermissionDenied(_("无权查看完整手机号"))
+        _reveal_budget(actor)
+    audit_pii_view(actor=actor, obj=seeker, fields=fields, request=request)
+    out = {}
+    if "id_number" in fields:
+        out["id_number"] = pii.decrypt(seeker.id_cipher)
+    if "phone" in fields:
+        out["phone"] = pii.decrypt(seeker.phone_cipher) if seeker.phone_cipher else ""
+    return out
+
+
+def seeker_reveal(*, actor, seeker: Seeker, request=None) -> dict:
+    """The clear ID and phone numbers (``number_reveal`` of both)."""
+    return number_reveal(actor=actor, seeker=seeker, request=request)
 
 
 _FILLABLE = (

@@ -4,13 +4,11 @@ commissioner passing a person on to the enterprise with their consent."""
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from jobbridge.core import pii
-from jobbridge.core.audit import audit_pii_view
 from jobbridge.core.errors import FieldError, ServiceError
 from jobbridge.core.models import Role
 from jobbridge.employers.models import Posting
 from jobbridge.people.models import Seeker
-from jobbridge.people.services import seeker_reveal
+from jobbridge.people.services import number_reveal
 
 from . import placements_link
 from .selectors import applicant_ids, candidate_pool, contact_allowed, ensure_open, is_staff
@@ -51,12 +49,11 @@ def contact_reveal(*, actor, posting: Posting, seeker_id: int, request=None) -> 
         if is_staff(actor):
             raise PermissionDenied(_("无权查看完整手机号"))
         raise PermissionDenied(_("求职者表达意向或专员推荐后才能查看联系方式"))
-    if is_staff(actor):
-        numbers = seeker_reveal(actor=actor, seeker=seeker, request=request)  # audits ID and phone
-        return {"seeker": seeker.pk, "name": seeker.name, "phone": numbers["phone"]}
-    audit_pii_view(actor=actor, obj=seeker, fields=["phone"], request=request)
-    phone = pii.decrypt(seeker.phone_cipher) if seeker.phone_cipher else ""
-    return {"seeker": seeker.pk, "name": seeker.name, "phone": phone}
+    # Staff by their permission; an enterprise by the person's consent (checked just above).
+    numbers = number_reveal(
+        actor=actor, seeker=seeker, fields=["phone"], consented=not is_staff(actor), request=request
+    )
+    return {"seeker": seeker.pk, "name": seeker.name, "phone": numbers["phone"]}
 
 
 def contact_share(*, actor, posting: Posting, seeker_id: int, consent_note: str):
