@@ -95,9 +95,13 @@ def test_outbox_page_counts_failures_and_runs_send_due_with_progress(client, gri
     client.force_login(grid_world.commissioner)
     html = client.get("/notifications/outbox/").content.decode()
     assert "HTTP 400: bad number" in html and "早上好" in html
+    # A run sends the whole outbox: not a commissioner's to start (issue 9), a bureau's.
+    assert "立即发送到期通知" not in html
+    assert client.post("/notifications/outbox/send-due/", **HX).status_code == 403
+    client.force_login(grid_world.clerk)
     progress = client.post("/notifications/outbox/send-due/", **HX).content.decode()
     run = DeliveryRun.objects.get()
-    assert run.status == "done" and run.counts == {"sent": 1} and run.started_by == grid_world.commissioner
+    assert run.status == "done" and run.counts == {"sent": 1} and run.started_by == grid_world.clerk
     assert 'id="run-progress"' in progress and "hx-trigger" not in progress  # finished: polling stops
     assert "已处理1/1条" in progress
     assert Notification.objects.get(idempotency_key="a").status == "sent"
@@ -111,10 +115,13 @@ def test_api_outbox_counts_and_send_due(api, grid_world):
     services.notification_enqueue(channel="console", kind="x", seeker=grid_world.plain, key="a", payload={})
     client = api(grid_world.commissioner)
     assert client.get("/api/notifications/outbox/counts").json()["counts"]["queued"] == 1
-    run = client.post("/api/notifications/outbox/send-due")
+    assert client.post("/api/notifications/outbox/send-due").status_code == 403
+    run = api(grid_world.clerk).post("/api/notifications/outbox/send-due")
     assert run.status_code == 202
-    detail = client.get(f"/api/notifications/outbox/runs/{run.json()['id']}").json()
+    detail = api(grid_world.clerk).get(f"/api/notifications/outbox/runs/{run.json()['id']}").json()
     assert detail["status"] == "done" and detail["counts"] == {"sent": 1}
+    # Someone else's run is not found, whoever asks.
+    assert client.get(f"/api/notifications/outbox/runs/{run.json()['id']}").status_code == 404
     rows = client.get("/api/notifications/outbox", status="sent").json()["items"]
     assert [r["idempotency_key"] for r in rows] == ["a"]
     bad = client.get("/api/notifications/outbox", status="lost")
@@ -244,9 +251,10 @@ def test_a_message_due_in_quiet_hours_waits_on_the_outbox_page_until_the_window_
     start, end = (now - dt.timedelta(hours=1)).time(), (now + dt.timedelta(hours=2)).time()
     settings.JOBBRIDGE_NOTIFY_QUIET_HOURS = (start.strftime("%H:%M"), end.strftime("%H:%M"))
     services.notification_enqueue(channel="console", kind="x", seeker=grid_world.plain, key="a", payload={})
-    client.force_login(grid_world.commissioner)
+    client.force_login(grid_world.clerk)
     client.post("/notifications/outbox/send-due/", **HX)
     assert DeliveryRun.objects.get().counts == {"deferred": 1}
+    client.force_login(grid_world.commissioner)
     row = Notification.objects.get(idempotency_key="a")
     assert row.status == "queued" and row.next_attempt_at.astimezone(time_zone()).strftime(
         "%H:%M"

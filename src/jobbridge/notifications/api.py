@@ -15,7 +15,7 @@ from jobbridge.people.models import Seeker
 
 from . import pushlist, selectors, services
 from .models import ContactLog, DeliveryRun, Notification, Preference
-from .runs import run_start
+from .runs import run_start, runs_visible_to
 from .tasks import deliver_due_task, deliver_soon
 
 router = Router(tags=["notifications"])
@@ -277,7 +277,7 @@ def send_due(request):
 @router.get("/outbox/runs/{run_id}", response={200: RunOut, **ERRORS}, summary="Progress of a delivery run")
 def run_detail(request, run_id: int):
     require_staff(request.auth)
-    return get_object_or_404(DeliveryRun, pk=run_id)
+    return get_object_or_404(runs_visible_to(request.auth), pk=run_id)
 
 
 @router.get(

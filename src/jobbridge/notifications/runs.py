@@ -3,7 +3,11 @@ the outbox page polls (HTMX) and the CLI mirrors with tqdm."""
 
 from collections import Counter
 
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jobbridge.core.access import Jurisdiction, is_bureau
 
 from .delivery import deliver_due
 from .models import DeliveryRun
@@ -12,7 +16,20 @@ from .models import DeliveryRun
 PROGRESS_EVERY = 10
 
 
+def runs_visible_to(user):
+    """Delivery runs a user may follow: administrators every run, others the runs they started
+    (a run's counts span the whole outbox, so they are not a region's figures)."""
+    if Jurisdiction.of(user).everywhere:
+        return DeliveryRun.objects.all()
+    return (
+        DeliveryRun.objects.filter(started_by=user) if user.is_authenticated else DeliveryRun.objects.none()
+    )
+
+
 def run_start(*, actor) -> DeliveryRun:
+    """A run sends every due message of the whole outbox: bureau staff and administrators only."""
+    if not is_bureau(actor):
+        raise PermissionDenied(_("仅人社部门工作人员可立即发送全部到期消息"))
     return DeliveryRun.objects.create(started_by=actor if getattr(actor, "is_authenticated", False) else None)
 
 

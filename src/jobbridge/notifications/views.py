@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jobbridge.core.access import staff_required
+from jobbridge.core.access import is_bureau, staff_required
 from jobbridge.core.errors import ServiceError
 from jobbridge.core.models import Role
 from jobbridge.core.regions import UnknownRegion
@@ -18,7 +18,7 @@ from jobbridge.core.regions import UnknownRegion
 from . import conf, pushlist, selectors, services
 from .delivery import due_count
 from .models import ContactLog, DeliveryRun, Notification
-from .runs import run_start
+from .runs import run_start, runs_visible_to
 from .tasks import deliver_due_task, deliver_soon
 
 
@@ -149,6 +149,7 @@ def outbox(request):
             "failures": selectors.recent_failures(request.user),
             "rows": selectors.outbox_rows(request.user, status=status)[:100],
             "run": DeliveryRun.objects.filter(started_by=request.user).first(),
+            "may_send_all": is_bureau(request.user),
         },
     )
 
@@ -165,7 +166,7 @@ def send_due(request):
 
 @staff_required
 def run_progress(request, pk: int):
-    run = get_object_or_404(DeliveryRun, pk=pk)
+    run = get_object_or_404(runs_visible_to(request.user), pk=pk)
     return render(request, "notifications/_run_progress.html", {"run": run})
 
 
