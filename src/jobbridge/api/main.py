@@ -14,6 +14,8 @@ from jobbridge.placements.api import router as placements_router
 from jobbridge.returns.api import router as returns_router
 from jobbridge.transfers.api import router as transfers_router
 
+errors.use_unique_component_names()  # before any schema is built (see core.apikit)
+
 
 class Utf8JSON(JSONRenderer):
     # Names and messages are Chinese: send them as UTF-8, not as \uXXXX escapes.

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination
+from ninja.schema import NinjaGenerateJsonSchema
 from pydantic import ConfigDict
 from pydantic import Field as PydanticField
 
@@ -213,3 +214,52 @@ class IndustryRef(Schema):
 def join_list(values) -> str | None:
     """The services' parsers take lists as one separated string (as typed in a form or cell)."""
     return None if values is None else ",".join(str(getattr(v, "value", v)) for v in values)
+
+
+# Component names --------------------------------------------------------------------------------
+# ninja builds the OpenAPI document one operation at a time and merges every operation's
+# definitions into one ``components.schemas`` by their short class names, so the seven Django
+# ``Status`` choices (postings, homecomings, runs, ...) or two apps' ``PanelOut`` overwrote each
+# other and the document described postings with the homecoming statuses. Names here are made
+# from the app and the qualified class name instead ("EmployersPostingStatus",
+# "PlacementsPanelOut"; core's own without a prefix), unique by construction; a second class that
+# would still get a taken name (same app, same qualified name, another module) gets its module too.
+
+_CLAIMED: dict[str, str] = {}
+
+
+def _component_name(core_ref: str) -> str | None:
+    path = core_ref.rsplit(":", 1)[0]
+    if not path.startswith("jobbridge.") or "[" in path:
+        return None
+    parts = path.split(".")
+    app = parts[1]
+    # The qualified name starts at the first capitalised part (a class), after the module path.
+    first_class = next((i for i, p in enumerate(parts) if p[:1].isupper()), len(parts) - 1)
+    module, qualname = parts[:first_class], parts[first_class:]
+    prefix = "" if app == "core" else app.title()
+    name = prefix + "".join(qualname)
+    owner = _CLAIMED.setdefault(name, path)
+    if owner != path:
+        name = prefix + "".join(p.title() for p in module[2:]) + "".join(qualname)
+        _CLAIMED.setdefault(name, path)
+    return name
+
+
+class UniqueComponentNames(NinjaGenerateJsonSchema):
+    def get_defs_ref(self, core_mode_ref):
+        defs_ref = super().get_defs_ref(core_mode_ref)
+        name = _component_name(core_mode_ref[0])
+        if name is not None:
+            choices = self._prioritized_defsref_choices[defs_ref]
+            mode = "Input" if core_mode_ref[1] == "validation" else "Output"
+            self._prioritized_defsref_choices[defs_ref] = [name, f"{name}-{mode}", *choices]
+        return defs_ref
+
+
+def use_unique_component_names() -> None:
+    """Make ninja's schema builder name components with ``UniqueComponentNames``. ninja takes the
+    generator class from its module globals, so the assembly swaps it there once."""
+    import ninja.openapi.schema as openapi_schema
+
+    openapi_schema.NinjaGenerateJsonSchema = UniqueComponentNames
