@@ -205,7 +205,8 @@ def test_stale_state_is_reread_inside_the_transaction(seeker, posting, recruiter
 
 
 @pytest.mark.parametrize(
-    "source, channel", [("commissioner", "bureau"), ("fair", "fair"), ("seeker", "self")]
+    "source, channel",
+    [("commissioner", "bureau"), ("fair", "fair"), ("seeker", "platform"), ("recruiter", "platform")],
 )
 def test_a_hire_writes_its_transfer_in_the_same_transaction(seeker, posting, recruiter, source, channel):
     from jobbridge.transfers.models import Transfer
@@ -219,6 +220,29 @@ def test_a_hire_writes_its_transfer_in_the_same_transaction(seeker, posting, rec
         channel,
         posting.work_region_id,
         "out_of_province",
+    )
+
+
+def test_a_hire_and_a_departure_change_the_person(seeker, posting, recruiter):
+    """Issue 12: after a hire reached the ledger the seeker still read 未就业 and was counted and
+    pushed as out of work."""
+    from jobbridge.people.models import EmploymentStatus
+
+    app = ApplicationFactory(seeker=seeker, posting=posting, state=State.OFFER)
+    application_move(application=app, actor=recruiter, to_state=State.HIRED, on=dt.date(2024, 3, 1))
+    seeker.refresh_from_db()
+    assert (seeker.employment_status, seeker.employment_status_since) == (
+        EmploymentStatus.EMPLOYED,
+        dt.date(2024, 3, 1),
+    )
+    application_move(application=app, actor=recruiter, to_state=State.ARRIVED, on=dt.date(2024, 3, 3))
+    application_move(
+        application=app, actor=recruiter, to_state=State.LEFT, reason="wage", on=dt.date(2024, 4, 2)
+    )
+    seeker.refresh_from_db()
+    assert (seeker.employment_status, seeker.employment_status_since) == (
+        EmploymentStatus.UNEMPLOYED,
+        dt.date(2024, 4, 2),
     )
 
 

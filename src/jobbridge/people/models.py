@@ -154,6 +154,9 @@ class Seeker(models.Model):
     employment_status = models.CharField(
         _("就业状态"), max_length=16, choices=EmploymentStatus.choices, default=EmploymentStatus.UNEMPLOYED
     )
+    # Since when the status holds, when a hire, an arrival or a departure set it (people.services
+    # .employment_record); empty for a status typed in at registration.
+    employment_status_since = models.DateField(_("就业状态起始日期"), null=True, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="seeker"
     )

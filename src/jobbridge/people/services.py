@@ -351,3 +351,20 @@ def seeker_merge(*, actor, keep: Seeker, drop: Seeker) -> Seeker:
     diagnosis_regions_sync(seeker_ids=[keep.pk])
     audit(actor=actor, action=AuditEvent.Action.MERGE, obj=keep, dropped=drop.pk, moved=moved)
     return keep
+
+
+def employment_record(*, seeker: Seeker, status: str, on: dt.date, actor=None) -> None:
+    """The person's employment status after a hire, an arrival, a departure or a retention check
+    (the placements pipeline calls this inside its transaction), so the register, the push list and
+    the dashboards stop counting a hired person as out of work. A later event wins; an earlier
+    one (entered late) does not undo it."""
+    current = Seeker.objects.filter(pk=seeker.pk).values_list("employment_status_since", flat=True).first()
+    if current is not None and on < current:
+        return
+    Seeker.objects.filter(pk=seeker.pk).update(
+        employment_status=status, employment_status_since=on, updated_at=timezone.now()
+    )
+    seeker.employment_status, seeker.employment_status_since = status, on
+    audit(
+        actor=actor, action=AuditEvent.Action.UPDATE, obj=seeker, employment_status=status, on=on.isoformat()
+    )

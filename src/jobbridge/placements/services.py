@@ -21,7 +21,8 @@ from jobbridge.core.audit import audit
 from jobbridge.core.errors import FieldError, ServiceError
 from jobbridge.core.models import AuditEvent, Region, Role, User
 from jobbridge.employers.models import Posting
-from jobbridge.people.models import Seeker
+from jobbridge.people.models import EmploymentStatus, Seeker
+from jobbridge.people.services import employment_record
 from jobbridge.transfers.models import Channel
 from jobbridge.transfers.services import transfer_from_hire
 
@@ -29,6 +30,7 @@ from . import rollups
 from .models import (
     CLOSED_STATES,
     CONSENTED_SOURCES,
+    EMPLOYED_STATES,
     LIVE_STATES,
     OPEN_STATES,
     REFUSAL_REASONS,
@@ -269,7 +271,7 @@ def application_move(
             _refuse("state", _("没有%(n)s天稳岗回访任务") % {"n": RETENTION[to_state]})
         _record_check(app, followup, actor=actor, still_employed=True, on=_day(on), reason="", note=note)
     elif to_state == State.LEFT:
-        _leave(app, actor=actor, reason=reason, note=note)
+        _leave(app, actor=actor, reason=reason, note=note, on=on)
     else:
         _set_state(app, to_state, actor=actor, reason=reason, note=note)
     audit(actor=actor, action=AuditEvent.Action.UPDATE, obj=app, state=app.state)
@@ -313,15 +315,17 @@ def _hire(app: Application, seeker: Seeker, *, actor, on: dt.date, note: str) ->
     for other in others.select_related(None).select_for_update().filter(state__in=OPEN_STATES).order_by("pk"):
         _set_state(other, State.OBSOLETE, actor=None, note=obsolete_note[:500])
     _record_transfer(app, seeker, posting, actor=actor, on=on)
+    employment_record(seeker=seeker, status=EmploymentStatus.EMPLOYED, on=on, actor=actor)
 
 
 # How an application's source maps onto the transfer ledger's channel: a commissioner's work is
-# the bureau's organised output; a seeker who found the job on the platform counts as self-found.
+# the bureau's organised output; a job found on the platform (the seeker's own interest or an
+# enterprise's invitation) is the platform's, not self-found.
 CHANNEL_FOR_SOURCE = {
     Source.FAIR: Channel.FAIR,
     Source.COMMISSIONER: Channel.BUREAU,
-    Source.SEEKER: Channel.SELF,
-    Source.RECRUITER: Channel.OTHER,
+    Source.SEEKER: Channel.PLATFORM,
+    Source.RECRUITER: Channel.PLATFORM,
 }
 
 
@@ -376,8 +380,14 @@ def _arrive(app: Application, seeker: Seeker, *, actor, on: dt.date, note: str) 
     )
 
 
-def _leave(app: Application, *, actor, reason: str, note: str) -> None:
+def _leave(app: Application, *, actor, reason: str, note: str, on: dt.date | None = None) -> None:
     _set_state(app, State.LEFT, actor=actor, reason=reason, note=note)
+    seeker = app.seeker
+    if not Application.objects.filter(seeker=seeker, state__in=EMPLOYED_STATES).exclude(pk=app.pk).exists():
+        # Out of work again (unless another job holds): counted and pushed as looking.
+        employment_record(
+            seeker=seeker, status=EmploymentStatus.UNEMPLOYED, on=on or timezone.localdate(), actor=actor
+        )
     pending = app.followups.filter(done_on__isnull=True, cancelled=False)  # the application is locked
     # A check made moot by the departure counts in the panel as answered "not at work".
     for due_on, days, origin in pending.values_list("due_on", "days", "origin_region_id"):
@@ -412,7 +422,7 @@ def _record_check(
         target = next(s for s, d in RETENTION.items() if d == followup.days)
         _set_state(app, target, actor=actor, note=note)
     else:
-        _leave(app, actor=actor, reason=reason, note=note)
+        _leave(app, actor=actor, reason=reason, note=note, on=on)
 
 
 @transaction.atomic

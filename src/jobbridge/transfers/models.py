@@ -24,6 +24,9 @@ class MoveClass(models.TextChoices):
 class Channel(models.TextChoices):
     BUREAU = "bureau", _("有组织输出")
     FAIR = "fair", _("招聘会")
+    # Found and hired through this platform's matching (a seeker's own "I'm interested" or an
+    # enterprise's invitation): the public employment service's own channel, not self-found.
+    PLATFORM = "platform", _("平台对接")
     SELF = "self", _("自主就业")
     OTHER = "other", _("其他")
 
