@@ -12,5 +12,9 @@ urlpatterns = [
     path("notifications/", include("jobbridge.notifications.urls")),
     path("jobtitles/", include("jobbridge.jobtitles.urls")),
     path("returns/", include("jobbridge.returns.urls")),
+    # People's and employers' pages sit at the site root, as they did before they had apps of
+    # their own (/seekers/, /register/, /me/, /duplicates/, /enterprises/, /postings/).
+    path("", include("jobbridge.people.urls")),
+    path("", include("jobbridge.employers.urls")),
     path("", include("jobbridge.web.urls")),
 ]

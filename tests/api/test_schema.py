@@ -73,3 +73,39 @@ def test_unknown_api_path_answers_json_404_not_a_login_redirect():
     response = Client().get("/api/no-such-thing")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_operations_that_moved_keep_their_published_ids():
+    """Generated clients name their methods after operation ids; the seeker, enterprise and
+    posting operations moved from api/routers/ into their apps (and matching) without new ids."""
+    schema = ninja_api.get_openapi_schema(path_prefix="/api/")
+    ids = {
+        (method.upper(), path): op["operationId"]
+        for path, ops in schema["paths"].items()
+        for method, op in ops.items()
+        if method != "parameters" and path.startswith(("/api/seekers", "/api/enterprises", "/api/postings"))
+    }
+    old = "jobbridge_api_routers_"
+    assert ids == {
+        ("GET", "/api/seekers"): old + "seekers_seeker_list",
+        ("POST", "/api/seekers"): old + "seekers_seeker_create",
+        ("GET", "/api/seekers/{seeker_id}"): old + "seekers_seeker_detail",
+        ("PATCH", "/api/seekers/{seeker_id}"): old + "seekers_seeker_patch",
+        ("POST", "/api/seekers/{seeker_id}/reveal"): old + "seekers_seeker_reveal_pii",
+        ("POST", "/api/seekers/{seeker_id}/diagnoses"): old + "seekers_seeker_diagnosis_add",
+        ("GET", "/api/seekers/{seeker_id}/recommendations"): old + "seekers_seeker_recommendations",
+        ("GET", "/api/enterprises"): old + "enterprises_enterprise_list",
+        ("POST", "/api/enterprises"): old + "enterprises_enterprise_create",
+        ("GET", "/api/enterprises/{enterprise_id}"): old + "enterprises_enterprise_detail",
+        ("PATCH", "/api/enterprises/{enterprise_id}"): old + "enterprises_enterprise_patch",
+        ("GET", "/api/postings"): old + "postings_posting_list",
+        ("POST", "/api/postings"): old + "postings_posting_add",
+        ("GET", "/api/postings/{posting_id}"): old + "postings_posting_detail",
+        ("PATCH", "/api/postings/{posting_id}"): old + "postings_posting_patch",
+        ("POST", "/api/postings/{posting_id}/close"): old + "postings_posting_close_view",
+        ("GET", "/api/postings/{posting_id}/candidates"): old + "postings_posting_candidates",
+    }
+    every = [
+        op["operationId"] for ops in schema["paths"].values() for m, op in ops.items() if m != "parameters"
+    ]
+    assert len(every) == len(set(every))

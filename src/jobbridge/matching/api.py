@@ -1,5 +1,6 @@
 """API endpoints of matching (mounted at /api/matching/): batch runs and allocation, and the
-lists people see."""
+lists people see. The first recommendation lists, under /api/seekers/ and /api/postings/, are in
+``api_lists.py`` and mounted by the API assembly beside the people and employers routers."""
 
 from ninja import Router
 

@@ -1,4 +1,5 @@
-"""Schemas matching's endpoints share with the routers that still serve recommendations."""
+"""Schemas of matching's API: ``MatchOut``, one entry of the first recommendation lists
+(``api_lists.py``)."""
 
 from ninja import Schema
 

@@ -1,15 +1,22 @@
-"""Reads over the seeker register that more than one page, API or report needs."""
+"""Reads over the seeker register: the filters the list page, its export and the API share,
+what a list row needs, and the counts and households reports ask for.
+
+The scoping itself (``visible_to``) stays in the models; these only narrow an already scoped set.
+"""
 
 import datetime as dt
 import re
 from collections.abc import Iterable
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from jobbridge.core import pii, regions
+from jobbridge.core.access import Jurisdiction
+from jobbridge.core.models import Region, Role
+from jobbridge.core.models.regions import in_subtree, subtree_bounds
 
-from .models import Education, EmploymentStatus, Household, Seeker
+from .models import Education, EmploymentStatus, Household, PriorityDiagnosis, Seeker
 
 WORKING_AGE = (16, 60)
 
@@ -112,11 +119,6 @@ def seeker_filter_count(
     (R lies in its region) and none is a merged tombstone (a merge moves the diagnoses to the
     person kept). That count reads one narrow index instead of looking up every seeker.
     Any other combination counts ``qs`` itself."""
-    from jobbridge.core.models import Role
-    from jobbridge.core.models.regions import in_subtree, subtree_bounds
-
-    from .models import PriorityDiagnosis
-
     code = regions.resolve(region) if region and priority else None
     if code and not (text or status or education) and user.is_authenticated:
         inside = user.role == Role.ADMIN or user.is_superuser
@@ -185,3 +187,86 @@ def seeker_export_rows(queryset) -> Iterable[tuple]:
             available,
             created,
         )
+
+
+# The list page: its filter form, the rows it shows, its region picker and its export.
+
+# Newest first by id: the same order as registration time, served by the (region, id) indexes.
+SEEKER_SORTS = {"newest": ("-id",), "oldest": ("id",), "name": ("name", "id")}
+
+
+def filter_seekers(qs: QuerySet, data: dict) -> tuple[QuerySet, dict[str, str]]:
+    """Apply the list filters; returns the queryset and errors for filters that could not be read."""
+    errors: dict[str, str] = {}
+    region = data.get("region") or ""
+    if region:
+        try:
+            regions.resolve(region)
+        except ValueError as e:
+            errors["region"] = str(e)
+            region = ""
+    qs = seeker_filter(
+        qs,
+        text=data.get("q") or "",
+        region=region,
+        priority=data.get("priority") or "",
+        status=data.get("employment_status") or "",
+        education=data.get("education") or "",
+    )
+    qs = qs.order_by(*SEEKER_SORTS.get(data.get("sort") or "newest", SEEKER_SORTS["newest"]))
+    return qs, errors
+
+
+def seekers_for_list(qs: QuerySet) -> QuerySet:
+    """What a list row shows, fetched in a fixed number of queries whatever the page size."""
+    return qs.select_related("hukou_region", "residence_region").prefetch_related(
+        Prefetch("diagnoses", queryset=PriorityDiagnosis.objects.current(), to_attr="current_diagnoses")
+    )
+
+
+def counties_in_scope(user) -> list[Region]:
+    """Counties offered in the region filter: those under a bureau's region, or those holding a
+    commissioner's grids. Administrators type a code instead (the full list is ~2,800 long)."""
+    counties = Region.objects.filter(level=Region.Level.COUNTY)
+    jurisdiction = Jurisdiction.of(user)
+    if jurisdiction.is_bureau:
+        return list(counties.filter(jurisdiction.q("code"))[:300])
+    if jurisdiction.is_commissioner:
+        return list(counties.filter(code__in={code[:6] for code in jurisdiction.roots() or []}))
+    return []
+
+
+SEEKER_LIST_EXPORT_HEADERS = [
+    "姓名",
+    "性别",
+    "出生日期",
+    "身份证号",
+    "手机号",
+    "户籍地",
+    "现居住地",
+    "学历",
+    "就业状态",
+    "就业困难类别",
+    "期望月薪（元）",
+    "登记日期",
+]
+
+
+def seeker_list_export_rows(qs: QuerySet):
+    """The list page's export. Masked numbers only: an export leaves the system, the vault's
+    clear values never do."""
+    for s in seekers_for_list(qs).iterator(chunk_size=2000):
+        yield [
+            s.name,
+            s.get_gender_display(),
+            s.birth_date,
+            s.id_masked,
+            s.phone_masked,
+            s.hukou_region.name,
+            s.residence_region.name if s.residence_region else "",
+            s.get_education_display(),
+            s.get_employment_status_display(),
+            "、".join(str(d.get_criterion_display()) for d in s.current_diagnoses),
+            s.expected_wage or "",
+            s.created_at.date(),
+        ]

@@ -1,12 +1,15 @@
+"""Enterprise, posting and visit forms. Like the seeker forms, the fields are mostly plain text:
+the services hold the rules (shared with the API and the imports) and answer per field."""
+
 from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from jobbridge.employers.models import Enterprise, Posting
+from jobbridge.core.forms import BLANK, DATE_INPUT, ServiceValidatedForm
 from jobbridge.jobtitles.widgets import suggest_attrs
 from jobbridge.people.models import Education, PriorityCriterion
 
-from .seekers import BLANK, DATE_INPUT, ServiceValidatedForm
+from .models import Enterprise, Posting
 
 
 class EnterpriseFilterForm(forms.Form):

@@ -1,5 +1,9 @@
+"""The first recommendation lists, matching's though they sit under /api/seekers/ and
+/api/postings/ (matching/api_lists.py)."""
+
 import pytest
 
+from tests.api.conftest import ApiClient as api
 from tests.factories import EnterpriseFactory, PostingFactory, SeekerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +21,7 @@ def welder_and_post():
     return welder, post
 
 
-def test_recommendations_for_a_seeker(api, welder_and_post):
+def test_recommendations_for_a_seeker(welder_and_post):
     welder, post = welder_and_post
     body = api(UserFactory(region_id="630202")).get(f"/api/seekers/{welder.pk}/recommendations", top=5).json()
     assert body[0]["posting"] == post.pk and body[0]["label"] == "电焊工"
@@ -35,7 +39,7 @@ def test_recommendations_for_a_seeker(api, welder_and_post):
     )
 
 
-def test_candidates_for_a_posting_are_scoped_and_masked(api, welder_and_post):
+def test_candidates_for_a_posting_are_scoped_and_masked(welder_and_post):
     welder, post = welder_and_post
     body = api(UserFactory(admin=True)).get(f"/api/postings/{post.pk}/candidates").json()
     assert [c["seeker"] for c in body] == [welder.pk]
@@ -44,6 +48,6 @@ def test_candidates_for_a_posting_are_scoped_and_masked(api, welder_and_post):
     assert api(recruiter).get(f"/api/postings/{post.pk}/candidates").json() == []
 
 
-def test_a_destination_clerk_gets_no_candidates_from_another_province(api, welder_and_post):
+def test_a_destination_clerk_gets_no_candidates_from_another_province(welder_and_post):
     _welder, post = welder_and_post
     assert api(UserFactory(region_id="320200")).get(f"/api/postings/{post.pk}/candidates").json() == []

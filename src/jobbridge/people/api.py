@@ -1,5 +1,9 @@
-"""Job seekers: the register as the caller's role may see it, and writes through the people
-services. Staff register and correct; job seekers read and update their own record only."""
+"""Job seekers over the API (mounted at /api/seekers/): the register as the caller's role may see
+it, and writes through the people services. Staff register and correct; job seekers read and
+update their own record only.
+
+A seeker's recommended postings (``GET /api/seekers/{id}/recommendations``) are matching's and
+are mounted beside this router by the API assembly (``matching/api_lists.py``)."""
 
 from django.db import IntegrityError
 from django.db.models import Prefetch
@@ -8,7 +12,14 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from jobbridge.api.seeker_schemas import (
+from jobbridge.core.access import is_staff, require_staff, scoped_get
+from jobbridge.core.apikit import ERRORS, ApiError, Page, join_list
+from jobbridge.core.errors import FieldError, ServiceError
+from jobbridge.core.models import Role
+from jobbridge.core.occupations import resolve_occupation
+
+from .models import EmploymentStatus, PriorityCriterion, PriorityDiagnosis, Seeker
+from .schemas import (
     SELF_EDITABLE,
     DiagnosisIn,
     DiagnosisOut,
@@ -18,18 +29,8 @@ from jobbridge.api.seeker_schemas import (
     SeekerOut,
     SeekerUpdateIn,
 )
-from jobbridge.core.access import is_staff, require_staff, scoped_get
-from jobbridge.core.apikit import ERRORS, ApiError, Page, join_list
-from jobbridge.core.errors import FieldError, ServiceError
-from jobbridge.core.models import Role
-from jobbridge.core.occupations import resolve_occupation
-from jobbridge.employers.models import Posting
-from jobbridge.matching import lean
-from jobbridge.matching.schemas import MatchOut
-from jobbridge.matching.selectors import recommend_for_seeker
-from jobbridge.people.models import EmploymentStatus, PriorityCriterion, PriorityDiagnosis, Seeker
-from jobbridge.people.selectors import seeker_filter
-from jobbridge.people.services import diagnosis_add, seeker_register, seeker_reveal, seeker_update
+from .selectors import seeker_filter
+from .services import diagnosis_add, seeker_register, seeker_reveal, seeker_update
 
 router = Router(tags=["seekers"])
 
@@ -155,18 +156,3 @@ def seeker_diagnosis_add(request, seeker_id: int, payload: DiagnosisIn):
         # diagnosis_add does not check the one-finding-per-start-date constraint itself.
         raise ServiceError([FieldError("valid_from", _("该类别在此日期已有认定"))]) from None
     return Status(201, diagnosis)
-
-
-@router.get(
-    "/{seeker_id}/recommendations",
-    response={200: list[MatchOut], **ERRORS},
-    summary="Best open postings for this seeker, with reasons",
-    auth=lean.AUTH,
-)
-def seeker_recommendations(request, seeker_id: int, top: int = Query(10, ge=1, le=100)):
-    if lean.enabled():  # the same answer in two queries (matching.lean)
-        return lean.recommendations_response(request, seeker_id, top)
-    seeker = scoped_get(Seeker.objects.visible_to(request.auth), pk=seeker_id)
-    matches = recommend_for_seeker(seeker, k=top)
-    titles = dict(Posting.objects.filter(pk__in=[m.posting_id for m in matches]).values_list("pk", "title"))
-    return [m.as_dict() | {"label": titles[m.posting_id]} for m in matches]
