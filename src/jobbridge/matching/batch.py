@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from typing import Any
 
 import numpy as np
 from django.conf import settings
@@ -462,7 +463,7 @@ def refresh_seeker(seeker_id: int) -> int:
         return 0
     rows, scores = index.recommendations_for_seeker(batch, k=k)
     scorer = index.scorer.with_seekers(batch)
-    items = [
+    items: list[list[Any]] = [
         [int(scorer.p.ids[r]), round(float(v), 5), why]
         for r, v, why in zip(
             rows.tolist(),
