@@ -29,6 +29,7 @@ test: venv
 lint: venv
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/mypy  # files and strictness: [tool.mypy] in pyproject.toml
 
 fix: venv
 	$(BIN)/ruff check --fix src tests bench scripts

@@ -24,12 +24,13 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # bench/worlds
 
-from jobbridge.matching.engine import synthetic as syn  # noqa: E402
 from jobbridge.matching.engine.features import PostingBatch, SeekerBatch  # noqa: E402
 from jobbridge.matching.engine.incremental import IncrementalIndex  # noqa: E402
 from jobbridge.matching.engine.scoring import Scorer  # noqa: E402
 from jobbridge.matching.engine.topk import topk_both_ways  # noqa: E402
+from worlds import synthetic as syn  # noqa: E402
 
 REGIONS_CSV = os.path.join(
     os.path.dirname(__file__), "..", "src", "jobbridge", "core", "data", "regions.csv.gz"

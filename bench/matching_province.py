@@ -51,6 +51,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # bench/worlds
 
 from jobbridge.matching.distributed import (  # noqa: E402
     TIE_MARGIN,
@@ -58,8 +59,6 @@ from jobbridge.matching.distributed import (  # noqa: E402
     canonical_rows,
     province_result,
 )
-from jobbridge.matching.engine import province as pv  # noqa: E402
-from jobbridge.matching.engine.batches import concat_postings, concat_seekers  # noqa: E402
 from jobbridge.matching.engine.features import PostingBatch, SeekerBatch  # noqa: E402
 from jobbridge.matching.engine.retrieval import (  # noqa: E402
     RetrievalParams,
@@ -71,6 +70,8 @@ from jobbridge.matching.engine.retrieval import (  # noqa: E402
 )
 from jobbridge.matching.engine.scoring import Scorer  # noqa: E402
 from jobbridge.matching.engine.topk import topk_both_ways  # noqa: E402
+from worlds import province as pv  # noqa: E402
+from worlds.batches import concat_postings, concat_seekers  # noqa: E402
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "src", "jobbridge", "core", "data")
 CHUNK = 100_000

@@ -1,6 +1,6 @@
 """Figure 6: match quality on a synthetic world with planted preferences.
 
-The generator (``engine/planted.py``) draws hidden truth (true occupation, skills, places a
+The generator (``bench/worlds/planted.py``) draws hidden truth (true occupation, skills, places a
 seeker would go, reservation wage) and renders noisy records (sibling or missing codes, synonyms,
 typos, filler words, blank or absurd wages, blank destinations).  Relevance comes from the truth
 only; the engine sees the records only.  Reported: NDCG@10 (graded relevance 0/1/2) and
@@ -24,12 +24,13 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # bench/worlds
 
-from jobbridge.matching.engine import planted as pl  # noqa: E402
 from jobbridge.matching.engine.features import PostingBatch, SeekerBatch  # noqa: E402
 from jobbridge.matching.engine.retrieval import RetrievalParams, province_topk_scorer  # noqa: E402
 from jobbridge.matching.engine.scoring import Scorer  # noqa: E402
 from jobbridge.matching.engine.topk import topk_both_ways  # noqa: E402
+from worlds import planted as pl  # noqa: E402
 
 
 def metrics(ranked, rel, rows):

@@ -1,9 +1,17 @@
 import io
 import os
+import sys
+from pathlib import Path
 
 import pytest
 
 from jobbridge.core import occupations, regions
+
+# The synthetic worlds the tests share with the benchmarks live outside the package, in
+# bench/worlds/ (imported as ``worlds``).
+BENCH = str(Path(__file__).resolve().parent.parent / "bench")
+if BENCH not in sys.path:
+    sys.path.insert(0, BENCH)
 
 
 def pytest_configure(config):

@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 
 from jobbridge.matching import distributed as D
-from jobbridge.matching.engine import synthetic as syn
 from jobbridge.matching.engine.explain import explain
 from jobbridge.matching.engine.features import PostingBatch, SeekerBatch, from_day
 from jobbridge.matching.engine.scoring import Scorer
 from jobbridge.matching.engine.topk import brute_force_topk
+from worlds import synthetic as syn
 
 
 @pytest.fixture(scope="module")

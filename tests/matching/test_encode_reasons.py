@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 
 from jobbridge.matching import distributed as D
-from jobbridge.matching.engine import synthetic as syn
 from jobbridge.matching.engine.features import PostingBatch, SeekerBatch, from_day
 from jobbridge.matching.engine.retrieval import RetrievalParams
 from jobbridge.matching.engine.scoring import Scorer
 from jobbridge.matching.engine.weights import DEFAULT_WEIGHTS
+from worlds import synthetic as syn
 
 
 def _world(seed: int):

@@ -262,4 +262,4 @@ def use_unique_component_names() -> None:
     generator class from its module globals, so the assembly swaps it there once."""
     import ninja.openapi.schema as openapi_schema
 
-    openapi_schema.NinjaGenerateJsonSchema = UniqueComponentNames
+    openapi_schema.NinjaGenerateJsonSchema = UniqueComponentNames  # type: ignore[misc]  # a class swapped on purpose

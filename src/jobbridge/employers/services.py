@@ -6,10 +6,10 @@ from django.utils.translation import gettext as _
 from jobbridge.core.audit import audit
 from jobbridge.core.errors import FieldError, ServiceError
 from jobbridge.core.models import AuditEvent
-from jobbridge.matching.batch import note_change
 from jobbridge.people.services import keep_in_scope
 
 from .models import Enterprise, HiringNeed, IndustrialPark, Posting, Visit
+from .signals import posting_changed
 from .validation import clean_enterprise, clean_posting
 
 
@@ -69,7 +69,7 @@ def posting_create(*, actor, enterprise: Enterprise, data: dict) -> Posting:
         clean["status"] = Posting.Status.FILLED
     posting = Posting.objects.create(enterprise=enterprise, **clean)
     audit(actor=actor, action=AuditEvent.Action.CREATE, obj=posting)
-    note_change("p", posting.pk)  # its candidates, after commit, into the stored match lists
+    posting_changed.send(sender=Posting, posting=posting)  # matching refreshes its candidates after commit
     return posting
 
 
@@ -136,7 +136,7 @@ def posting_update(*, actor, posting: Posting, data: dict) -> Posting:
     if changed:
         posting.save(update_fields=[*changed, "updated_at"])
     audit(actor=actor, action=AuditEvent.Action.UPDATE, obj=posting, fields=sorted(data))
-    note_change("p", posting.pk)
+    posting_changed.send(sender=Posting, posting=posting)
     return posting
 
 
@@ -146,7 +146,7 @@ def posting_close(*, actor, posting: Posting) -> Posting:
     posting.status = Posting.Status.CLOSED
     posting.save(update_fields=["status", "updated_at"])
     audit(actor=actor, action=AuditEvent.Action.UPDATE, obj=posting, status="closed")
-    note_change("p", posting.pk)
+    posting_changed.send(sender=Posting, posting=posting)
     return posting
 
 

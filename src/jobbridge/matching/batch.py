@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from typing import Any
 
 import numpy as np
 from django.conf import settings
@@ -462,7 +463,7 @@ def refresh_seeker(seeker_id: int) -> int:
         return 0
     rows, scores = index.recommendations_for_seeker(batch, k=k)
     scorer = index.scorer.with_seekers(batch)
-    items = [
+    items: list[list[Any]] = [
         [int(scorer.p.ids[r]), round(float(v), 5), why]
         for r, v, why in zip(
             rows.tolist(),
@@ -487,16 +488,3 @@ def refresh_seeker(seeker_id: int) -> int:
         items = sorted({it[0]: it for it in items}.values(), key=lambda it: (-it[1], it[0]))[:k]
     store.put_lists("s", {seeker_id: items}, run=run, as_of=as_of)
     return len(items)
-
-
-def note_change(kind: str, pk: int) -> None:
-    """Called by the people/employers services inside their transaction: once it commits, queue
-    the incremental refresh of that posting ("p") or seeker ("s"). Never fails the save."""
-
-    def enqueue():
-        from .tasks import refresh_lists
-
-        if MatchRun.objects.filter(is_current=True).exists():
-            refresh_lists.enqueue(kind, pk)
-
-    transaction.on_commit(enqueue, robust=True)

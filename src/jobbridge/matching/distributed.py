@@ -37,6 +37,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
+from typing import Any
 
 import numpy as np
 
@@ -85,7 +86,7 @@ def plan_parts(seekers: SeekerBatch, postings: PostingBatch, n_parts: int, today
     """Split the work into at most ``n_parts`` partitions by the postings' work province."""
     ok = posting_exclusions(postings, as_day(today)) == 0
     prov = postings.work // 10000
-    counts = defaultdict(int)
+    counts: defaultdict[int, int] = defaultdict(int)
     for p in prov[ok].tolist():
         counts[p] += 1
     if not counts:
@@ -530,7 +531,7 @@ class ReasonEncoder:
         # Each component's text is a function of a few integers (its key columns below), and a
         # chunk has far fewer distinct keys than pairs: each distinct key is formatted once in
         # Python and the texts are gathered with numpy.
-        keys = {
+        keys: dict[str, Callable[[np.ndarray], tuple[Any, ...]]] = {
             "o": lambda r: (level[r], occ_id[r], s_coded[r]),
             "t": lambda r: (cents[r], negative[r]),
             "w": lambda r: (
@@ -549,7 +550,7 @@ class ReasonEncoder:
             "b": lambda r: (p.board[pj[r]], p.lodging[pj[r]]),
             "g": lambda r: ((groups & targets)[r], disabled_friendly[r]),
         }
-        show = {
+        show: dict[str, Callable[..., str]] = {
             "o": lambda pt, lv, oc, coded: f'["o",{pt},{lv},{occ_json[oc]},{coded}]',
             "t": lambda pt, m, neg: f'["t",{pt},{_cents_text(m, neg)}]',
             "w": lambda pt, ok1, of, ok2, ex, ge: (
@@ -835,7 +836,7 @@ def _gather(
     scheduler: str,
     futures: list,
     describe: Callable[[int], str],
-    on_result: Callable[[int, object], None],
+    on_result: Callable[[int, Any], None],
 ) -> None:
     """Each future's result to ``on_result(index, result)`` as it finishes (in the calling thread,
     so the callback may report progress to the database); any failure -> DistributedError."""

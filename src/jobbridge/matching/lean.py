@@ -16,10 +16,17 @@ as ninja would write ``list[MatchOut]``. Whenever the selector would not trust t
 current version, the seeker changed since, too few postings left open) the request falls back to
 the selector itself, which scores on demand.
 
-Bearer tokens are checked by ``api.tokens.token_user`` (which also keeps ``last_used_at``) and the
-answer is kept in this process for ``TOKEN_TTL`` seconds together with the viewer's compiled
-scope, so a revoked token, a deactivated user or a changed role or region is refused or re-scoped
-at most that long after the change in other processes (at once in the process that saved it).
+Bearer tokens are checked by ``core.tokens.token_user`` (the same digest lookup as
+``core.apiauth.BearerToken``; it also keeps ``last_used_at``) and the answer is kept in this
+process for ``TOKEN_TTL`` seconds together with the viewer's compiled scope, so a revoked token, a
+deactivated user or a changed role or region is refused or re-scoped at most that long after the
+change in other processes (at once in the process that saved it).
+
+Who may see which seeker is not decided here: the scope is ``Seeker.objects.visible_to(user)``
+(active seekers filtered by ``core.access.Jurisdiction.of(user).people_q()``) compiled to SQL by
+the ORM, so a change to a role's rule reaches this path with no edit here
+(tests/matching/test_lean_scope.py compares the two for every role). Why this path exists and why
+it is safe: docs/decisions/0004-recommendation-fast-lane.md.
 """
 
 import hashlib
@@ -80,7 +87,12 @@ _connect_invalidation()
 
 
 def scope_sql(user) -> tuple | None:
-    """``Seeker.objects.visible_to(user)`` as ``(sql, params)`` selecting ids, or None for nobody."""
+    """``Seeker.objects.visible_to(user)`` as ``(sql, params)`` selecting ids, or None for nobody.
+
+    The rule is the model's (``Jurisdiction.of(user).people_q()`` over active seekers), compiled
+    by the ORM; nothing about roles is written here. A commissioner's grids stay a subquery, so
+    they are read by the database at each request; a bureau's region is a parameter, re-read when
+    the cached token answer expires (``TOKEN_TTL``) or the user is saved in this process."""
     qs = Seeker.objects.visible_to(user).values("pk")
     if qs.query.is_empty():
         return None
@@ -91,7 +103,7 @@ def scope_sql(user) -> tuple | None:
 
 
 class BearerToken(auth.BearerToken):
-    """``api.auth.BearerToken`` with the answer kept briefly in this process. The same name on
+    """``core.apiauth.BearerToken`` with the answer kept briefly in this process. The same name on
     purpose: it is the name of the OpenAPI security scheme, and the scheme is the same."""
 
     def authenticate(self, request, token):

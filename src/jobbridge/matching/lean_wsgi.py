@@ -26,6 +26,7 @@ import json
 import logging
 import re
 import threading
+from typing import Any
 
 from django.conf import settings
 from django.core import signals
@@ -66,7 +67,7 @@ def lane_open() -> bool:
 
 
 class FastLane:
-    def __init__(self, app):
+    def __init__(self, app: Any) -> None:
         self.app = app
         self.headers: dict[str, list[tuple[str, str]]] = {}  # url scheme -> Django's headers, no length
         self._lock = threading.Lock()
@@ -104,7 +105,7 @@ class FastLane:
         path = PATH.match(environ.get("PATH_INFO", ""))
         query = QUERY.match(environ.get("QUERY_STRING", "")) if path else None
         auth = environ.get("HTTP_AUTHORIZATION", "")
-        if query is None or not auth.startswith("Bearer ") or not lane_open():
+        if path is None or query is None or not auth.startswith("Bearer ") or not lane_open():
             return None
         if settings.USE_X_FORWARDED_HOST and "HTTP_X_FORWARDED_HOST" in environ:
             return None

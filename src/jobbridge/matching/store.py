@@ -6,6 +6,7 @@ Readers find the current version through ``MatchRun.is_current`` in the same que
 version go to rows nobody reads yet (their run is not current), so they need no locking.
 """
 
+import datetime as dt
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -70,8 +71,13 @@ def write_chunks(
     written = 0
     for rows in chunks:
         base = written
-        written += write_rows(run, kind, rows, (lambda n, b=base: progress(b + n)) if progress else None)
+        written += write_rows(run, kind, rows, _shifted(progress, base) if progress else None)
     return written
+
+
+def _shifted(progress: Callable[[int], None], base: int) -> Callable[[int], None]:
+    """``progress`` counting on from ``base`` rows already written."""
+    return lambda n: progress(base + n)
 
 
 def analyze() -> None:
@@ -207,7 +213,7 @@ def merge_into_lists(kind: str, additions: dict[int, list], k: int, run: MatchRu
             run=run, kind=kind, owner_id__in=list(additions)
         ).values_list("owner_id", "items", "updated_at")
     }
-    changed: dict[int, tuple[list, object]] = {}
+    changed: dict[int, tuple[list, dt.datetime | None]] = {}
     for owner, new in additions.items():
         items, updated = rows.get(owner, ([], None))
         new_ids = {it[0] for it in new}

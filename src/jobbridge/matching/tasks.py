@@ -1,8 +1,15 @@
-"""Background work for matching: a thin wrapper so the page and the API return at once."""
+"""Background work for matching: thin wrappers so the page, the API and a save return at once.
 
+Imports run one way: this module uses ``batch``, never the reverse. The incremental refresh of
+a saved seeker or posting starts here (``note_change``), called by the receivers of
+``people.signals.seeker_changed`` and ``employers.signals.posting_changed`` in ``apps.py``, so
+the domain apps never import matching.
+"""
+
+from django.db import transaction
 from django_tasks import task
 
-from .batch import MatchRunFailed, match_run_execute
+from .batch import MatchRunFailed, match_run_execute, refresh_posting, refresh_seeker
 from .models import MatchRun
 
 
@@ -20,6 +27,16 @@ def run_match(run_id: int) -> None:
 @task()
 def refresh_lists(kind: str, pk: int) -> None:
     """Incremental update of one posting's ("p") or seeker's ("s") list in the current version."""
-    from .batch import refresh_posting, refresh_seeker
-
     (refresh_posting if kind == "p" else refresh_seeker)(pk)
+
+
+def note_change(kind: str, pk: int) -> None:
+    """Called inside the saving service's transaction (through the signal receivers): once it
+    commits, queue the incremental refresh of that posting ("p") or seeker ("s"). Never fails the
+    save."""
+
+    def enqueue() -> None:
+        if MatchRun.objects.filter(is_current=True).exists():
+            refresh_lists.enqueue(kind, pk)
+
+    transaction.on_commit(enqueue, robust=True)

@@ -13,10 +13,9 @@ from jobbridge.core.audit import audit
 from jobbridge.core.errors import FieldError, RateLimited, ServiceError
 from jobbridge.core.models import AuditEvent, Grid
 from jobbridge.core.models.regions import subtree_bounds
-from jobbridge.matching.batch import note_change
 
 from .models import Certificate, Household, PriorityDiagnosis, Seeker
-from .signals import seeker_merging
+from .signals import seeker_changed, seeker_merging
 from .validation import CleanSeeker, clean_seeker
 
 
@@ -185,7 +184,7 @@ def seeker_update(*, actor, seeker: Seeker, data: dict) -> Seeker:
     _apply_relations(seeker, clean, actor=actor, update=True)
     _keep_seeker_in_scope(actor, seeker)
     audit(actor=actor, action=AuditEvent.Action.UPDATE, obj=seeker, fields=sorted(data))
-    note_change("s", seeker.pk)  # their recommendations, after commit, into the stored match lists
+    seeker_changed.send(sender=Seeker, seeker=seeker)  # matching refreshes their list after commit
     return seeker
 
 

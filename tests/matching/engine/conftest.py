@@ -1,8 +1,19 @@
+import os
+from pathlib import Path
+
 import pytest
 
-from jobbridge.matching.engine import synthetic as syn
 from jobbridge.matching.engine.features import PostingBatch, SeekerBatch
 from jobbridge.matching.engine.scoring import Scorer
+from worlds import synthetic as syn
+
+BENCH = str(Path(__file__).resolve().parents[3] / "bench")  # bench/worlds, imported as ``worlds``
+
+
+def subprocess_env(**extra: str) -> dict[str, str]:
+    """The environment for a test's fresh interpreter: ``worlds`` importable as in the tests."""
+    path = os.pathsep.join(p for p in (BENCH, os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "PYTHONPATH": path, **extra}
 
 
 @pytest.fixture(scope="session")

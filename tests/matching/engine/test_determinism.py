@@ -7,7 +7,6 @@ and ties are broken by one documented rule: score descending, then the lower pos
 """
 
 import json
-import os
 import subprocess
 import sys
 import textwrap
@@ -15,7 +14,6 @@ import textwrap
 import numpy as np
 import pytest
 
-from jobbridge.matching.engine import synthetic as syn
 from jobbridge.matching.engine.features import PostingBatch, SeekerBatch
 from jobbridge.matching.engine.retrieval import (
     RetrievalParams,
@@ -25,8 +23,9 @@ from jobbridge.matching.engine.retrieval import (
 )
 from jobbridge.matching.engine.scoring import Scorer
 from jobbridge.matching.engine.topk import brute_force_topk, topk_both_ways
+from worlds import synthetic as syn
 
-from .conftest import posting, seeker
+from .conftest import posting, seeker, subprocess_env
 
 # One run in a fresh interpreter: a province world small enough for a test, with parameters
 # scaled down so big cells are split (prior, home and priority parts, text clusters).
@@ -36,7 +35,7 @@ RUN = textwrap.dedent(
     from pathlib import Path
     import numpy as np
     import jobbridge
-    from jobbridge.matching.engine import province as pv
+    from worlds import province as pv
     from jobbridge.matching.engine.features import PostingBatch, SeekerBatch
     from jobbridge.matching.engine.retrieval import RetrievalParams, plan_cells, province_topk_scorer
     from jobbridge.matching.engine.scoring import Scorer
@@ -69,7 +68,7 @@ RUN = textwrap.dedent(
 
 def _run(tmp_path, name, hash_seed, workers, processes, shuffle):
     out = tmp_path / f"{name}.npz"
-    env = {**os.environ, "PYTHONHASHSEED": str(hash_seed)}
+    env = subprocess_env(PYTHONHASHSEED=str(hash_seed))
     done = subprocess.run(
         [sys.executable, "-c", RUN, str(workers), "1" if processes else "0", "1" if shuffle else "0", str(out)],
         env=env, capture_output=True, text=True, timeout=300, check=False,

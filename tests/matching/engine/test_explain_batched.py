@@ -7,11 +7,11 @@ reasons mirror it too), so every sentence, its order and every number must be th
 import numpy as np
 import pytest
 
-from jobbridge.matching.engine import synthetic as syn
 from jobbridge.matching.engine.codes import OccupationTable
 from jobbridge.matching.engine.explain import EXPLAIN_ROWS, explain, explain_pairs
 from jobbridge.matching.engine.features import PostingBatch, SeekerBatch
 from jobbridge.matching.engine.scoring import Scorer
+from worlds import synthetic as syn
 
 NAMES = OccupationTable(names={code: f"职业{code}" for code, *_ in syn.OCCUPATIONS})
 

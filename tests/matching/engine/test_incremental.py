@@ -1,11 +1,11 @@
 import numpy as np
 import pytest
 
-from jobbridge.matching.engine import synthetic as syn
 from jobbridge.matching.engine.features import PostingBatch, SeekerBatch
 from jobbridge.matching.engine.incremental import IncrementalIndex
 from jobbridge.matching.engine.scoring import Scorer
 from jobbridge.matching.engine.topk import topk_both_ways
+from worlds import synthetic as syn
 
 
 def test_pairs_equal_block(small_world):

@@ -6,10 +6,10 @@ from pathlib import Path
 import numpy as np
 
 import jobbridge.matching.engine as engine
-from jobbridge.matching.engine import planted as pl
 from jobbridge.matching.engine.features import PostingBatch, SeekerBatch
 from jobbridge.matching.engine.scoring import Scorer
 from jobbridge.matching.engine.topk import topk_both_ways
+from worlds import planted as pl
 
 
 def test_no_engine_module_reads_the_planted_truth():

@@ -7,10 +7,7 @@ import numpy as np
 import pytest
 
 import jobbridge
-from jobbridge.matching.engine import province as pv
-from jobbridge.matching.engine import synthetic as syn
 from jobbridge.matching.engine.allocation import allocate
-from jobbridge.matching.engine.batches import concat_postings, concat_seekers
 from jobbridge.matching.engine.features import PostingBatch, SeekerBatch
 from jobbridge.matching.engine.retrieval import (
     RetrievalParams,
@@ -25,6 +22,9 @@ from jobbridge.matching.engine.scoring import Scorer
 from jobbridge.matching.engine.topk import brute_force_topk
 from jobbridge.matching.engine.topk import merged_ranges as topk_ranges
 from jobbridge.matching.engine.weights import DEFAULT_WEIGHTS
+from worlds import province as pv
+from worlds import synthetic as syn
+from worlds.batches import concat_postings, concat_seekers
 
 from .conftest import posting, seeker
 

@@ -3,11 +3,11 @@ import dataclasses
 import numpy as np
 import pytest
 
-from jobbridge.matching.engine import synthetic as syn
 from jobbridge.matching.engine.features import PostingBatch, SeekerBatch
 from jobbridge.matching.engine.scoring import Scorer
 from jobbridge.matching.engine.topk import best_per_row, brute_force_topk, topk_both_ways
 from jobbridge.matching.engine.weights import DEFAULT_WEIGHTS
+from worlds import synthetic as syn
 
 
 def assert_same_topk(a, b):

@@ -8,7 +8,9 @@ topk      -> exact top-k both ways
 allocation-> optimal (min-cost flow, priority tier) and stable (deferred acceptance) assignment
 incremental -> one posting or one seeker against everything, without a batch rerun
 retrieval -> province scale: candidate cells (blocking) + exact rescoring (docs/matching_scale.md)
-province  -> a synthetic labour-export province; planted -> a world with hidden truth (quality)
+
+The synthetic worlds that tests and benchmarks build records from live outside the package, in
+bench/worlds/ (synthetic city, province, planted truth).
 """
 
 from .allocation import Allocation, Arcs, allocate, stable_allocation

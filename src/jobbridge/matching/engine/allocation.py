@@ -23,12 +23,17 @@ from __future__ import annotations
 import heapq
 import multiprocessing as mp
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse as sp
+from numpy.typing import ArrayLike, NDArray
 from scipy.sparse.csgraph import connected_components
 
 from .features import PRIORITY_GROUPS, PRIORITY_NAMES
+
+if TYPE_CHECKING:
+    from .topk import TopK
 
 
 @dataclass
@@ -52,7 +57,7 @@ class Arcs:
         return len(self.seeker)
 
     @classmethod
-    def from_topk(cls, topk) -> Arcs:
+    def from_topk(cls, topk: TopK) -> Arcs:
         """Union of both directions of a ``TopK`` (each pair once)."""
         s1 = np.repeat(np.arange(topk.seeker_postings.shape[0]), topk.seeker_postings.shape[1])
         p1 = topk.seeker_postings.ravel()
@@ -95,14 +100,15 @@ class Allocation:
         return len(self.seeker)
 
 
-def _check(arcs: Arcs, vacancies: np.ndarray, n_seekers: int) -> np.ndarray:
-    vacancies = np.asarray(vacancies, dtype=np.int64)
+def _check(arcs: Arcs, vacancies: ArrayLike, n_seekers: int) -> np.ndarray:
+    vac = np.asarray(vacancies, dtype=np.int64)
     if len(arcs):
         if arcs.seeker.min() < 0 or arcs.seeker.max() >= n_seekers:
             raise ValueError("arcs: seeker index out of range")
-        if arcs.posting.min() < 0 or arcs.posting.max() >= len(vacancies):
+        if arcs.posting.min() < 0 or arcs.posting.max() >= len(vac):
             raise ValueError("arcs: posting index out of range")
-    return np.maximum(vacancies, 0)
+    out: NDArray[np.int64] = np.maximum(vac, 0)
+    return out
 
 
 def placement_report(
@@ -121,8 +127,8 @@ def placement_report(
 
 def allocate(
     arcs: Arcs,
-    vacancies,
-    groups=None,
+    vacancies: ArrayLike,
+    groups: ArrayLike | None = None,
     *,
     priority: str = "tier",
     priority_bonus: float = 0.0,
@@ -138,24 +144,24 @@ def allocate(
 
     if priority not in ("tier", "bonus", "none"):
         raise ValueError("priority must be 'tier', 'bonus' or 'none'")
-    n_s = int(len(groups)) if groups is not None else int(arcs.seeker.max(initial=-1)) + 1
-    groups = np.zeros(n_s, dtype=np.int64) if groups is None else np.asarray(groups, dtype=np.int64)
+    n_s = int(len(np.asarray(groups))) if groups is not None else int(arcs.seeker.max(initial=-1)) + 1
+    group = np.zeros(n_s, dtype=np.int64) if groups is None else np.asarray(groups, dtype=np.int64)
     cap = _check(arcs, vacancies, n_s)
     keep = cap[arcs.posting] > 0  # arcs into full postings cannot carry flow
     a = Arcs(arcs.seeker[keep], arcs.posting[keep], arcs.score[keep])
     if len(a) == 0:
         empty = np.zeros(0, dtype=np.int64)
-        return Allocation(empty, empty, np.zeros(0), placement_report(n_s, groups, arcs, empty))
+        return Allocation(empty, empty, np.zeros(0), placement_report(n_s, group, arcs, empty))
 
     quality = np.rint(np.clip(a.score, 0, None) * scale).astype(np.int64) + 1  # +1: placing beats not placing
-    is_prio = groups[a.seeker] != 0
+    is_prio = group[a.seeker] != 0
     if priority == "bonus":
         quality = quality + np.where(is_prio, int(round(priority_bonus * scale)), 0)
     used = np.zeros(len(a), dtype=bool)
     tier = priority == "tier"
     parts = _components(a.seeker, a.posting, min_arcs=min_arcs_per_part)
     global _PARTS_CTX
-    _PARTS_CTX = (a.seeker, a.posting, quality, cap, groups, tier, parts)
+    _PARTS_CTX = (a.seeker, a.posting, quality, cap, group, tier, parts)
     try:
         if workers > 1 and len(parts) > 1 and "fork" in mp.get_all_start_methods():
             # Forked workers inherit the arrays; only part numbers and results cross the pipe.
@@ -168,7 +174,7 @@ def allocate(
     for m, u in zip(parts, results, strict=True):
         used[m] = u
     alloc_s, alloc_p, alloc_v = a.seeker[used], a.posting[used], a.score[used]
-    return Allocation(alloc_s, alloc_p, alloc_v, placement_report(n_s, groups, arcs, alloc_s))
+    return Allocation(alloc_s, alloc_p, alloc_v, placement_report(n_s, group, arcs, alloc_s))
 
 
 def _components(seeker: np.ndarray, posting: np.ndarray, min_arcs: int) -> list[np.ndarray]:
@@ -203,16 +209,29 @@ def _components(seeker: np.ndarray, posting: np.ndarray, min_arcs: int) -> list[
     return parts
 
 
-_PARTS_CTX = None
+# The arrays of the allocation being solved, for forked workers to inherit:
+# (seeker, posting, quality, cap, groups, tier, parts).
+_PARTS_CTX: (
+    tuple[NDArray[Any], NDArray[Any], NDArray[Any], NDArray[Any], NDArray[Any], bool, list[NDArray[Any]]]
+    | None
+) = None
 
 
 def _solve_part_by_index(i: int) -> np.ndarray:
+    assert _PARTS_CTX is not None, "set by allocate() around the solves"
     seeker, posting, quality, cap, groups, tier, parts = _PARTS_CTX
     m = parts[i]
     return _solve_part(seeker[m], posting[m], quality[m], cap, groups, tier)
 
 
-def _solve_part(seeker, posting, quality, cap, groups, tier: bool) -> np.ndarray:
+def _solve_part(
+    seeker: NDArray[Any],
+    posting: NDArray[Any],
+    quality: NDArray[Any],
+    cap: NDArray[Any],
+    groups: NDArray[Any],
+    tier: bool,
+) -> np.ndarray:
     us, s_local = np.unique(seeker, return_inverse=True)
     up, p_local = np.unique(posting, return_inverse=True)
     prio_node = groups[us] != 0
@@ -222,7 +241,9 @@ def _solve_part(seeker, posting, quality, cap, groups, tier: bool) -> np.ndarray
     return _min_cost_flow(s_local, p_local, quality, cap[up], prio_node if tier else None, forced, len(us))
 
 
-def _max_priority_placements(s_local, p_local, prio_node, cap) -> int:
+def _max_priority_placements(
+    s_local: NDArray[Any], p_local: NDArray[Any], prio_node: NDArray[np.bool_], cap: NDArray[Any]
+) -> int:
     """How many priority seekers can be placed at all (a max flow over their arcs only)."""
     from ortools.graph.python import max_flow
 
@@ -240,7 +261,15 @@ def _max_priority_placements(s_local, p_local, prio_node, cap) -> int:
     return int(mf.optimal_flow())
 
 
-def _min_cost_flow(s_local, p_local, gain, cap, prio_node, forced: int, n_s: int) -> np.ndarray:
+def _min_cost_flow(
+    s_local: NDArray[Any],
+    p_local: NDArray[Any],
+    gain: NDArray[Any],
+    cap: NDArray[Any],
+    prio_node: NDArray[np.bool_] | None,
+    forced: int,
+    n_s: int,
+) -> np.ndarray:
     """Which arcs carry flow in the max-gain allocation; ``forced`` priority seekers must be placed.
 
     Priority seekers (``prio_node``) get their own source whose whole supply ``forced`` must reach
@@ -270,10 +299,13 @@ def _min_cost_flow(s_local, p_local, gain, cap, prio_node, forced: int, n_s: int
     if status != mcf.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed: {status}")
     flows = np.asarray(mcf.flows(arc_ids[n_s : n_s + len(s_local)].astype(np.int32)))
-    return flows > 0
+    used: NDArray[np.bool_] = flows > 0
+    return used
 
 
-def stable_allocation(arcs: Arcs, vacancies, groups=None, *, priority_first: bool = True) -> Allocation:
+def stable_allocation(
+    arcs: Arcs, vacancies: ArrayLike, groups: ArrayLike | None = None, *, priority_first: bool = True
+) -> Allocation:
     """Seeker-proposing deferred acceptance.
 
     Seekers rank their arcs by score (best first); postings rank seekers by (priority group
@@ -281,15 +313,17 @@ def stable_allocation(arcs: Arcs, vacancies, groups=None, *, priority_first: boo
     preferences, pass arcs whose ``score`` encodes them (higher = preferred).
     """
     n_p = len(np.asarray(vacancies))
-    n_s = int(len(groups)) if groups is not None else int(arcs.seeker.max(initial=-1)) + 1
-    groups = np.zeros(n_s, dtype=np.int64) if groups is None else np.asarray(groups, dtype=np.int64)
+    n_s = int(len(np.asarray(groups))) if groups is not None else int(arcs.seeker.max(initial=-1)) + 1
+    group = np.zeros(n_s, dtype=np.int64) if groups is None else np.asarray(groups, dtype=np.int64)
     cap = _check(arcs, vacancies, n_s)
     order = np.lexsort((-arcs.score, arcs.seeker))
     s_sorted, p_sorted, v_sorted = arcs.seeker[order], arcs.posting[order], arcs.score[order]
     start = np.searchsorted(s_sorted, np.arange(n_s))
     end = np.searchsorted(s_sorted, np.arange(n_s), side="right")
     nxt = start.copy()
-    held: list[list] = [[] for _ in range(n_p)]  # min-heaps of (posting's key for seeker, seeker, score)
+    held: list[list[tuple[tuple[bool, float, int], int, float]]] = [
+        [] for _ in range(n_p)
+    ]  # min-heaps of (posting's key for seeker, seeker, score)
     free = [s for s in range(n_s) if start[s] < end[s]]
     while free:
         s = free.pop()
@@ -299,7 +333,7 @@ def stable_allocation(arcs: Arcs, vacancies, groups=None, *, priority_first: boo
             p, v = int(p_sorted[i]), float(v_sorted[i])
             if cap[p] <= 0:
                 continue
-            key = (bool(groups[s]) if priority_first else False, v, -s)
+            key = (bool(group[s]) if priority_first else False, v, -s)
             heap = held[p]
             if len(heap) < cap[p]:
                 heapq.heappush(heap, (key, s, v))
@@ -313,4 +347,4 @@ def stable_allocation(arcs: Arcs, vacancies, groups=None, *, priority_first: boo
     a_s = np.array([r[0] for r in rows], dtype=np.int64)
     a_p = np.array([r[1] for r in rows], dtype=np.int64)
     a_v = np.array([r[2] for r in rows], dtype=np.float64)
-    return Allocation(a_s, a_p, a_v, placement_report(n_s, groups, arcs, a_s))
+    return Allocation(a_s, a_p, a_v, placement_report(n_s, group, arcs, a_s))

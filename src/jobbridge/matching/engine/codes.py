@@ -21,8 +21,10 @@ import csv
 import gzip
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 UNKNOWN = -1
 
@@ -133,7 +135,8 @@ class RegionTable:
     lon: dict[int, float] = field(default_factory=dict)
 
     @classmethod
-    def from_rows(cls, rows) -> RegionTable:
+    def from_rows(cls, rows: Iterable[tuple[Any, str, Any, Any]]) -> RegionTable:
+        """(code, name, lat, lon) rows; lat/lon None or "" when unknown."""
         table = cls()
         for code, name, lat, lon in rows:
             c = int(code)

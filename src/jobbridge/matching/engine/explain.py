@@ -7,12 +7,14 @@ the score used for ranking; only the sentences are composed here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .codes import OccupationTable, RegionTable, destination_range
 from .features import DISABILITY_BIT, EDUCATION_NAMES, from_day, group_names
-from .scoring import POSTING_EXCLUSION_TEXT, Scorer
+from .scoring import POSTING_EXCLUSION_TEXT, Components, Scorer
 from .text import normalise_certificate
 
 
@@ -40,7 +42,7 @@ class Explanation:
     def excluded(self) -> bool:
         return self.score is None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "seeker_id": self.seeker_id,
             "posting_id": self.posting_id,
@@ -105,8 +107,8 @@ changes its sparse product, so the text similarity is summed exactly as for one 
 
 def explain_pairs(
     scorer: Scorer,
-    si,
-    pj,
+    si: ArrayLike,
+    pj: ArrayLike,
     regions: RegionTable | None = None,
     occupations: OccupationTable | None = None,
 ) -> list[Explanation]:
@@ -115,21 +117,21 @@ def explain_pairs(
     block per pair. A page of 100 reasons costs a few blocks, not 100: each ``block`` call builds
     the whole batch's occupation and place tables, which is most of an explanation's time. Every
     number is taken from the same elementwise computation, so the result is identical (tested)."""
-    si = np.asarray(si, dtype=np.int64).ravel()
-    pj = np.asarray(pj, dtype=np.int64).ravel()
-    if si.shape != pj.shape:
-        raise ValueError(f"explain_pairs: {len(si)} seeker rows but {len(pj)} posting rows")
+    si_a = np.asarray(si, dtype=np.int64).ravel()
+    pj_a = np.asarray(pj, dtype=np.int64).ravel()
+    if si_a.shape != pj_a.shape:
+        raise ValueError(f"explain_pairs: {len(si_a)} seeker rows but {len(pj_a)} posting rows")
     regions = regions or RegionTable()
-    out: list[Explanation | None] = [None] * len(si)
-    seekers = np.unique(si)
+    out: list[Explanation | None] = [None] * len(si_a)
+    seekers = np.unique(si_a)
     for lo in range(0, len(seekers), EXPLAIN_ROWS):
         rows = seekers[lo : lo + EXPLAIN_ROWS]
-        mine = np.flatnonzero(np.isin(si, rows))
-        cols = np.unique(pj[mine])
+        mine = np.flatnonzero(np.isin(si_a, rows))
+        cols = np.unique(pj_a[mine])
         total, comp = scorer.block(rows, cols, components=True)
-        r_at, c_at = np.searchsorted(rows, si[mine]), np.searchsorted(cols, pj[mine])
+        r_at, c_at = np.searchsorted(rows, si_a[mine]), np.searchsorted(cols, pj_a[mine])
         for n, r, c in zip(mine.tolist(), r_at.tolist(), c_at.tolist(), strict=True):
-            out[n] = _compose(scorer, int(si[n]), int(pj[n]), total, comp, r, c, regions, occupations)
+            out[n] = _compose(scorer, int(si_a[n]), int(pj_a[n]), total, comp, r, c, regions, occupations)
     return out  # type: ignore[return-value]
 
 
@@ -138,7 +140,7 @@ def _compose(
     i: int,
     j: int,
     total: np.ndarray,
-    comp,
+    comp: Components,
     row: int,
     col: int,
     regions: RegionTable,

@@ -15,11 +15,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeAlias, TypeVar
 
 import numpy as np
 import scipy.sparse as sp
+from numpy.typing import ArrayLike, NDArray
 
 from .codes import (
     NO_OCCUPATION,
@@ -56,6 +58,9 @@ NO_DATE_PAST = -1_000_000  # "available now" / "valid since ever"
 NO_DATE_FUTURE = 1_000_000  # "valid for ever"
 POSTING_UNKNOWN_OCC = -2  # never equal to a seeker's UNKNOWN (-1) padding
 
+# Rows (or columns) of a batch: a slice or an array of positions.
+Rows: TypeAlias = slice | NDArray[np.integer[Any]]
+
 SEEKER_KEYS = (
     "id occupations text major skills certificates education hukou_region residence_region destinations "
     "accepts_anywhere expected_wage available_from priority_groups"
@@ -66,7 +71,7 @@ POSTING_KEYS = (
 ).split()
 
 
-def to_day(value, default: int) -> int:
+def to_day(value: Any, default: int) -> int:
     """Days since 1970-01-01 of a date, datetime, ISO string or day number; ``default`` if none/bad."""
     if value is None or value == "":
         return default
@@ -88,7 +93,7 @@ def from_day(day: int) -> dt.date:
     return dt.date(1970, 1, 1) + dt.timedelta(days=int(day))
 
 
-def education_rank(value) -> int:
+def education_rank(value: Any) -> int:
     if value is None or value == "":
         return -1
     if isinstance(value, (int, np.integer)):
@@ -110,7 +115,7 @@ def group_names(mask: int) -> list[str]:
     return [PRIORITY_NAMES[i] for i in range(len(PRIORITY_GROUPS)) if mask >> i & 1]
 
 
-def _wage(value, weights: Weights) -> float:
+def _wage(value: Any, weights: Weights) -> float:
     try:
         w = float(value)
     except (TypeError, ValueError):
@@ -120,7 +125,7 @@ def _wage(value, weights: Weights) -> float:
     return w
 
 
-def _split(value) -> list[str]:
+def _split(value: Any) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):
@@ -128,12 +133,15 @@ def _split(value) -> list[str]:
     return [str(x) for x in value if str(x).strip()]
 
 
-def _memo(fn):
+_T = TypeVar("_T")
+
+
+def _memo(fn: Callable[[Any], _T]) -> Callable[[Any], _T]:
     """``fn`` memoised for one batch build (record fields repeat a lot: codes, regions, levels).
     Keys carry the type, so 3 and 3.0 (equal hashes, different answers) never share an entry."""
-    cache: dict = {}
+    cache: dict[tuple[type, Any], _T] = {}
 
-    def f(value):
+    def f(value: Any) -> _T:
         key = (type(value), value)
         try:
             return cache[key]
@@ -147,7 +155,7 @@ def _memo(fn):
 
 
 @contextlib.contextmanager
-def _no_gc():
+def _no_gc() -> Iterator[None]:
     """Cyclic GC paused while a batch's lists are built: they hold no cycles, and in a process
     that already holds millions of records every full collection would walk all of them."""
     was = gc.isenabled()
@@ -205,12 +213,13 @@ class SeekerBatch:
 
     @property
     def priority(self) -> np.ndarray:
-        return self.groups != 0
+        out: NDArray[np.bool_] = self.groups != 0
+        return out
 
     @classmethod
     def from_records(
         cls,
-        records: Sequence[Mapping],
+        records: Sequence[Mapping[str, Any]],
         regions: RegionTable | None = None,
         occupations: OccupationTable | None = None,
         weights: Weights = DEFAULT_WEIGHTS,
@@ -219,7 +228,13 @@ class SeekerBatch:
             return cls._from_records(records, regions, occupations, weights)
 
     @classmethod
-    def _from_records(cls, records, regions, occupations, weights) -> SeekerBatch:
+    def _from_records(
+        cls,
+        records: Sequence[Mapping[str, Any]],
+        regions: RegionTable | None,
+        occupations: OccupationTable | None,
+        weights: Weights,
+    ) -> SeekerBatch:
         n = len(records)
         notes: list[str] = []
         occ = np.full((n, MAX_SEEKER_OCCUPATIONS, 4), UNKNOWN, dtype=np.int32)
@@ -235,13 +250,13 @@ class SeekerBatch:
         grp_l: list[int] = []
         ptr_l: list[int] = [0]
         occ_at: list[int] = []  # flat (row * MAX + slot) positions of stated occupations
-        occ_val: list[tuple] = []
+        occ_val: list[tuple[int, int, int, int]] = []
         lo: list[int] = []
         hi: list[int] = []
         dest_codes: list[tuple[int, ...]] = []
         texts: list[str] = []
         certs: list[list[str]] = []
-        id_cache: dict[str, tuple] = {}
+        id_cache: dict[str, tuple[tuple[int, int, int, int] | None, str]] = {}
         county, dest_range, edu_rank = _memo(county_code), _memo(destination_range), _memo(education_rank)
         wage_of = _memo(lambda v: _wage(v, weights))
         day_of = _memo(lambda v: to_day(v, NO_DATE_PAST))
@@ -290,7 +305,8 @@ class SeekerBatch:
             if not ranges and not anywhere:
                 if res:
                     # No stated destination: stay near home (the residence prefecture).
-                    ranges = [dest_range(res // 100 * 100)]
+                    home = dest_range(res // 100 * 100)
+                    ranges = [home] if home else []
                 else:
                     notes.append(f"seeker {rid}: no region and no destination; treated as accepting anywhere")
                     anywhere = True
@@ -308,7 +324,7 @@ class SeekerBatch:
         education = np.array(edu_l, dtype=np.int8)
         residence = np.array(res_l, dtype=np.int32)
         hukou = np.array(huk_l, dtype=np.int32)
-        anywhere = np.array(any_l, dtype=bool)
+        anywhere_a = np.array(any_l, dtype=bool)
         wage = np.array(wage_l, dtype=np.float32)
         available = np.array(avail_l, dtype=np.int32)
         groups = np.array(grp_l, dtype=np.uint8)
@@ -327,7 +343,7 @@ class SeekerBatch:
             hukou=hukou,
             lat=lat,
             lon=lon,
-            anywhere=anywhere,
+            anywhere=anywhere_a,
             dest_ptr=dest_ptr,
             dest_lo=np.asarray(lo, dtype=np.int32),
             dest_hi=np.asarray(hi, dtype=np.int32),
@@ -338,16 +354,16 @@ class SeekerBatch:
             notes=notes,
         )
 
-    def subset(self, idx) -> SeekerBatch:
+    def subset(self, idx: ArrayLike) -> SeekerBatch:
         idx = np.asarray(idx, dtype=np.int64)
         counts = self.dest_ptr[idx + 1] - self.dest_ptr[idx]
         ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-        take = (
+        take: NDArray[np.int64] = np.asarray(
             np.concatenate([np.arange(self.dest_ptr[i], self.dest_ptr[i + 1]) for i in idx])
             if len(idx)
-            else []
+            else [],
+            dtype=np.int64,
         )
-        take = np.asarray(take, dtype=np.int64)
         lst = idx.tolist()
         return SeekerBatch(
             ids=self.ids[idx], occ=self.occ[idx], occ_codes=[self.occ_codes[i] for i in lst],
@@ -397,7 +413,7 @@ class PostingBatch:
     @classmethod
     def from_records(
         cls,
-        records: Sequence[Mapping],
+        records: Sequence[Mapping[str, Any]],
         regions: RegionTable | None = None,
         occupations: OccupationTable | None = None,
         weights: Weights = DEFAULT_WEIGHTS,
@@ -406,12 +422,20 @@ class PostingBatch:
             return cls._from_records(records, regions, occupations, weights)
 
     @classmethod
-    def _from_records(cls, records, regions, occupations, weights) -> PostingBatch:
+    def _from_records(
+        cls,
+        records: Sequence[Mapping[str, Any]],
+        regions: RegionTable | None,
+        occupations: OccupationTable | None,
+        weights: Weights,
+    ) -> PostingBatch:
         n = len(records)
         notes: list[str] = []
         names = ("ids", "min_education", "wage_min", "wage_max", "work", "board", "lodging",
                  "disability_friendly", "targets", "is_open", "vacancies", "valid_from", "valid_until")  # fmt: skip
-        col: dict[str, list] = {name: [] for name in names}  # plain lists while looping, arrays at the end
+        col: dict[str, list[Any]] = {
+            name: [] for name in names
+        }  # plain lists while looping, arrays at the end
         occ = np.full((n, 4), POSTING_UNKNOWN_OCC, np.int32)
         occ_at: list[int] = []
         occ_val: list[list[int]] = []
@@ -419,7 +443,7 @@ class PostingBatch:
         titles: list[str] = []
         texts: list[str] = []
         certs: list[list[str]] = []
-        id_cache: dict[str, tuple] = {}
+        id_cache: dict[str, tuple[list[int] | None, str]] = {}
         county, edu_rank = _memo(county_code), _memo(education_rank)
         wage_of = _memo(lambda v: _wage(v, weights))
         day_from = _memo(lambda v: to_day(v, NO_DATE_PAST))
@@ -444,11 +468,11 @@ class PostingBatch:
                 if o == NO_OCCUPATION:
                     hit = id_cache[code] = (None, "")
                 else:
-                    quad = [
+                    ids = [
                         v if v != UNKNOWN else POSTING_UNKNOWN_OCC
                         for v in (o.detailed, o.minor, o.medium, o.major)
                     ]
-                    hit = id_cache[code] = (quad, canonical_occupation(code))
+                    hit = id_cache[code] = (ids, canonical_occupation(code))
             quad, canon = hit
             if quad is None:
                 if code:
@@ -499,10 +523,10 @@ class PostingBatch:
             lat=lat, lon=lon, notes=notes, **arr,
         )  # fmt: skip
 
-    def subset(self, idx) -> PostingBatch:
+    def subset(self, idx: ArrayLike) -> PostingBatch:
         idx = np.asarray(idx, dtype=np.int64)
         lst = idx.tolist()
-        out = {}
+        out: dict[str, Any] = {}
         for name, value in self.__dict__.items():
             if name == "notes":
                 continue

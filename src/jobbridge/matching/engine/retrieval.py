@@ -29,12 +29,14 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing as mp
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any, Literal, TypeAlias, overload
 
 import numpy as np
 import scipy.sparse as sp
+from numpy.typing import NDArray
 
 from .allocation import Arcs
 from .features import PostingBatch, SeekerBatch
@@ -57,6 +59,11 @@ LEVEL_NAMES = ("detailed", "minor", "medium", "major", "all")
 SHIFT = np.int64(1_000_000)  # cell key = group id * SHIFT + work county code (6 digits)
 ANY = (0, 999_999)
 PRIORITY_PART = -1_000_000  # plan part ids of the priority parts of a split cell (minus the group bit)
+
+# A planned cell (cell, part, seeker rows, posting rows, run size) and a run above the cap
+# waiting to be split (cell, run, seekers, seed).
+_Cell: TypeAlias = tuple[int, int, NDArray[Any], NDArray[Any], int]
+_BigRun: TypeAlias = tuple[int, NDArray[Any], NDArray[Any], list[int]]
 
 
 @dataclass(frozen=True)
@@ -193,7 +200,8 @@ def posting_prior(scorer: Scorer) -> np.ndarray:
     edu = w.education * np.maximum(0.0, 1 - w.education_step_penalty * gap)
     prio = 0.25 * w.priority * ((p.targets != 0) | p.disability_friendly)
     avail = np.clip(w.availability * 0.5 + scorer.p_avail, 0, w.availability)
-    return (scorer.p_board + wage + edu + prio + avail).astype(np.float32)
+    out: NDArray[np.float32] = (scorer.p_board + wage + edu + prio + avail).astype(np.float32)
+    return out
 
 
 def predict_codes(
@@ -239,6 +247,39 @@ class _Index:
 # ---- the plan --------------------------------------------------------------------------------
 
 
+@overload
+def plan_cells(
+    scorer: Scorer,
+    params: RetrievalParams = ...,
+    count_only: Literal[False] = ...,
+    *,
+    workers: int = ...,
+    processes: bool = ...,
+) -> Plan: ...
+
+
+@overload
+def plan_cells(
+    scorer: Scorer,
+    params: RetrievalParams,
+    count_only: Literal[True],
+    *,
+    workers: int = ...,
+    processes: bool = ...,
+) -> int: ...
+
+
+@overload
+def plan_cells(
+    scorer: Scorer,
+    params: RetrievalParams = ...,
+    *,
+    count_only: Literal[True],
+    workers: int = ...,
+    processes: bool = ...,
+) -> int: ...
+
+
 def plan_cells(
     scorer: Scorer,
     params: RetrievalParams = RetrievalParams(),
@@ -246,7 +287,7 @@ def plan_cells(
     *,
     workers: int = 1,
     processes: bool = False,
-) -> Plan:
+) -> Plan | int:
     """Decide every seeker's candidate cells (a few sorts and searchsorted calls, plus a text
     clustering of each cell above the cap, spread over ``workers`` forked processes when
     ``processes``; the plan is the same either way).  ``count_only`` returns the number of
@@ -312,11 +353,11 @@ def plan_cells(
     e_max = np.full(len(e_row), MAJOR if gate else ALL, dtype=np.int64)
     uncoded = np.flatnonzero(scorer.s_no_occ)
     if len(uncoded) and len(code_levels):
-        r, c = predict_codes(
+        r, nearest = predict_codes(
             s.text[uncoded], centroids, params.predicted_codes, params.predict_min_similarity
         )
         e_row = np.concatenate([e_row, uncoded[r]])
-        e_ids = np.concatenate([e_ids, code_levels[c]])
+        e_ids = np.concatenate([e_ids, code_levels[nearest]])
         e_max = np.concatenate([e_max, np.full(len(r), ALL, dtype=np.int64)])
     if not gate:  # without the gate every seeker may see every occupation: add the region cell
         fallback = np.arange(n_s, dtype=np.int64)
@@ -379,8 +420,8 @@ def plan_cells(
 
     # Posting runs; a run above the cap is split by text (below) and cut by prior.
     prior = posting_prior(scorer) if len(p) else np.zeros(0, dtype=np.float32)
-    out: list[tuple] = []  # (cell, part, seeker rows, posting rows, run size)
-    big: list[tuple] = []  # runs to split: (cell, run, seekers, seed)
+    out: list[_Cell] = []
+    big: list[_BigRun] = []  # runs to split
     for lev in range(5):
         sel = np.flatnonzero(cells[:, 0] == lev)
         if not len(sel):
@@ -402,7 +443,7 @@ def plan_cells(
     seeker_ptr = np.concatenate([[0], np.cumsum([len(t[2]) for t in out])]).astype(np.int64)
     posting_ptr = np.concatenate([[0], np.cumsum([len(t[3]) for t in out])]).astype(np.int64)
 
-    def cat(parts):
+    def cat(parts: list[NDArray[Any]]) -> NDArray[np.int64]:
         return np.concatenate(parts).astype(np.int64) if parts else np.empty(0, dtype=np.int64)
 
     return Plan(
@@ -416,10 +457,12 @@ def plan_cells(
     )  # fmt: skip
 
 
-_SPLIT_JOB = None
+_SPLIT_JOB: tuple[Scorer, list[_BigRun], NDArray[Any], NDArray[Any], RetrievalParams, int] | None = None
 
 
-def _split_one(scorer, task, prior, rank, params) -> list[tuple]:
+def _split_one(
+    scorer: Scorer, task: _BigRun, prior: NDArray[Any], rank: NDArray[Any], params: RetrievalParams
+) -> list[_Cell]:
     c, run, who, seed = task
     rng = np.random.default_rng(seed)  # per cell: the same plan whatever the worker split
     return [
@@ -427,12 +470,21 @@ def _split_one(scorer, task, prior, rank, params) -> list[tuple]:
     ]
 
 
-def _split_worker(i: int) -> list[tuple]:
+def _split_worker(i: int) -> list[_Cell]:
+    assert _SPLIT_JOB is not None, "set by _split_all around the pool"
     scorer, tasks, prior, rank, params, n = _SPLIT_JOB
     return [t for task in tasks[i::n] for t in _split_one(scorer, task, prior, rank, params)]
 
 
-def _split_all(scorer, big, prior, rank, params, workers: int, processes: bool) -> list[tuple]:
+def _split_all(
+    scorer: Scorer,
+    big: list[_BigRun],
+    prior: NDArray[Any],
+    rank: NDArray[Any],
+    params: RetrievalParams,
+    workers: int,
+    processes: bool,
+) -> list[_Cell]:
     """Split the runs above the cap, in forked workers (alternate runs, biggest first) if asked."""
     global _SPLIT_JOB
     big = sorted(big, key=lambda t: (-len(t[1]) * len(t[2]), t[0]))
@@ -456,8 +508,14 @@ def _project(m: sp.csr_matrix, lut: np.ndarray, width: int) -> sp.csr_matrix:
 
 
 def _split_big(
-    scorer: Scorer, run: np.ndarray, who: np.ndarray, prior: np.ndarray, rank: np.ndarray, params, rng
-):
+    scorer: Scorer,
+    run: np.ndarray,
+    who: np.ndarray,
+    prior: np.ndarray,
+    rank: np.ndarray,
+    params: RetrievalParams,
+    rng: np.random.Generator,
+) -> Iterator[tuple[int, NDArray[Any], NDArray[Any]]]:
     """A cell too big to score whole: the best ``prior_keep`` by prior for every seeker, plus text
     clusters (one k-means step on the postings' text vectors), each seeker scoring the ``nprobe``
     clusters nearest its own text, each cluster cut to ``cluster_cap`` by prior.  Yields
@@ -474,7 +532,7 @@ def _split_big(
         local, lwork = run[local_ok], work[local_ok]
         by = np.argsort(lwork, kind="stable")
         local, lwork = local[by], lwork[by]
-        bounds = np.searchsorted(lwork, np.r_[prefs, prefs[-1] + 1])
+        bounds: NDArray[np.intp] = np.searchsorted(lwork, np.asarray(np.r_[prefs, prefs[-1] + 1]))
         owners = who[home > 0]
         for h in range(len(prefs)):
             members = local[bounds[h] : bounds[h + 1]]
@@ -542,7 +600,7 @@ def _empty(n: int, k: int) -> tuple[np.ndarray, np.ndarray]:
 def _score_keys(
     scorer: Scorer,
     plan: Plan,
-    cells: Sequence[int],
+    cells: Sequence[int] | NDArray[np.integer[Any]],
     k: int,
     block_pairs: int,
     progress: Callable[[int], None] | None,
@@ -576,7 +634,7 @@ def _score_keys(
             # Keys are distinct per posting, so the round-based merge keeps exactly the k largest
             # whatever order they come in (the key array stands for both values and ids).
             merge_candidates(run_k, run_k, blk, r, keys, keys, k)
-            if post_k is not None:
+            if post_k is not None and s_rank is not None:  # set together
                 # A seeker may meet a posting in two cells: keys already listed are dropped.
                 update_columns(sc, blk, pj, post_k, k, s_rank, merge=_merge_new)
             if progress:
@@ -605,7 +663,7 @@ def _rows_of(keys: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray
 def score_cells(
     scorer: Scorer,
     plan: Plan,
-    cells: Sequence[int],
+    cells: Sequence[int] | NDArray[np.integer[Any]],
     k: int,
     block_pairs: int = 2_000_000,
     progress: Callable[[int], None] | None = None,
@@ -626,7 +684,7 @@ def score_cells(
     s_rank = id_rank(scorer.s.ids) if posting_side else None
     keys, post_keys = _score_keys(scorer, plan, cells, k, block_pairs, progress, rank, s_rank)
     out = _rows_of(keys, rank)
-    if post_keys is None:
+    if post_keys is None or s_rank is None:  # None together
         return out
     return (*out, *_rows_of(post_keys, s_rank))
 
@@ -738,9 +796,9 @@ def province_topk_scorer(
         parts = _parallel(
             scorer, plan, shards, k, params.block_pairs, processes, progress, total, posting_side
         )
-    si, ss = merge_results([pt[:2] for pt in parts], k, scorer.p.ids)
+    si, ss = merge_results([(pt[0], pt[1]) for pt in parts], k, scorer.p.ids)
     if posting_side:
-        pi, ps = merge_results([pt[2:] for pt in parts], k, scorer.s.ids)
+        pi, ps = merge_results([(pt[2], pt[3]) for pt in parts], k, scorer.s.ids)
         return TopK(si, ss, pi, ps, pairs_scored=total)
     empty_i = np.full((n_p, 0), -1, dtype=np.int64)
     return TopK(si, ss, empty_i, np.full((n_p, 0), -np.inf, dtype=np.float32), pairs_scored=total)
@@ -751,10 +809,11 @@ def candidate_arcs(top: TopK) -> Arcs:
     return Arcs.from_topk(top)
 
 
-_JOB = None
+_JOB: tuple[Scorer, Plan, list[list[int]], int, int, Any, bool] | None = None
 
 
-def _fork_worker(i: int):
+def _fork_worker(i: int) -> tuple[np.ndarray, ...]:
+    assert _JOB is not None, "set by _parallel around the pool"
     scorer, plan, shards, k, block_pairs, counter, posting_side = _JOB
 
     def bump(d: int) -> None:
@@ -764,7 +823,17 @@ def _fork_worker(i: int):
     return score_cells(scorer, plan, shards[i], k, block_pairs, bump, posting_side=posting_side)
 
 
-def _parallel(scorer, plan, shards, k, block_pairs, processes, progress, total, posting_side=False):
+def _parallel(
+    scorer: Scorer,
+    plan: Plan,
+    shards: list[list[int]],
+    k: int,
+    block_pairs: int,
+    processes: bool,
+    progress: Callable[[int, int], None] | None,
+    total: int,
+    posting_side: bool = False,
+) -> list[tuple[np.ndarray, ...]]:
     global _JOB
     if processes and "fork" in mp.get_all_start_methods():
         ctx = mp.get_context("fork")
@@ -788,7 +857,7 @@ def _parallel(scorer, plan, shards, k, block_pairs, processes, progress, total, 
                     if progress and done > reported:
                         progress(done - reported, total)
                         reported = done
-                out = res.get()
+                out: list[tuple[np.ndarray, ...]] = res.get()
                 if progress and total > reported:
                     progress(total - reported, total)
                 return out
@@ -801,9 +870,9 @@ def _parallel(scorer, plan, shards, k, block_pairs, processes, progress, total, 
             with lock:
                 progress(d, total)
 
-    with ThreadPoolExecutor(len(shards)) as pool:
+    with ThreadPoolExecutor(len(shards)) as executor:
         return list(
-            pool.map(
+            executor.map(
                 lambda sh: score_cells(scorer, plan, sh, k, block_pairs, cb, posting_side=posting_side),
                 shards,
             )

@@ -12,11 +12,13 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, Literal, overload
 
 import numpy as np
 import scipy.sparse as sp
+from numpy.typing import NDArray
 
-from .features import DISABILITY_BIT, NO_DATE_FUTURE, NO_DATE_PAST, PostingBatch, SeekerBatch, to_day
+from .features import DISABILITY_BIT, NO_DATE_FUTURE, NO_DATE_PAST, PostingBatch, Rows, SeekerBatch, to_day
 from .geo import haversine_km
 from .weights import DEFAULT_WEIGHTS, Weights
 
@@ -53,6 +55,7 @@ def unique_rows(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             if word is not None:
                 words.append(word)
             word, room = v.copy(), int(span[j])
+    assert word is not None  # a has at least one column
     words.append(word)
     order = np.lexsort(words[::-1]) if len(words) > 1 else np.argsort(words[0], kind="stable")
     new = np.empty(len(a), dtype=bool)
@@ -134,8 +137,8 @@ class Scorer:
         late = np.clip(seekers.available.astype(np.float64) - self.today, -1, 10_000)
         self.s_avail = (w.availability * (1 - late / w.availability_grace_days)).astype(np.float32)
         self.s_named = np.where(seekers.anywhere, 0.0, 0.5 * w.place).astype(np.float32)
-        self.s_disabled = (seekers.groups & DISABILITY_BIT) != 0
-        self.s_no_occ = (seekers.occ[:, :, 3] < 0).all(axis=1)
+        self.s_disabled: NDArray[np.bool_] = (seekers.groups & DISABILITY_BIT) != 0
+        self.s_no_occ: NDArray[np.bool_] = np.asarray((seekers.occ[:, :, 3] < 0).all(axis=1))
         self.s_text_weighted = (seekers.text * np.float32(w.text)).tocsr()
         self.s_cat = (seekers.education.astype(np.int32) + 1) * 32 + (seekers.groups.astype(np.int32) & 31)
         self.seeker_category_table = self._build_category_table()
@@ -147,7 +150,8 @@ class Scorer:
             (lat.astype(np.int64) << 32) | lon.astype(np.int64), return_index=True, return_inverse=True
         )
         self.s_home = first[inv.ravel()].astype(np.int64)
-        self._held = self._cert_ok = None
+        self._held: sp.csr_matrix | None = None  # the certificate columns any posting requires
+        self._cert_ok: NDArray[np.bool_] | None = None
 
     def _prepare_postings(self) -> None:
         postings, w = self.p, self.w
@@ -177,24 +181,25 @@ class Scorer:
         self.exclusion = posting_exclusions(postings, self.today)
         # distinct certificate-requirement sets (row 0 of req_sets is the empty set)
         req = postings.req_certs
-        uniq = {(): 0}
+        uniq: dict[tuple[int, ...], int] = {(): 0}
         self.p_req_inv = np.zeros(len(postings), dtype=np.int64)
         need = np.flatnonzero(np.diff(req.indptr) > 0)  # most postings need none: loop over the rest
         ind, ptr = req.indices.tolist(), req.indptr.tolist()
         self.p_req_inv[need] = [
             uniq.setdefault(tuple(ind[ptr[j] : ptr[j + 1]]), len(uniq)) for j in need.tolist()
         ]
-        sets = sorted(uniq, key=uniq.get)
+        sets = sorted(uniq, key=uniq.__getitem__)
         # Requirement sets as a dense 0/1 matrix over the few certificate columns any posting needs.
         self.req_cols = np.unique(req.indices).astype(np.int64)
         self.req_sets = np.zeros((len(sets), len(self.req_cols)), dtype=np.float32)
         for r, key in enumerate(sets):
             self.req_sets[r, np.searchsorted(self.req_cols, key)] = 1.0
         self.req_set_count = np.array([len(k) for k in sets], dtype=np.float32)
-        self._held = self._cert_ok = None
+        self._held = None
+        self._cert_ok = None
 
     # ---- small tables (rows: seekers of the block) ------------------------------------------
-    def occupation_table(self, si, occ_cols: np.ndarray | None = None) -> np.ndarray:
+    def occupation_table(self, si: Rows, occ_cols: np.ndarray | None = None) -> np.ndarray:
         """Weighted occupation fit of each block seeker against each distinct posting occupation
         (or only the distinct occupations ``occ_cols``, indices into ``occ_u``)."""
         w = self.w
@@ -209,7 +214,7 @@ class Scorer:
             np.maximum(out, v.astype(np.float32), out=out)
         return out * np.float32(w.occupation)
 
-    def distance_table(self, si, work_cols: np.ndarray | None = None) -> np.ndarray:
+    def distance_table(self, si: Rows, work_cols: np.ndarray | None = None) -> np.ndarray:
         """km from each block seeker's residence to each distinct work county (or ``work_cols`` of
         them).  Seekers share few residences: the great circles are computed per distinct one."""
         wlat = self.work_lat if work_cols is None else self.work_lat[work_cols]
@@ -219,14 +224,15 @@ class Scorer:
         d = haversine_km(self.s.lat[home, None], self.s.lon[home, None], wlat[None, :], wlon[None, :])
         return d[inv.ravel()]
 
-    def place_table(self, si, dist: np.ndarray | None = None) -> np.ndarray:
+    def place_table(self, si: Rows, dist: np.ndarray | None = None) -> np.ndarray:
         d = self.distance_table(si) if dist is None else dist
         prox = np.where(np.isnan(d), 0.5, 1.0 / (1.0 + d / self.w.distance_half_km))
         return (0.5 * self.w.place * prox + self.s_named[si, None]).astype(np.float32)
 
-    def category_table(self, si) -> np.ndarray:
+    def category_table(self, si: Rows) -> np.ndarray:
         """Education fit + priority bonus for every (min education, targets, disability-friendly) key."""
-        return self.seeker_category_table[self.s_cat[si]]
+        out: NDArray[np.float32] = self.seeker_category_table[self.s_cat[si]]
+        return out
 
     def _build_category_table(self) -> np.ndarray:
         # rows: seeker education (-1..7) x priority groups (32); columns: posting categories (576)
@@ -245,10 +251,11 @@ class Scorer:
             np.where(edu < 0, 0.5, np.maximum(0.0, 1 - w.education_step_penalty * gap)),
         )
         prio = ((groups & targets[None, :]) != 0) | (((groups & DISABILITY_BIT) != 0) & friendly[None, :])
-        return (w.education * edu_fit + w.priority * prio).astype(np.float32)
+        out: NDArray[np.float32] = (w.education * edu_fit + w.priority * prio).astype(np.float32)
+        return out
 
     # ---- masks --------------------------------------------------------------------------------
-    def destination_mask(self, si, pj) -> np.ndarray:
+    def destination_mask(self, si: Rows, pj: Rows) -> np.ndarray:
         s = self.s
         si = np.atleast_1d(np.arange(len(s))[si])
         work = self.p.work[pj]
@@ -262,7 +269,7 @@ class Scorer:
             ok |= (lo[:, None] <= work[None, :]) & (work[None, :] <= hi[:, None])
         return ok
 
-    def relevance_mask(self, si, pj) -> np.ndarray:
+    def relevance_mask(self, si: Rows, pj: Rows) -> np.ndarray:
         """Same CSCO major group (or either side uncoded), when the weights ask for that gate."""
         major = self.p_major[pj]
         b = len(self.s_no_occ[si])
@@ -272,12 +279,13 @@ class Scorer:
         ok = self.s_no_occ[si, None] | (major[None, :] < 0)
         for k in range(s_major.shape[1]):
             ok |= s_major[:, k, None] == major[None, :]
-        return ok
+        out: NDArray[np.bool_] = ok
+        return out
 
     CERT_TABLE_MAX = 256_000_000
     """Largest (seekers x requirement sets) table cached whole (bytes)."""
 
-    def certificate_table(self, si) -> np.ndarray:
+    def certificate_table(self, si: Rows) -> np.ndarray:
         """(B x distinct requirement sets): True where the seeker holds every required certificate.
 
         Computed once for all seekers when the table is small enough (seekers x distinct sets),
@@ -293,21 +301,35 @@ class Scorer:
         if self._cert_ok is not None:
             return self._cert_ok[si]
         held = self.held_required(si)
-        return held @ self.req_sets.T >= self.req_set_count[None, :] - 0.5
+        out: NDArray[np.bool_] = held @ self.req_sets.T >= self.req_set_count[None, :] - 0.5
+        return out
 
-    def held_required(self, si) -> np.ndarray:
+    def held_required(self, si: Rows) -> np.ndarray:
         """(n x required-certificate columns) 0/1: which of the needed certificates each seeker holds."""
         if self._held is None:  # column selection on the whole matrix once, row slices after
             self._held = self.s.certs[:, self.req_cols].tocsr()
-        return self._held[si].toarray()
+        out: NDArray[np.float64] = self._held[si].toarray()
+        return out
 
     # ---- the block -------------------------------------------------------------------------------
-    def columns(self, pj, rows_hint: int = 0) -> Columns:
+    def columns(self, pj: Rows, rows_hint: int = 0) -> Columns:
         """Per-column preparation of postings ``pj``; ``rows_hint`` (how many seekers will be scored
         against them) lets the text product go dense when that pays (same numbers either way)."""
         return Columns(self, np.asarray(pj, dtype=np.int64), rows_hint)
 
-    def block(self, si, pj, *, filters_checked: bool = False, components: bool = False):
+    @overload
+    def block(
+        self, si: Rows, pj: Rows | Columns, *, filters_checked: bool = ..., components: Literal[False] = ...
+    ) -> NDArray[np.float32]: ...
+
+    @overload
+    def block(
+        self, si: Rows, pj: Rows | Columns, *, filters_checked: bool = ..., components: Literal[True]
+    ) -> tuple[NDArray[np.float32], Components]: ...
+
+    def block(
+        self, si: Rows, pj: Rows | Columns, *, filters_checked: bool = False, components: bool = False
+    ) -> NDArray[np.float32] | tuple[NDArray[np.float32], Components]:
         """Scores of seekers ``si`` (slice or index array) x postings ``pj`` (index array or ``Columns``).
 
         ``filters_checked`` says the caller already restricted ``pj`` to open postings inside the
@@ -331,9 +353,8 @@ class Scorer:
         fold_avail = cols.start_today and not components
         if fold_avail:  # every posting here starts by today: availability is a per-seeker constant
             prof += np.clip(self.s_avail[si_idx], 0, w.availability)[:, None]
-        total = cols.text_product(si_idx)  # weighted: seeker text rows carry w.text
-        if sp.issparse(total):
-            total = total.toarray()
+        product = cols.text_product(si_idx)  # weighted: seeker text rows carry w.text
+        total: NDArray[np.float32] = product.toarray() if sp.issparse(product) else product
         if total.dtype != np.float32:
             total = total.astype(np.float32)
         if components:
@@ -350,7 +371,9 @@ class Scorer:
             np.clip(avail, 0, w.availability, out=avail)
             total += avail
 
-        dest = relevance = timing = None
+        dest: NDArray[np.bool_] | None = None
+        relevance: NDArray[np.bool_] | None = None
+        timing: NDArray[np.bool_] | None = None
         need_timing = bool(len(pj)) and self.s.available[si_idx].max(initial=NO_DATE_PAST) > cols.until_min
         keep = None
         if need_timing or components:
@@ -386,6 +409,8 @@ class Scorer:
         if cols.cert_cols is not None:
             certs[:, cols.cert_cols] = self.certificate_table(si_idx)[:, cols.cert_req]
         dist = np.take(dist_tab, self.p_work_inv[pj], axis=1)
+        # With components the filters are always computed (explanations never pass filters_checked).
+        assert dest is not None and relevance is not None and timing is not None
         return total, Components(parts, dest, certs, timing, relevance, dist)
 
     # ---- aligned pairs (incremental scoring) ------------------------------------------------------
@@ -459,8 +484,9 @@ class Columns:
     def __init__(self, scorer: Scorer, pj: np.ndarray, rows_hint: int = 0) -> None:
         self.scorer, self.pj = scorer, pj
         self.x = scorer.p.text[pj]
-        self._text_t = None
-        self._lut = self._dense = None
+        self._text_t: sp.csr_matrix | None = None
+        self._lut: NDArray[np.int32] | None = None  # with _dense: the columns' text, densified
+        self._dense: NDArray[np.floating[Any]] | None = None
         if rows_hint >= self.DENSE_MIN_ROWS and len(pj):
             # The columns' text as a dense (vocabulary x columns) matrix: a seeker block times it
             # is one sparse-times-dense product written straight into the dense score block.
@@ -499,12 +525,12 @@ class Columns:
         self.cert_cols = np.flatnonzero(needs) if needs.any() else None
         self.cert_req = scorer.p_req_inv[pj][self.cert_cols] if needs.any() else None
 
-    def text_product(self, si: np.ndarray):
+    def text_product(self, si: np.ndarray) -> Any:  # a dense float32 array or a scipy CSR matrix
         """(B x C) weighted text cosine: a dense array when the columns were densified, else sparse
         CSR (the posting side transposed once if reused).  Both sum the same products in the same
         (ascending feature) order, so the numbers are identical."""
         s_text = self.scorer.s_text_weighted[si]
-        if self._dense is not None:
+        if self._dense is not None and self._lut is not None:  # set together
             pos = self._lut[s_text.indices]  # the seekers' features inside the columns' vocabulary
             keep = np.flatnonzero(pos >= 0)
             ptr = np.searchsorted(keep, s_text.indptr).astype(np.int64)

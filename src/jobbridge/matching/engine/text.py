@@ -23,9 +23,9 @@ _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 _WORD = re.compile(r"[a-z0-9][a-z0-9+#.]*")
 
 try:  # optional word segmentation
-    import rjieba as _rjieba  # type: ignore[import-not-found]
+    import rjieba as _rjieba
 except ImportError:  # pragma: no cover - depends on the environment
-    _rjieba = None
+    _rjieba = None  # type: ignore[assignment]
 
 _hash_cache: dict[str, int] = {}
 
@@ -122,7 +122,7 @@ def hash_sets(sets: Iterable[Iterable[str] | None], dim: int = CERT_DIM) -> sp.c
     indices: list[int] = []
     col_of: dict[str, int] = {}  # certificate name -> column, per call (names repeat a lot)
 
-    def col(x) -> int:
+    def col(x: object) -> int:
         key = str(x)
         c = col_of.get(key)
         if c is None:

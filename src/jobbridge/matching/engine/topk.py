@@ -20,13 +20,19 @@ from __future__ import annotations
 
 import multiprocessing as mp
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
+from numpy.typing import NDArray
 
+from .features import Rows
 from .scoring import Scorer
+
+_S = TypeVar("_S")
+_R = TypeVar("_R")
 
 ANY = (0, 999_999)
 
@@ -90,7 +96,9 @@ def _empty(n: int, k: int) -> tuple[np.ndarray, np.ndarray]:
     return np.full((n, k), -np.inf, dtype=np.float32), np.full((n, k), -1, dtype=np.int64)
 
 
-def merge_into(run_s, run_i, rows, new_s, new_i, k: int) -> None:
+def merge_into(
+    run_s: NDArray[Any], run_i: NDArray[Any], rows: Rows, new_s: NDArray[Any], new_i: NDArray[Any], k: int
+) -> None:
     """Merge candidate lists (len(rows) x m) into the running top-k of ``rows`` (unsorted inside)."""
     cat_s = np.concatenate([run_s[rows], new_s], axis=1)
     cat_i = np.concatenate([run_i[rows], new_i], axis=1)
@@ -173,7 +181,15 @@ def best_per_row(
     return rows[keep], cols[keep], vals[keep]
 
 
-def merge_candidates(run_s, run_i, row_map, local, ids, vals, k: int) -> None:
+def merge_candidates(
+    run_s: NDArray[Any],
+    run_i: NDArray[Any],
+    row_map: NDArray[np.integer[Any]],
+    local: NDArray[np.integer[Any]],
+    ids: NDArray[Any],
+    vals: NDArray[Any],
+    k: int,
+) -> None:
     """Merge candidates (local row, id, value) into the running top-k lists of rows ``row_map[local]``.
 
     Candidates are sorted best-first per row and inserted in rounds: round r offers every row its
@@ -209,7 +225,14 @@ def _merge_keys(pk: np.ndarray, row_map: np.ndarray, local: np.ndarray, keys: np
 
 
 def update_columns(
-    sc: np.ndarray, blk: np.ndarray, pj: np.ndarray, pk, k: int, s_rank, *, merge: Callable = _merge_keys
+    sc: np.ndarray,
+    blk: np.ndarray,
+    pj: np.ndarray,
+    pk: NDArray[np.int64],
+    k: int,
+    s_rank: NDArray[np.int64],
+    *,
+    merge: Callable[[NDArray[np.int64], np.ndarray, np.ndarray, NDArray[np.int64], int], None] = _merge_keys,
 ) -> None:
     """Posting side of a block: only columns where some seeker can beat the posting's current k-th
     best (running order keys ``pk``; ``blk`` in seeker id order, so ties keep the lower id).
@@ -271,7 +294,7 @@ def merged_ranges(scorer: Scorer, row: int) -> list[tuple[int, int]]:
             out[-1][1] = max(out[-1][1], hi)
         else:
             out.append([lo, hi])
-    return [tuple(r) for r in out]
+    return [(lo, hi) for lo, hi in out]
 
 
 def topk_both_ways(
@@ -310,7 +333,7 @@ def topk_both_ways(
             for m in wanted:
                 cells[(m, lo, hi)].append(row)
 
-    work_items = []
+    work_items: list[tuple[NDArray[np.int64], NDArray[np.int64]]] = []
     for (m, lo, hi), rows in cells.items():
         a, b = seg[m]
         a2 = a + int(np.searchsorted(works_sorted[a:b], lo, side="left"))
@@ -323,7 +346,9 @@ def topk_both_ways(
     work_items.sort(key=lambda it: -len(it[0]) * len(it[1]))
     total_pairs = sum(len(a) * len(b) for a, b in work_items)
 
-    def run(items) -> tuple:
+    def run(
+        items: list[tuple[NDArray[np.int64], NDArray[np.int64]]],
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64], int]:
         # Running lists of order keys (unique per pair, so the merges have one answer); the key
         # array stands for both the values and the ids that merge_candidates writes.
         sk = np.full((n_s, k), NO_KEY, dtype=np.int64)
@@ -373,15 +398,16 @@ def finish_keys(keys: np.ndarray, rank: np.ndarray, k: int) -> tuple[np.ndarray,
     return rows, key_values(keys)
 
 
-_FORK_JOB = None
+_FORK_JOB: tuple[Callable[[Any], Any], list[Any]] | None = None
 
 
-def _call_fork_job(i: int):
+def _call_fork_job(i: int) -> Any:
+    assert _FORK_JOB is not None, "set by _run_parallel around the pool"
     run, shards = _FORK_JOB
     return run(shards[i])
 
 
-def _run_parallel(run, shards, processes: bool) -> list:
+def _run_parallel(run: Callable[[_S], _R], shards: list[_S], processes: bool) -> list[_R]:
     global _FORK_JOB
     if processes and "fork" in mp.get_all_start_methods():
         _FORK_JOB = (run, shards)  # inherited by the forked workers: only indices cross the pipe
@@ -394,7 +420,7 @@ def _run_parallel(run, shards, processes: bool) -> list:
         return list(pool.map(run, shards))
 
 
-def _segments(sorted_keys: np.ndarray):
+def _segments(sorted_keys: np.ndarray) -> Iterable[tuple[int, int, int]]:
     if len(sorted_keys) == 0:
         return []
     cuts = np.flatnonzero(np.diff(sorted_keys)) + 1

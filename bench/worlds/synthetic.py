@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .codes import RegionTable
+from jobbridge.matching.engine.codes import RegionTable
 
 # (code, skill phrases, a certificate some postings require)
 OCCUPATIONS = [

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .codes import RegionTable
+from jobbridge.matching.engine.codes import RegionTable
 
 # code -> skills, each skill with its synonyms (the first is the canonical name)
 TRADES: dict[str, list[list[str]]] = {
@@ -327,7 +327,7 @@ def tfidf_topk(
 ):
     """The plain text baseline: TF-IDF cosine over the engine's own text features (character 1-,
     2-grams and words, hashed), every posting ranked by text alone (``mask`` False = excluded)."""
-    from .text import hash_texts, normalise_rows
+    from jobbridge.matching.engine.text import hash_texts, normalise_rows
 
     xs, xp = hash_texts(seeker_texts), hash_texts(posting_texts)
     df = np.asarray((xp > 0).sum(axis=0)).ravel() + np.asarray((xs > 0).sum(axis=0)).ravel()

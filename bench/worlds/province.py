@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .codes import RegionTable
+from jobbridge.matching.engine.codes import RegionTable
 
 HOME_PROVINCE = 620000  # Gansu
 # Receiving prefectures/municipalities and their share of non-local postings.

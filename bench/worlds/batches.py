@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from .features import PostingBatch, SeekerBatch
+from jobbridge.matching.engine.features import PostingBatch, SeekerBatch
 
 
 def concat_seekers(parts: list[SeekerBatch]) -> SeekerBatch:
