@@ -14,7 +14,7 @@ from jobbridge.core.access import is_staff
 from jobbridge.core.errors import ServiceError
 from jobbridge.core.occupations import resolve_occupation
 
-from . import selectors, services
+from . import selectors, services, tasks
 from .models import TitleBatch
 from .validation import MAX_TOP, title_problem
 
@@ -98,7 +98,7 @@ def upload(request):
     try:
         if upload is None:
             raise ServiceError([])
-        batch = services.title_batch_create(actor=request.user, name=upload.name, data=upload.read(), top=top)
+        batch = tasks.title_batch_submit(actor=request.user, name=upload.name, data=upload.read(), top=top)
     except ServiceError as e:
         errors = [x.message for x in e.errors] or [_("请选择要上传的文件")]
         batches = TitleBatch.objects.visible_to(request.user).defer("titles", "results")[:20]

@@ -18,9 +18,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from jobbridge.core.importing.workbooks import write_error_workbook
+from jobbridge.imports.kinds import write_template
 from jobbridge.imports.models import ImportKind
 from jobbridge.imports.services import UploadRefused, import_check, import_job_create, import_job_run
-from jobbridge.imports.workbooks import write_error_workbook, write_template
 
 EXIT_FILE_ERROR = 2
 
