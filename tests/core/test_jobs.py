@@ -86,8 +86,10 @@ def test_a_running_job_without_heartbeat_for_a_lease_is_failed_with_what_it_comm
     dead = _import_job(status="running", done=300, total=1000, heartbeat_at=_ago(3))
     alive = _import_job(status="running", heartbeat_at=_ago(1))
     queued = _import_job()
-    no_lease = _import_job(status="running")  # started before jobs took a lease
-    assert fail_stale(ImportJob) == 1
+    no_lease = _import_job(status="running")  # marked running by hand, never started
+    legacy = _import_job(status="running", started_at=_ago(60))  # started before jobs took a lease
+    assert fail_stale(ImportJob) == 2
+    assert ImportJob.objects.get(pk=legacy.pk).status == "failed"
     dead.refresh_from_db()
     assert dead.status == "failed" and dead.finished_at and (dead.done, dead.total) == (300, 1000)
     assert "2分钟" in dead.error and dead.summary == {"file_error": dead.error}  # the page reads it there

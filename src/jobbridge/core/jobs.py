@@ -59,8 +59,12 @@ def status_field(choices: type[models.TextChoices]) -> models.CharField:
 
 
 def stale_q(*, lease: dt.timedelta | None = None, now: dt.datetime | None = None) -> Q:
-    """Running jobs whose lease ran out. A job that never took one (no heartbeat) is not stale."""
-    return Q(status=RUNNING, heartbeat_at__lt=(now or timezone.now()) - (lease or job_lease()))
+    """Running jobs whose lease ran out: the last heartbeat, or for a job started before jobs
+    took a lease (no heartbeat at all) its start, is older than the lease."""
+    cutoff = (now or timezone.now()) - (lease or job_lease())
+    return Q(status=RUNNING) & (
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    )
 
 
 class JobQuerySet(models.QuerySet):
