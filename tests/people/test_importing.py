@@ -9,11 +9,13 @@ import pytest
 from django.db import transaction
 
 from jobbridge.core import pii
+from jobbridge.core.errors import ServiceError
 from jobbridge.core.importing.engine import import_file
+from jobbridge.core.models import Region
 from jobbridge.people.importing import SEEKER_COLUMNS, SEEKER_INSERT, SeekerImporter
 from jobbridge.people.models import Seeker
 from jobbridge.people.services import seeker_register, seeker_update
-from tests.factories import GridFactory, UserFactory, new_id_number
+from tests.factories import PING_AN, WUXI_XISHAN, GridFactory, UserFactory, new_id_number
 from tests.imports.conftest import write_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +118,37 @@ def test_an_update_is_the_same_through_the_import_and_through_seeker_update(tmp_
     }
     service = by_service(clerk, full_row, update={k: v for k, v in change.items() if k != "id_number"})
     assert by_import(tmp_path, clerk, full_row, change) == service
+
+
+@pytest.mark.parametrize(
+    "grid_county, lives_in, clerk_county, refused",
+    [
+        (WUXI_XISHAN, "乐都区", "630202", "现居住地"),  # a Ledu resident into a Wuxi grid
+        (PING_AN, PING_AN, "630202", "管辖范围"),  # where they live, outside the Ledu clerk's county
+        (PING_AN, PING_AN, "630200", None),  # both: the Haidong city bureau may
+    ],
+)
+def test_a_grid_is_refused_or_taken_alike_by_the_import_and_the_service(
+    tmp_path, full_row, grid_county, lives_in, clerk_county, refused
+):
+    township = Region.objects.filter(parent_id=grid_county, level=Region.Level.TOWNSHIP).first()
+    grid = GridFactory(township_id=township.code)
+    clerk = UserFactory(role="bureau", region_id=clerk_county)
+    row = {**full_row, "grid": grid.code, "residence_region": lives_in}
+    try:
+        by_service(clerk, row)
+        service = None
+    except ServiceError as e:
+        service = [(err.field, err.message) for err in e.errors]
+    keys = list(row)
+    headers = [next(c.header for c in SEEKER_COLUMNS if c.key == k) for k in keys]
+    path = write_xlsx(tmp_path / "g.xlsx", headers, [[row[k] for k in keys]])
+    outcome = import_file(SeekerImporter, path, actor=clerk)
+    if refused is None:
+        assert service is None and (outcome.created, outcome.rejected) == (1, 0), outcome.errors
+    else:
+        assert outcome.rejected == 1 and service[0][0] == "grid" and refused in service[0][1]
+        assert outcome.errors[0].message.endswith(service[0][1])  # the same words as the service
 
 
 def test_every_seeker_column_is_written_by_the_bulk_insert():

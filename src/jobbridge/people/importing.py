@@ -10,8 +10,9 @@ columns the row fills in, diagnoses carry their evidence and the confirming staf
 certificates by name, households found or created by code), but a batch of rows costs a
 handful of queries instead of dozens per row. Differences, on purpose:
 
-* an unknown grid code, or (for a commissioner) a grid they do not look after, rejects the row
-  instead of being silently dropped, so nothing the clerk typed is lost without a word;
+* grids follow the service's rule (the code exists, the grid lies where the person lives and
+  within the importer's scope: a commissioner's own grids), checked in the same order; a row
+  that breaks it is rejected and the rest of the file goes on;
 * a priority group already diagnosed and still current is not diagnosed again, so re-importing
   the same file on another day changes nothing;
 * one AuditEvent per import (written by the job service) instead of one per person.
@@ -23,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jobbridge.core import pii
-from jobbridge.core.access import is_staff
+from jobbridge.core.access import Jurisdiction, is_staff
 from jobbridge.core.fastsql import insert_rows
 from jobbridge.core.identity import parse_resident_id
 from jobbridge.core.importing.columns import Column
@@ -33,6 +34,7 @@ from jobbridge.core.importing.readers import RawRow
 from jobbridge.core.models import Grid, Role
 
 from .models import Certificate, Household, PriorityDiagnosis, Seeker
+from .services import _in_each_other as in_each_other
 from .services import diagnosis_regions_sync
 from .validation import CleanSeeker, clean_seeker
 
@@ -209,12 +211,17 @@ class SeekerImporter(RowImporter):
         self.ciphers: dict[
             str, tuple
         ] = {}  # id_hash -> (id, phone) ciphertexts made by the cleaner, per batch
-        self.grids = dict(Grid.objects.values_list("code", "id"))
+        # code -> (id, township): a grid must lie where the person lives and within the writer's scope
+        self.grids = {
+            code: (pk, town) for code, pk, town in Grid.objects.values_list("code", "id", "township_id")
+        }
+        self.townships = {pk: town for pk, town in self.grids.values()}
         role = getattr(self.actor, "role", None)
         self.own_grids = (
             set(self.actor.grids.values_list("id", flat=True)) if role == Role.COMMISSIONER else None
         )
         self.staff = bool(self.actor and is_staff(self.actor))
+        self.jurisdiction = Jurisdiction.of(self.actor) if self.staff and self.own_grids is None else None
         self.today = timezone.localdate()
         # Worker processes only outside a transaction: forking needs the connections closed.
         self.cleaner = RowCleaner(
@@ -241,11 +248,9 @@ class SeekerImporter(RowImporter):
                 )
         grid_id = None
         if clean and clean.grid_code:
-            grid_id = self.grids.get(clean.grid_code)
+            grid_id = self.grids.get(clean.grid_code, (None, None))[0]
             if grid_id is None:
                 problems.append(("grid", _("网格编号“%(g)s”不存在") % {"g": clean.grid_code}))
-            elif self.own_grids is not None and grid_id not in self.own_grids:
-                problems.append(("grid", _("网格“%(g)s”不在您负责的网格内") % {"g": clean.grid_code}))
         return (None if problems else clean), grid_id, problems
 
     @staticmethod
@@ -291,6 +296,7 @@ class SeekerImporter(RowImporter):
                 if clean.id_hash in existing and clean.id_hash not in allowed:
                     out.reject(row, [("id_number", _("此人已由其他辖区登记，您无权修改"))], labels)
             good = [g for g in good if g[1].id_hash not in existing or g[1].id_hash in allowed]
+        good = self._grids_where_they_live(good, existing, out, labels)
         ids = [s.pk for s in existing.values()]
         rel = _Relations.load(ids)
         households = self._households(
@@ -340,6 +346,33 @@ class SeekerImporter(RowImporter):
                 updates, [*TRACKED, "phone_cipher", "phone_masked", "updated_at"], batch_size=500
             )
         rel.write(pending, actor=self.actor if self.staff else None, today=self.today)
+
+    def _grids_where_they_live(self, good, existing: dict, out: Outcome, labels) -> list:
+        """``people.services``' rule, in its order: a grid lies where the person lives (their
+        residence after this row, else their hukou), so nobody is shown to another place's
+        commissioner; and it is one the importer looks after (a commissioner's own grids,
+        otherwise within their region)."""
+        kept = []
+        for row, clean, grid_id in good:
+            if clean.grid_code:
+                seeker = existing.get(clean.id_hash)
+                if seeker is None or "residence_region" in clean.present:
+                    home = clean.residence_region_id or clean.hukou_region_id
+                else:
+                    home = seeker.residence_region_id or clean.hukou_region_id
+                township, code = self.townships[grid_id], clean.grid_code
+                problem = None
+                if not in_each_other(township, home or ""):
+                    problem = _("网格%(g)s不在此人的现居住地内") % {"g": code}
+                elif self.own_grids is not None and grid_id not in self.own_grids:
+                    problem = _("网格“%(g)s”不在您负责的网格内") % {"g": code}
+                elif self.jurisdiction is not None and not self.jurisdiction.contains(township):
+                    problem = _("网格%(g)s不在您的管辖范围内") % {"g": code}
+                if problem:
+                    out.reject(row, [("grid", problem)], labels)
+                    continue
+            kept.append((row, clean, grid_id))
+        return kept
 
     def _new_row(self, data: CleanSeeker, grid_id, households, now_db) -> tuple:
         """The SEEKER_INSERT values of a new person, as ``people.services._apply`` would set them."""

@@ -168,6 +168,9 @@ def import_file(
             _process(importer, previous, outcome, roster, labels, progress)
     finally:
         importer.close()
+    # In file order, whichever step of its batch refused a row (checks before and after the look-ups).
+    outcome.errors.sort(key=lambda e: e.row)
+    outcome.rejected_rows.sort(key=lambda r: r[0].number)
     if progress:
         progress(roster.total, roster.total)
     return outcome
