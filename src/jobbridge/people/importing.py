@@ -163,6 +163,7 @@ SEEKER_INSERT = [
     "created_by_id",
     "user_id",
     "merged_into_id",
+    "employment_status_since",  # set by hires (people.services.employment_record), never by a roster
     "created_at",
     "updated_at",
 ]
@@ -401,6 +402,7 @@ class SeekerImporter(RowImporter):
             data.phone_masked,
             Seeker.Source.IMPORT,
             self.actor.pk if self.actor else None,
+            None,
             None,
             None,
             now_db,

@@ -284,6 +284,7 @@ class TransferImporter(RowImporter):
                     actor_id,
                     None,
                     None,
+                    None,
                     now_db,
                     now_db,
                 )
