@@ -1,7 +1,7 @@
 """The bulk seeker import (people.importing) against the service it stands in for.
 
 The import writes seekers with plain multi-row INSERTs (core.fastsql), not through
-``seeker_register`` / ``seeker_update``: a second write path (docs/decisions/0004). These tests
+``seeker_register`` / ``seeker_update``: a second write path (docs/decisions/0005). These tests
 hold the two equal: the same row through either path leaves the same person behind, column by
 column and relation by relation; and a column added to Seeker must be added to the insert."""
 

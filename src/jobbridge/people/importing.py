@@ -3,7 +3,7 @@
 Its columns (``SEEKER_COLUMNS``) and its importer (``SeekerImporter``) live here, with the
 records they write; the upload desk (``imports``) runs it for the "seekers" kind. Rows are
 written with bulk inserts (``core.fastsql``) rather than through the service, a second write path
-held equal to the service by tests: see docs/decisions/0004-bulk-seeker-import.md.
+held equal to the service by tests: see docs/decisions/0005-bulk-seeker-import.md.
 
 Same rules as the single-record service (same cleaner, same fields, an update touches only the
 columns the row fills in, diagnoses carry their evidence and the confirming staff member,
