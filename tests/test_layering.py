@@ -37,7 +37,6 @@ KNOWN: set[tuple[str, str]] = {
     ("placements", "demo"),  # per-app demo code moves into demo/ (issue 16, in progress)
     ("returns", "demo"),
     ("transfers", "demo"),
-    ("returns", "imports"),  # the import engine moves to core (issue 16, in progress)
 }
 
 

@@ -145,6 +145,8 @@ MEDIA_URL = "media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = int(os.environ.get("JOBBRIDGE_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
+# A running background job with no heartbeat for this long has lost its worker (core.jobs.fail_stale).
+JOBBRIDGE_JOB_LEASE_SECONDS = int(os.environ.get("JOBBRIDGE_JOB_LEASE_SECONDS", 300))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-less meta tag; keep default name

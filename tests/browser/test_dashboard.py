@@ -25,7 +25,7 @@ def figure(page, label: str) -> str:
 
 
 def test_dashboard_draws_drills_down_and_the_report_agrees(page, live_server, tmp_path):
-    from jobbridge.imports.engine import import_roster
+    from jobbridge.imports.services import import_roster
     from jobbridge.placements.services import application_create, application_move
     from jobbridge.transfers import selectors
     from jobbridge.transfers.scenario import write_haidong_ledger

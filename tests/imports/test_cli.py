@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from python_calamine import CalamineWorkbook
 
-from jobbridge.imports.columns import COLUMNS
+from jobbridge.imports.kinds import COLUMNS
 from jobbridge.imports.models import ImportJob
 from jobbridge.people.models import Seeker
 from tests.factories import new_id_number

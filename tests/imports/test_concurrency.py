@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connections
 
-from jobbridge.imports.engine import import_roster
+from jobbridge.imports.services import import_roster
 from jobbridge.people.models import Seeker
 
 from .conftest import seeker_row

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from jobbridge.imports.columns import COLUMNS
+from jobbridge.imports.kinds import COLUMNS
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "import.md"
 

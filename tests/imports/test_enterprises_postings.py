@@ -2,7 +2,7 @@ import pytest
 
 from jobbridge.core.synthetic_ids import credit_code
 from jobbridge.employers.models import Enterprise, Posting
-from jobbridge.imports.engine import import_roster
+from jobbridge.imports.services import import_roster
 from tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,9 @@ import os
 import pytest
 import xlsxwriter
 
-from jobbridge.imports.engine import import_roster
-from jobbridge.imports.readers import FileError, open_roster
+from jobbridge.core.importing.readers import FileError, open_roster
+from jobbridge.imports.services import import_roster
+from jobbridge.people.importing import SEEKER_COLUMNS
 from jobbridge.people.models import Seeker
 from tests.factories import new_id_number
 
@@ -144,11 +145,11 @@ def test_empty_rows_are_skipped_not_rejected(roster):
 
 def test_open_roster_reports_row_numbers_as_excel_shows_them(roster):
     path = roster([seeker_row(), [], seeker_row()])
-    assert [r.number for r in open_roster(path, "seekers").rows] == [2, 4]
+    assert [r.number for r in open_roster(path, SEEKER_COLUMNS).rows] == [2, 4]
     with pytest.raises(FileError):
-        open_roster(path.with_name("missing.xlsx"), "seekers")
+        open_roster(path.with_name("missing.xlsx"), SEEKER_COLUMNS)
 
 
 def test_write_xlsx_helper_roundtrip(tmp_path):
     path = write_xlsx(tmp_path / "x.xlsx", ["姓名", "身份证号", "户籍地"], [["甲", "1", "乐都"]])
-    assert next(open_roster(path, "seekers").rows).values["name"] == "甲"
+    assert next(open_roster(path, SEEKER_COLUMNS).rows).values["name"] == "甲"

@@ -8,8 +8,7 @@ from stdnum.cn import ric
 
 from jobbridge.core import pii
 from jobbridge.core.models import AuditEvent
-from jobbridge.imports.engine import import_roster
-from jobbridge.imports.services import import_job_create, import_job_run
+from jobbridge.imports.services import import_job_create, import_job_run, import_roster
 from jobbridge.people.models import Certificate, PriorityDiagnosis, Seeker
 from tests.factories import GridFactory, SeekerFactory, UserFactory, new_id_number
 
@@ -180,7 +179,7 @@ def test_a_job_keeps_the_upload_its_outcome_the_error_workbook_and_an_audit_even
         job = import_job_create(actor=clerk, kind="seekers", source=f, original_name="春风行动.xlsx")
     job = import_job_run(job=job)
     job.refresh_from_db()
-    assert job.status == "done" and (job.total_rows, job.done_rows) == (2, 2)
+    assert job.status == "done" and (job.total, job.done) == (2, 2)
     assert job.summary["created"] == 1 and job.summary["rejected"] == 1 and len(job.sha256) == 64
     book = CalamineWorkbook.from_path(job.error_file.path).get_sheet_by_index(0).to_python()
     assert book[0][:4] == ["行号", "错误列", "错误原因", "姓名"]

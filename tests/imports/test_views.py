@@ -52,8 +52,8 @@ def test_a_running_job_polls_every_second(client, clerk):
         sha256="0" * 64,
         created_by=clerk,
         status=ImportJob.Status.RUNNING,
-        total_rows=200,
-        done_rows=50,
+        total=200,
+        done=50,
     )
     client.force_login(clerk)
     fragment = client.get(reverse("imports:job_progress", args=[job.pk])).content.decode()

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count, Sum
 
-from jobbridge.imports.engine import import_roster
+from jobbridge.imports.services import import_roster
 from jobbridge.people.models import Seeker
 from jobbridge.transfers import rollups, selectors
 from jobbridge.transfers.models import Transfer, TransferPerson, TransferRollup

@@ -7,7 +7,7 @@ import python_calamine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from jobbridge.imports.engine import import_roster
+from jobbridge.imports.services import import_roster
 from jobbridge.transfers.models import Transfer
 from jobbridge.transfers.scenario import write_haidong_ledger
 from tests.api.conftest import ApiClient, fields

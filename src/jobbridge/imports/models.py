@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jobbridge.core.jobs import OwnUploadsQuerySet, progress_percent
+from jobbridge.core.jobs import Job, OwnUploadsQuerySet, status_field
 
 
 class ImportKind(models.TextChoices):
@@ -18,7 +18,7 @@ class ImportJobQuerySet(OwnUploadsQuerySet):
     """An upload holds clear ID numbers: its uploader and administrators see it."""
 
 
-class ImportJob(models.Model):
+class ImportJob(Job):
     class Status(models.TextChoices):
         QUEUED = "queued", _("排队中")
         RUNNING = "running", _("导入中")
@@ -30,9 +30,8 @@ class ImportJob(models.Model):
     file = models.FileField(_("文件"), upload_to="imports/uploads/%Y/%m/", max_length=255)
     sha256 = models.CharField(max_length=64, db_index=True)
     size = models.PositiveBigIntegerField(_("大小（字节）"), default=0)
-    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.QUEUED)
-    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
-    done_rows = models.PositiveIntegerField(_("已处理行数"), default=0)
+    status = status_field(Status)
+    # done / total: data rows processed / below the header (Job)
     # {"rows", "created", "updated", "unchanged", "rejected", "errors": [...], "file_error": "..."}
     summary = models.JSONField(_("结果"), default=dict, blank=True)
     error_file = models.FileField(
@@ -47,8 +46,6 @@ class ImportJob(models.Model):
         verbose_name=_("上传人"),
     )
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     objects = ImportJobQuerySet.as_manager()
 
@@ -60,10 +57,6 @@ class ImportJob(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.original_name}"
 
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
-
-    @property
-    def percent(self) -> int:
-        return progress_percent(self.done_rows, self.total_rows, self.is_finished)
+    @classmethod
+    def stale_fields(cls, message: str) -> dict:
+        return {"summary": {"file_error": message}}  # the pages read a failed import's reason there

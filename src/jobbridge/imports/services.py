@@ -1,5 +1,6 @@
 """Writes for import jobs: keep an upload, run it, record its outcome. Pages, CLI and the
-background task all come through here; the row-level work is in ``engine`` and the importers."""
+background task all come through here; the row-level work is the importers' (each in the app
+owning its records, looked up in ``kinds``), the batch loop is ``core.importing.engine``'s."""
 
 import hashlib
 import logging
@@ -9,18 +10,21 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jobbridge.core.access import is_staff
 from jobbridge.core.audit import audit
+from jobbridge.core.importing.engine import Outcome, Progress, import_file
+from jobbridge.core.importing.readers import FileError
+from jobbridge.core.importing.workbooks import write_error_workbook
+from jobbridge.core.jobs import job_fail, job_finish, job_progress, job_start
 from jobbridge.core.models import AuditEvent
 
-from .engine import MAX_STORED_ERRORS, Outcome, import_roster
+from .kinds import importer_class
 from .models import ImportJob, ImportKind
-from .workbooks import write_error_workbook
 
 log = logging.getLogger(__name__)
+MAX_STORED_ERRORS = 1000  # the job keeps this many in its summary; the error workbook has them all
 
 
 class UploadRefused(ValueError):
@@ -62,14 +66,31 @@ def import_job_create(*, actor, kind: str, source, original_name: str) -> Import
     return job
 
 
+def import_roster(
+    *,
+    kind: str,
+    path: str | Path,
+    actor=None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> Outcome:
+    """Import one roster file of ``kind`` with its importer; returns the outcome, keeps no job.
+    File-level problems (an unknown kind included) land in ``outcome.file_error``."""
+    try:
+        importer = importer_class(kind)
+    except FileError as e:
+        return Outcome(file_error=e.message)
+    return import_file(importer, path, progress=progress, actor=actor, dry_run=dry_run)
+
+
 def import_job_run(*, job: ImportJob, progress=None) -> ImportJob:
-    """Run a queued job to the end and record its outcome; the progress line reads done/total."""
-    job.status, job.started_at = ImportJob.Status.RUNNING, timezone.now()
-    job.save(update_fields=["status", "started_at"])
+    """Run a queued job to the end and record its outcome; the progress line reads done/total.
+    A job no longer queued (another worker took it) is returned as it is."""
+    if not job_start(job):
+        return job
 
     def report(done: int, total: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(done_rows=done, total_rows=total)
-        job.done_rows, job.total_rows = done, total
+        job_progress(job, done, total)  # also renews the job's lease (core.jobs.fail_stale)
         if progress:
             progress(done, total)
 
@@ -78,20 +99,19 @@ def import_job_run(*, job: ImportJob, progress=None) -> ImportJob:
             outcome = import_roster(kind=job.kind, path=path, actor=job.created_by, progress=report)
     except Exception:
         log.exception("import job %s crashed", job.pk)
-        job.refresh_from_db(fields=["done_rows", "total_rows"])
-        _finish(
-            job,
-            ImportJob.Status.FAILED,
-            {"file_error": _("导入中断：系统内部错误，已提交的部分保持完整，可重新上传同一文件继续")},
-        )
+        message = _("导入中断：系统内部错误，已提交的部分保持完整，可重新上传同一文件继续")
+        job_fail(job, message, summary={"file_error": message})
         raise
     if outcome.rejected_rows:
         with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
             write_error_workbook(tmp.name, outcome)
             with open(tmp.name, "rb") as fh:
                 job.error_file.save(f"{uuid.uuid4().hex}.xlsx", File(fh), save=False)
-    status = ImportJob.Status.FAILED if outcome.file_error else ImportJob.Status.DONE
-    _finish(job, status, outcome.summary(limit=MAX_STORED_ERRORS))
+    summary = outcome.summary(limit=MAX_STORED_ERRORS)
+    if outcome.file_error:
+        job_fail(job, outcome.file_error, summary=summary, error_file=job.error_file)
+    else:
+        job_finish(job, summary=summary, error_file=job.error_file)
     audit(
         actor=job.created_by,
         action=AuditEvent.Action.IMPORT,
@@ -107,11 +127,6 @@ def import_job_run(*, job: ImportJob, progress=None) -> ImportJob:
     )
     job.outcome = outcome  # for callers in the same process (the CLI prints every error)
     return job
-
-
-def _finish(job: ImportJob, status: str, summary: dict) -> None:
-    job.status, job.summary, job.finished_at = status, summary, timezone.now()
-    job.save(update_fields=["status", "summary", "finished_at", "error_file"])
 
 
 class _local_copy:

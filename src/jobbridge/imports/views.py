@@ -16,12 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from jobbridge.core.excel import XLSX_CONTENT_TYPE
+from jobbridge.core.jobs import fail_stale
 
 from .forms import UploadForm
+from .kinds import write_template
 from .models import ImportJob, ImportKind
 from .services import UploadRefused, can_import, import_job_create
 from .tasks import run_import_job
-from .workbooks import write_template
 
 
 def staff_only(view):
@@ -35,12 +36,14 @@ def staff_only(view):
 
 
 def _job(request, pk: int) -> ImportJob:
+    fail_stale(ImportJob)  # a job whose worker died shows as failed, not as running for ever
     # Looked up through the scoped queryset: someone else's upload is "not found", not "forbidden".
     return get_object_or_404(ImportJob.objects.visible_to(request.user).select_related("created_by"), pk=pk)
 
 
 @staff_only
 def job_list(request):
+    fail_stale(ImportJob)
     jobs = ImportJob.objects.visible_to(request.user).select_related("created_by")[:200]
     return render(request, "imports/job_list.html", {"jobs": jobs, "kinds": ImportKind.choices})
 

@@ -4,14 +4,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jobbridge.core.jobs import OwnUploadsQuerySet, progress_percent
+from jobbridge.core.jobs import Job, OwnUploadsQuerySet, status_field
 
 
 class TitleBatchQuerySet(OwnUploadsQuerySet):
     """Its uploader and administrators see a batch."""
 
 
-class TitleBatch(models.Model):
+class TitleBatch(Job):
     class Status(models.TextChoices):
         QUEUED = "queued", _("排队中")
         RUNNING = "running", _("编码中")
@@ -24,9 +24,8 @@ class TitleBatch(models.Model):
     # [{"title", "suggestions": [{"code", "name", "score"}], "error"?}], in the order of ``titles``
     results = models.JSONField(_("结果"), default=list, blank=True)
     skipped_blank = models.PositiveIntegerField(_("跳过的空行"), default=0)
-    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.QUEUED)
-    done = models.PositiveIntegerField(_("已编码"), default=0)
-    error = models.TextField(_("错误"), blank=True)
+    status = status_field(Status)
+    # done / total: titles coded / titles in the file (Job)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -36,7 +35,6 @@ class TitleBatch(models.Model):
         verbose_name=_("上传人"),
     )
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     objects = TitleBatchQuerySet.as_manager()
 
@@ -48,14 +46,7 @@ class TitleBatch(models.Model):
     def __str__(self) -> str:
         return self.original_name
 
-    @property
-    def total(self) -> int:
-        return len(self.titles)
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
-
-    @property
-    def percent(self) -> int:
-        return progress_percent(self.done, self.total, self.is_finished)
+    def save(self, *args, **kwargs):
+        if self._state.adding and not self.total:
+            self.total = len(self.titles)  # the titles are fixed when the batch is stored
+        super().save(*args, **kwargs)

@@ -1,14 +1,19 @@
 """Writes: a clerk's correction of a title's occupation, remembered as an alias; a file of
-titles coded in the background."""
+titles coded in the background.
+
+The background part runs one way, tasks -> services: ``tasks.title_batch_submit`` stores a batch
+through ``title_batch_create`` and queues its coding, whose task calls ``title_batch_run``;
+nothing here imports ``tasks``.
+"""
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jobbridge.core import occupations
 from jobbridge.core.access import require_staff
 from jobbridge.core.audit import audit
 from jobbridge.core.errors import FieldError, ServiceError
+from jobbridge.core.jobs import job_fail, job_finish, job_progress, job_start
 from jobbridge.core.models import AuditEvent, Occupation, OccupationAlias
 from jobbridge.jobtitles.files import read_titles
 from jobbridge.jobtitles.models import TitleBatch
@@ -57,9 +62,8 @@ def title_alias_record(*, actor, title: str, code: str, request=None) -> Occupat
 
 
 def title_batch_create(*, actor, name: str, data: bytes, top: int = 5) -> TitleBatch:
-    """Store an uploaded file of titles and queue its coding (staff only)."""
-    from jobbridge.jobtitles.tasks import run_title_batch
-
+    """Store an uploaded file of titles as a queued batch (staff only). Pages queue its coding
+    with ``tasks.title_batch_submit``, which calls this."""
     require_staff(actor)
     check_top(top)
     titles, blank = read_titles(data)
@@ -67,19 +71,21 @@ def title_batch_create(*, actor, name: str, data: bytes, top: int = 5) -> TitleB
         original_name=(name or "titles.txt")[:255],
         top=top,
         titles=titles,
+        total=len(titles),
         skipped_blank=blank,
         created_by=actor,
     )
-    transaction.on_commit(lambda: run_title_batch.enqueue(batch.pk))
     return batch
 
 
 def title_batch_run(*, batch: TitleBatch, chunk: int = 256) -> TitleBatch:
     """Code the batch in chunks, saving progress after each so the page's progress line moves.
-    A line that cannot be coded gets an error and no suggestions; the others are kept."""
+    A line that cannot be coded gets an error and no suggestions; the others are kept. A batch
+    no longer queued (another worker took it) is returned as it is."""
     from jobbridge.jobtitles.selectors import code_titles
 
-    TitleBatch.objects.filter(pk=batch.pk).update(status=TitleBatch.Status.RUNNING)
+    if not job_start(batch):
+        return batch
     results: list[dict] = []
     try:
         for start in range(0, len(batch.titles), chunk):
@@ -93,14 +99,10 @@ def title_batch_run(*, batch: TitleBatch, chunk: int = 256) -> TitleBatch:
                     results.append({"title": title, "suggestions": [], "error": problem})
                 else:
                     results.append({"title": title, "suggestions": [s.as_dict() for s in next(coded)]})
-            TitleBatch.objects.filter(pk=batch.pk).update(done=len(results))
+            job_progress(batch, len(results), len(batch.titles))
     except Exception as e:  # a crash leaves a readable status, not a batch stuck "running"
-        TitleBatch.objects.filter(pk=batch.pk).update(
-            status=TitleBatch.Status.FAILED, error=str(e)[:2000], finished_at=timezone.now()
-        )
+        job_fail(batch, str(e)[:2000])
         raise
-    TitleBatch.objects.filter(pk=batch.pk).update(
-        status=TitleBatch.Status.DONE, results=results, done=len(results), finished_at=timezone.now()
-    )
+    job_finish(batch, results=results, done=len(results))
     batch.refresh_from_db()
     return batch

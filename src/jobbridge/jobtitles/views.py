@@ -12,9 +12,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jobbridge.core.access import is_staff
 from jobbridge.core.errors import ServiceError
+from jobbridge.core.jobs import fail_stale
 from jobbridge.core.occupations import resolve_occupation
 
-from . import selectors, services
+from . import selectors, services, tasks
 from .models import TitleBatch
 from .validation import MAX_TOP, title_problem
 
@@ -30,6 +31,7 @@ def staff_only(view):
 
 
 def _batch(request, pk: int) -> TitleBatch:
+    fail_stale(TitleBatch)  # a batch whose worker died shows as failed, not as coding for ever
     # Through the scoped queryset: someone else's batch is "not found", not "forbidden".
     return get_object_or_404(TitleBatch.objects.visible_to(request.user), pk=pk)
 
@@ -37,6 +39,7 @@ def _batch(request, pk: int) -> TitleBatch:
 @require_GET
 @staff_only
 def index(request):
+    fail_stale(TitleBatch)
     batches = TitleBatch.objects.visible_to(request.user).defer("titles", "results")[:20]
     return render(request, "jobtitles/index.html", {"batches": batches, "max_top": MAX_TOP})
 
@@ -98,7 +101,7 @@ def upload(request):
     try:
         if upload is None:
             raise ServiceError([])
-        batch = services.title_batch_create(actor=request.user, name=upload.name, data=upload.read(), top=top)
+        batch = tasks.title_batch_submit(actor=request.user, name=upload.name, data=upload.read(), top=top)
     except ServiceError as e:
         errors = [x.message for x in e.errors] or [_("请选择要上传的文件")]
         batches = TitleBatch.objects.visible_to(request.user).defer("titles", "results")[:20]

@@ -11,12 +11,25 @@ current and the previous one keeps serving.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jobbridge.core.jobs import progress_percent
+from jobbridge.core.jobs import DONE, FAILED, Job, JobQuerySet, status_field
+
+# The names matching/batch.py still writes progress under, until it calls core.jobs.job_progress;
+# they map to the job fields (same columns, renamed), so drop both shims below with that change.
+_OLD_PROGRESS = {"progress_done": "done", "progress_total": "total"}
 
 
-class MatchRun(models.Model):
+class MatchRunQuerySet(JobQuerySet):
+    def update(self, **values):
+        if any(name in values for name in _OLD_PROGRESS):
+            values = {_OLD_PROGRESS.get(k, k): v for k, v in values.items()}
+            values.setdefault("heartbeat_at", timezone.now())  # progress renews the lease
+        return super().update(**values)
+
+
+class MatchRun(Job):
     class Status(models.TextChoices):
         QUEUED = "queued", _("排队中")
         RUNNING = "running", _("计算中")
@@ -24,20 +37,20 @@ class MatchRun(models.Model):
         FAILED = "failed", _("失败")
         SUPERSEDED = "superseded", _("已被取代")
 
+    FINISHED = (DONE, FAILED, Status.SUPERSEDED)
+
     version = models.PositiveIntegerField(_("版本"), unique=True)
-    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    status = status_field(Status)
     is_current = models.BooleanField(_("当前版本"), default=False)
     # {"k": 10, "scheduler": "tcp://…" | "", "today": "2026-11-22"}
     parameters = models.JSONField(_("参数"), default=dict, blank=True)
-    progress_done = models.PositiveBigIntegerField(default=0)
-    progress_total = models.PositiveBigIntegerField(default=0)
+    # done / total: permille of the run, out of 1000 (Job)
     stage = models.CharField(_("阶段"), max_length=64, blank=True)
     seekers = models.PositiveIntegerField(_("求职者数"), default=0)
     postings = models.PositiveIntegerField(_("岗位数"), default=0)
     seeker_rows = models.PositiveIntegerField(_("求职者推荐条数"), default=0)
     posting_rows = models.PositiveIntegerField(_("岗位候选条数"), default=0)
     partitions = models.PositiveIntegerField(_("分区数"), default=0)
-    error = models.TextField(_("错误"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -47,8 +60,8 @@ class MatchRun(models.Model):
         verbose_name=_("发起人"),
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = MatchRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-version"]
@@ -65,18 +78,20 @@ class MatchRun(models.Model):
         return f"v{self.version}"
 
     @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.SUPERSEDED)
+    def progress_done(self) -> int:
+        return self.done
+
+    @progress_done.setter
+    def progress_done(self, value: int) -> None:
+        self.done = value
 
     @property
-    def percent(self) -> int:
-        return progress_percent(self.progress_done, self.progress_total, self.is_finished)
+    def progress_total(self) -> int:
+        return self.total
 
-    @property
-    def seconds(self) -> float | None:
-        if self.started_at and self.finished_at:
-            return (self.finished_at - self.started_at).total_seconds()
-        return None
+    @progress_total.setter
+    def progress_total(self, value: int) -> None:
+        self.total = value
 
 
 class MatchList(models.Model):

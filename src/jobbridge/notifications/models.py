@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from jobbridge.core.jobs import progress_percent
+from jobbridge.core.jobs import Job, status_field
 from jobbridge.core.models import Role
 from jobbridge.people.models import Seeker
 
@@ -168,7 +168,7 @@ class ContactLog(models.Model):
         return f"{self.seeker_id}/{self.posting_id} {self.outcome}"
 
 
-class DeliveryRun(models.Model):
+class DeliveryRun(Job):
     """One press of "send due now" (or one CLI/task run): how far it got, for the progress line."""
 
     class Status(models.TextChoices):
@@ -177,16 +177,13 @@ class DeliveryRun(models.Model):
         DONE = "done", _("已完成")
         FAILED = "failed", _("出错")
 
-    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.QUEUED)
-    total = models.PositiveIntegerField(_("待处理"), default=0)
-    done = models.PositiveIntegerField(_("已处理"), default=0)
+    status = status_field(Status)
+    # done / total: due messages handled / found (Job)
     counts = models.JSONField(_("结果"), default=dict, blank=True)
-    error = models.TextField(blank=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -195,11 +192,3 @@ class DeliveryRun(models.Model):
 
     def __str__(self) -> str:
         return f"run #{self.pk} {self.status} {self.done}/{self.total}"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
-
-    @property
-    def percent(self) -> int:
-        return progress_percent(self.done, self.total, self.is_finished)

@@ -4,10 +4,10 @@ the outbox page polls (HTMX) and the CLI mirrors with tqdm."""
 from collections import Counter
 
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jobbridge.core.access import Jurisdiction, is_bureau
+from jobbridge.core.jobs import fail_stale, job_fail, job_finish, job_progress, job_start
 
 from .delivery import deliver_due
 from .models import DeliveryRun
@@ -30,35 +30,27 @@ def run_start(*, actor) -> DeliveryRun:
     """A run sends every due message of the whole outbox: bureau staff and administrators only."""
     if not is_bureau(actor):
         raise PermissionDenied(_("仅人社部门工作人员可立即发送全部到期消息"))
+    fail_stale(DeliveryRun)  # a run whose worker died is failed before a new one is shown
     return DeliveryRun.objects.create(started_by=actor if getattr(actor, "is_authenticated", False) else None)
 
 
 def run_delivery(*, run_id: int | None = None, **kwargs) -> Counter:
     run = DeliveryRun.objects.filter(pk=run_id).first() if run_id else DeliveryRun.objects.create()
-    if run is None or run.status != DeliveryRun.Status.QUEUED:  # a task delivered twice runs once
+    if run is None or not job_start(run):  # a task delivered twice runs once
         return Counter()
-    DeliveryRun.objects.filter(pk=run.pk).update(status=DeliveryRun.Status.RUNNING)
     user_progress = kwargs.pop("progress", None)
 
     def progress(done: int, total: int, counts: Counter) -> None:
         if done == 0 or done % PROGRESS_EVERY == 0 or done == total:
-            DeliveryRun.objects.filter(pk=run.pk).update(done=done, total=total, counts=dict(counts))
+            job_progress(run, done, total, counts=dict(counts))
         if user_progress:
             user_progress(done, total, counts)
 
     try:
         counts = deliver_due(progress=progress, **kwargs)
     except Exception as e:
-        DeliveryRun.objects.filter(pk=run.pk).update(
-            status=DeliveryRun.Status.FAILED, error=str(e)[:2000], finished_at=timezone.now()
-        )
+        job_fail(run, str(e)[:2000])
         raise
     done = sum(counts.values())
-    DeliveryRun.objects.filter(pk=run.pk).update(
-        status=DeliveryRun.Status.DONE,
-        done=done,
-        total=max(done, DeliveryRun.objects.get(pk=run.pk).total),
-        counts=dict(counts),
-        finished_at=timezone.now(),
-    )
+    job_finish(run, done=done, total=max(done, run.total), counts=dict(counts))
     return counts

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from jobbridge.core.access import is_bureau, staff_required
 from jobbridge.core.errors import ServiceError
+from jobbridge.core.jobs import fail_stale
 from jobbridge.core.models import Role
 from jobbridge.core.regions import UnknownRegion
 
@@ -138,6 +139,7 @@ def phone(request, seeker_id: int):
 def outbox(request):
     status = request.GET.get("status", "")
     status = status if status in Notification.Status.values else ""
+    fail_stale(DeliveryRun)  # a run whose worker died shows as failed, not as sending for ever
     return render(
         request,
         "notifications/outbox.html",
@@ -166,6 +168,7 @@ def send_due(request):
 
 @staff_required
 def run_progress(request, pk: int):
+    fail_stale(DeliveryRun)
     run = get_object_or_404(runs_visible_to(request.user), pk=pk)
     return render(request, "notifications/_run_progress.html", {"run": run})
 

@@ -1,19 +1,17 @@
 """Bulk import of went-home and returned records from .xlsx, .xls or .csv.
 
-Reading is the roster reader's (``imports.readers.open_roster`` with the columns below: format
-sniffing, CSV encodings, merged cells, Excel's numbers and date serials); the rules are ``clean_homecoming``'s, as on the page and
-the API. Rows name their person by ID number; a person not yet registered is registered from
+Reading and the batch loop are the shared import machinery's (``core.importing``: format
+sniffing, CSV encodings, merged cells, Excel's numbers and date serials, locked batches), with
+the columns below; the rules are ``clean_homecoming``'s, as on the page and the API. Rows name their person by ID number; a person not yet registered is registered from
 the row (name, hukou = the home region) through ``people.services.seeker_register``, as roster
 imports do. The natural key is (season, person): a second import of the same file finds every
 record unchanged, a later file with return dates fills them in. Empty cells keep stored values.
 """
 
 from collections import Counter
-from collections.abc import Callable
-from itertools import islice
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,12 +19,12 @@ from jobbridge.core import pii
 from jobbridge.core.audit import audit
 from jobbridge.core.errors import ServiceError
 from jobbridge.core.identity import parse_resident_id
+from jobbridge.core.importing.columns import Column
+from jobbridge.core.importing.engine import Outcome, Progress, RowImporter, import_file
+from jobbridge.core.importing.readers import RawRow, Roster, open_roster
+from jobbridge.core.importing.workbooks import write_columns_template
 from jobbridge.core.models import AuditEvent
 from jobbridge.employers.models import Enterprise
-from jobbridge.imports.columns import Column
-from jobbridge.imports.engine import Outcome
-from jobbridge.imports.readers import FileError, RawRow, Roster, open_roster
-from jobbridge.imports.workbooks import write_columns_template
 from jobbridge.people.models import Seeker
 from jobbridge.people.services import seeker_register
 
@@ -87,14 +85,12 @@ COLUMNS = (
     ),
 )
 _LABELS = {c.key: c.header for c in COLUMNS}
-BATCH = 500
-_LOCK_ID = 7_301_201
 
 
 def read_sheet(path: str | Path) -> Roster:
     """The file read by the roster reader, with the returns columns. A row's error names its column
     as the file writes it, or as the template does for a column the file lacks."""
-    roster = open_roster(path, "returns", columns=COLUMNS)
+    roster = open_roster(path, COLUMNS, kind="returns")
     roster.labels = {**_LABELS, **roster.labels}
     return roster
 
@@ -104,40 +100,22 @@ def write_template(target) -> None:
     write_columns_template(target, COLUMNS, _("返乡返岗"))
 
 
-class Importer:
-    def __init__(self, *, season: Season, actor=None):
-        self.season, self.actor = season, actor if getattr(actor, "is_authenticated", False) else None
+class HomecomingImporter(RowImporter):
+    kind = "returns"
+    columns = COLUMNS
+    lock_id = 7_301_201
+    batch_size = 500
+
+    def __init__(self, *, season: Season, actor=None, expected_rows: int = 0):
+        super().__init__(actor=actor)
+        self.season = season
         self.first_row: dict[str, int] = {}
         self.visible = Seeker.objects.visible_to(self.actor) if self.actor is not None else None
 
-    def run(self, path, progress: Callable[[int, int], None] | None = None) -> Outcome:
-        out = Outcome()
-        try:
-            sheet = read_sheet(path)
-        except FileError as e:
-            out.file_error = e.message
-            return out
-        out.headers, out.ignored_headers = sheet.headers, sheet.ignored_headers
-        if progress:
-            progress(0, sheet.total)
-        while batch := list(islice(sheet.rows, BATCH)):
-            out.rows += len(batch)
-            self._batch(batch, out, sheet.labels)
-            if progress:
-                progress(batch[-1].number - sheet.header_row, sheet.total)
-        if progress:
-            progress(sheet.total, sheet.total)
-        audit(
-            actor=self.actor,
-            action=AuditEvent.Action.IMPORT,
-            kind="returns",
-            season=self.season.code,
-            file=Path(path).name,
-            **{k: getattr(out, k) for k in ("rows", "created", "updated", "unchanged", "rejected")},
-        )
-        return out
+    def labels(self, roster: Roster) -> dict[str, str]:
+        return {**_LABELS, **roster.labels}  # a column the file lacks is named as the template does
 
-    def _batch(self, batch: list[RawRow], out: Outcome, labels) -> None:
+    def process(self, batch: list[RawRow], prepared, out: Outcome, labels: dict[str, str]) -> None:
         keyed = []
         for row in batch:
             problems = list(row.errors)
@@ -161,11 +139,7 @@ class Importer:
                 keyed.append((row, id_hash))
         if not keyed:
             return
-        with transaction.atomic():
-            if connection.vendor == "postgresql":
-                # Two imports of the same file at once: the second waits and finds the first's rows.
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_ID])
+        with self.locked():  # two imports of the same file at once: the second finds the first's rows
             self._write(keyed, out, labels)
 
     def _seekers(self, hashes: list[str]) -> dict[str, Seeker]:
@@ -292,5 +266,17 @@ class Importer:
             return None
 
 
-def import_homecomings(*, path, season: Season, actor=None, progress=None) -> Outcome:
-    return Importer(season=season, actor=actor).run(path, progress=progress)
+def import_homecomings(*, path, season: Season, actor=None, progress: Progress | None = None) -> Outcome:
+    """Import one file of homecomings into ``season``; one audit event for the whole file."""
+    out = import_file(HomecomingImporter, path, progress=progress, season=season, actor=actor)
+    if out.file_error:
+        return out
+    audit(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=AuditEvent.Action.IMPORT,
+        kind="returns",
+        season=season.code,
+        file=Path(path).name,
+        **{k: getattr(out, k) for k in ("rows", "created", "updated", "unchanged", "rejected")},
+    )
+    return out

@@ -2,6 +2,7 @@
 
     jobbridge import template seekers|enterprises|postings|transfers --out FILE.xlsx
     jobbridge import seekers|enterprises|postings|transfers FILE [--dry-run] [--json] [--error-file OUT.xlsx] [--user NAME]
+    jobbridge import jobs [--limit N] [--json]      # the latest import jobs and how far each got
 
 The exit status is 0 whenever the file could be read, even if rows were rejected (they are in
 the summary and the error file); 2 when the file itself cannot be imported (unreadable, empty,
@@ -18,9 +19,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from jobbridge.imports.models import ImportKind
+from jobbridge.core.importing.workbooks import write_error_workbook
+from jobbridge.core.jobs import fail_stale
+from jobbridge.imports.kinds import write_template
+from jobbridge.imports.models import ImportJob, ImportKind
 from jobbridge.imports.services import UploadRefused, import_check, import_job_create, import_job_run
-from jobbridge.imports.workbooks import write_error_workbook, write_template
 
 EXIT_FILE_ERROR = 2
 
@@ -34,6 +37,9 @@ class Command(BaseCommand):
         template = sub.add_parser("template", help="写出导入模板")
         template.add_argument("kind", choices=ImportKind.values)
         template.add_argument("--out", required=True, help="模板文件路径（.xlsx）")
+        jobs = sub.add_parser("jobs", help="列出最近的导入任务及其进度")
+        jobs.add_argument("--limit", type=int, default=20, help="列出条数")
+        jobs.add_argument("--json", action="store_true", help="以JSON输出")
         for kind in ImportKind.values:
             p = sub.add_parser(kind, help=f"导入{ImportKind(kind).label}花名册")
             p.add_argument("file")
@@ -48,7 +54,41 @@ class Command(BaseCommand):
             write_template(opts["out"], opts["kind"])
             self.stderr.write(_("模板已写入 %(f)s") % {"f": opts["out"]})
             return
+        if opts["target"] == "jobs":
+            self._jobs(opts)
+            return
         self._import(opts["target"], opts)
+
+    def _jobs(self, opts) -> None:
+        fail_stale(ImportJob)  # a job whose worker died is reported failed, not running
+        jobs = ImportJob.objects.select_related("created_by")[: max(1, opts["limit"])]
+        rows = [
+            {
+                "id": job.pk,
+                "kind": job.kind,
+                "file": job.original_name,
+                "status": job.status,
+                "done": job.done,
+                "total": job.total,
+                "percent": job.percent,
+                "created_at": job.created_at.isoformat(),
+                "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+                "created_by": job.created_by.username if job.created_by else None,
+                "error": job.error,
+                **{
+                    k: job.summary[k]
+                    for k in ("created", "updated", "unchanged", "rejected")
+                    if k in job.summary
+                },
+            }
+            for job in jobs
+        ]
+        if opts["json"]:
+            self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
+            return
+        for job in jobs:
+            line = f"#{job.pk} {job.kind} {job.original_name} {job.get_status_display()}"
+            self.stdout.write(f"{line} {job.done}/{job.total} ({job.percent}%) {job.error}".rstrip())
 
     def _import(self, kind: str, opts) -> None:
         path = Path(opts["file"])

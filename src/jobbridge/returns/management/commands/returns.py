@@ -22,8 +22,8 @@ from tqdm import tqdm
 
 from jobbridge.core.cleaning import parse_date
 from jobbridge.core.errors import ServiceError
+from jobbridge.core.importing.workbooks import write_error_workbook
 from jobbridge.core.regions import UnknownRegion
-from jobbridge.imports.workbooks import write_error_workbook
 from jobbridge.returns.importing import import_homecomings, write_template
 from jobbridge.returns.models import Season
 from jobbridge.returns.seasons import season_create, season_get

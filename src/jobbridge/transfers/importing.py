@@ -24,24 +24,81 @@ from jobbridge.core import regions as core_regions
 from jobbridge.core.access import Jurisdiction, is_staff
 from jobbridge.core.fastsql import insert_rows
 from jobbridge.core.identity import clean_text, parse_resident_id
+from jobbridge.core.importing.columns import Column
+from jobbridge.core.importing.engine import Outcome, RowImporter
+from jobbridge.core.importing.readers import RawRow
 from jobbridge.employers.models import Enterprise
+from jobbridge.people.importing import SEEKER_INSERT
 from jobbridge.people.models import EmploymentStatus, PriorityDiagnosis, Seeker
 from jobbridge.people.services import diagnosis_regions_sync
-from jobbridge.transfers import services as transfer_services
-from jobbridge.transfers.models import OriginBasis, Source, Transfer
-from jobbridge.transfers.selectors import may_view
-from jobbridge.transfers.validation import clean_transfer
 
-from .engine import Outcome, RowImporter, kind_lock
-from .models import ImportKind
-from .readers import RawRow
-from .seekers import SEEKER_INSERT
+from . import services as transfer_services
+from .models import OriginBasis, Source, Transfer
+from .selectors import may_view
+from .validation import clean_transfer
+
+TRANSFER_COLUMNS = (
+    Column("name", "姓名", fmt="此人尚未登记时必填", example="张三"),
+    Column(
+        "id_number",
+        "身份证号",
+        True,
+        fmt="18位居民身份证号；请设为文本格式",
+        example="632123199001010012",
+        aliases=("身份证号码", "公民身份号码"),
+    ),
+    Column(
+        "hukou_region",
+        "户籍地",
+        fmt="此人尚未登记时必填；区划代码或名称",
+        example="乐都区",
+        aliases=("户籍所在地",),
+    ),
+    Column("residence_region", "现居住地", fmt="区划代码或名称（登记新人时使用）", example="630202001"),
+    Column("origin_basis", "输出地依据", fmt="户籍地或现居住地；空为户籍地", example="户籍地"),
+    Column(
+        "destination",
+        "输入地",
+        True,
+        fmt="区划代码或名称（工作所在地）",
+        example="无锡市锡山区",
+        aliases=("转移去向", "务工地", "就业地"),
+    ),
+    Column(
+        "employer",
+        "用人单位",
+        True,
+        fmt="单位名称，不超过128字",
+        example="无锡某电子有限公司",
+        aliases=("就业单位", "工作单位"),
+    ),
+    Column(
+        "employer_uscc",
+        "单位信用代码",
+        fmt="已登记单位的18位统一社会信用代码（可选）",
+        example="91320205MA1XXXXXXX",
+    ),
+    Column("industry", "行业", fmt="GB/T 4754-2017门类字母、两位大类代码或名称", example="C"),
+    Column(
+        "transferred_on",
+        "转移日期",
+        True,
+        kind="date",
+        fmt="日期，不晚于今天",
+        example="2023-01-10",
+        aliases=("转移时间", "外出日期"),
+    ),
+    Column("channel", "转移渠道", fmt="有组织输出、招聘会、自主就业、其他；空为其他", example="有组织输出"),
+)
 
 
 class TransferImporter(RowImporter):
+    kind = "transfers"
+    columns = TRANSFER_COLUMNS
+    lock_id = 7_301_004
     batch_size = 2000
 
-    def __init__(self, *, actor, dry_run: bool, expected_rows: int = 0):
+    def __init__(self, *, actor=None, dry_run: bool = False, expected_rows: int = 0):
         super().__init__(actor=actor, dry_run=dry_run)
         self.first_row: dict[str, int] = {}  # natural key (by id hash) -> first row naming it
         self.today = timezone.localdate()
@@ -84,7 +141,7 @@ class TransferImporter(RowImporter):
         if self.dry_run:
             self._write(checked, out, labels)
         else:
-            with kind_lock(ImportKind.TRANSFERS):
+            with self.locked():
                 self._write(checked, out, labels)
 
     def _write(self, checked, out: Outcome, labels) -> None:
@@ -225,6 +282,7 @@ class TransferImporter(RowImporter):
                     "",
                     Seeker.Source.IMPORT,
                     actor_id,
+                    None,
                     None,
                     None,
                     now_db,

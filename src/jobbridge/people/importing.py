@@ -1,12 +1,18 @@
 """Bulk import of job seekers: the batch equivalent of ``people.services.seeker_register``.
 
+Its columns (``SEEKER_COLUMNS``) and its importer (``SeekerImporter``) live here, with the
+records they write; the upload desk (``imports``) runs it for the "seekers" kind. Rows are
+written with bulk inserts (``core.fastsql``) rather than through the service, a second write path
+held equal to the service by tests: see docs/decisions/0005-bulk-seeker-import.md.
+
 Same rules as the single-record service (same cleaner, same fields, an update touches only the
 columns the row fills in, diagnoses carry their evidence and the confirming staff member,
 certificates by name, households found or created by code), but a batch of rows costs a
 handful of queries instead of dozens per row. Differences, on purpose:
 
-* an unknown grid code, or (for a commissioner) a grid they do not look after, rejects the row
-  instead of being silently dropped, so nothing the clerk typed is lost without a word;
+* grids follow the service's rule (the code exists, the grid lies where the person lives and
+  within the importer's scope: a commissioner's own grids), checked in the same order; a row
+  that breaks it is rejected and the rest of the file goes on;
 * a priority group already diagnosed and still current is not diagnosed again, so re-importing
   the same file on another day changes nothing;
 * one AuditEvent per import (written by the job service) instead of one per person.
@@ -18,18 +24,114 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jobbridge.core import pii
-from jobbridge.core.access import is_staff
+from jobbridge.core.access import Jurisdiction, is_staff
 from jobbridge.core.fastsql import insert_rows
 from jobbridge.core.identity import parse_resident_id
+from jobbridge.core.importing.columns import Column
+from jobbridge.core.importing.engine import Outcome, RowImporter
+from jobbridge.core.importing.parallel import RowCleaner
+from jobbridge.core.importing.readers import RawRow
 from jobbridge.core.models import Grid, Role
-from jobbridge.people.models import Certificate, Household, PriorityDiagnosis, Seeker
-from jobbridge.people.services import diagnosis_regions_sync
-from jobbridge.people.validation import CleanSeeker
 
-from .engine import Outcome, RowImporter, kind_lock
-from .models import ImportKind
-from .parallel import RowCleaner
-from .readers import RawRow
+from .models import Certificate, Household, PriorityDiagnosis, Seeker
+from .services import _in_each_other as in_each_other
+from .services import diagnosis_regions_sync
+from .validation import CleanSeeker, clean_seeker
+
+SEEKER_COLUMNS = (
+    Column("name", "姓名", True, fmt="不超过64字", example="张三"),
+    Column(
+        "id_number",
+        "身份证号",
+        True,
+        fmt="18位居民身份证号，末位可为X；请设为文本格式",
+        example="632123199001010012",
+        aliases=("身份证号码", "公民身份号码"),
+    ),
+    Column(
+        "phone",
+        "手机号",
+        fmt="11位中国大陆手机号，可带+86",
+        example="13800138000",
+        aliases=("手机号码", "联系电话"),
+    ),
+    Column(
+        "hukou_region",
+        "户籍地",
+        True,
+        fmt="区划代码或名称（乐都、青海省海东市乐都区）",
+        example="乐都区",
+        aliases=("户籍所在地",),
+    ),
+    Column("residence_region", "现居住地", fmt="区划代码或名称；空则同户籍地", example="630202001"),
+    Column(
+        "education", "学历", fmt="未上学、小学、初中、高中、中专/技校、大专、本科、研究生", example="高中"
+    ),
+    Column("major", "所学专业", fmt="不超过64字", example="机电一体化"),
+    Column("skills", "技能", fmt="自由文本", example="电焊、叉车"),
+    Column(
+        "desired_occupations",
+        "意向职业",
+        fmt="职业分类代码或名称，多个用顿号或逗号分隔",
+        example="6-25-04-08",
+    ),
+    Column(
+        "desired_regions",
+        "意向工作地",
+        fmt="区划代码或名称，多个用顿号分隔；“不限”表示工作地不限",
+        example="无锡市、苏州市",
+    ),
+    Column("accepts_anywhere", "工作地不限", fmt="是/否", example="否"),
+    Column(
+        "expected_wage",
+        "期望月薪",
+        kind="number",
+        fmt="整数，元/月",
+        example="5000",
+        aliases=("期望月薪（元）",),
+    ),
+    Column(
+        "available_from",
+        "可到岗日期",
+        kind="date",
+        fmt="2023-02-03、2023年2月3日、2023.2.3或日期单元格",
+        example="2024-03-01",
+    ),
+    Column(
+        "employment_status",
+        "就业状态",
+        fmt="未就业、已就业、灵活就业、在校学生、非劳动力；空为未就业",
+        example="未就业",
+    ),
+    Column(
+        "grid",
+        "网格编号",
+        fmt="已建网格的编号；专员只能填自己负责的网格",
+        example="G00001",
+        aliases=("网格",),
+    ),
+    Column(
+        "household",
+        "户编号",
+        fmt="本地家庭户编号，不存在则新建",
+        example="6302020010001",
+        aliases=("家庭户",),
+    ),
+    Column("certificates", "证书", fmt="证书名称，多个用顿号分隔", example="电工证、叉车证"),
+    Column(
+        "priority",
+        "就业困难类别",
+        fmt="残疾人、零就业家庭成员、登记失业人员、脱贫攻坚建档立卡户、脱贫人口",
+        example="残疾人",
+    ),
+    Column(
+        "priority_evidence",
+        "证明材料",
+        fmt="填写就业困难类别时必填，如残疾证号",
+        example="63212319900101001242",
+    ),
+)
+
 
 # Fields compared to tell "updated" from "unchanged", and written by bulk_update.
 TRACKED = [
@@ -61,6 +163,7 @@ SEEKER_INSERT = [
     "created_by_id",
     "user_id",
     "merged_into_id",
+    "employment_status_since",  # set by hires (people.services.employment_record), never by a roster
     "created_at",
     "updated_at",
 ]
@@ -77,24 +180,54 @@ _OPTIONAL = {
 }
 
 
+def clean_rows(rows: list[dict]) -> list[tuple]:
+    """(clean, [(field, message)], id_cipher, phone_cipher) per raw row: the CPU-bound part of a
+    batch, run in worker processes for large rosters (see ``core.importing.parallel``)."""
+    out = []
+    for values in rows:
+        clean, errors = clean_seeker(values)
+        if clean is None:
+            out.append((None, [(e.field, e.message) for e in errors], None, None))
+        else:
+            out.append(
+                (clean, [], pii.encrypt(clean.id_number), pii.encrypt(clean.phone) if clean.phone else None)
+            )
+    return out
+
+
+def _warm_caches() -> None:
+    """Fill the region and occupation caches the forked workers inherit."""
+    clean_seeker({"hukou_region": "110000", "desired_occupations": "-"})
+
+
 class SeekerImporter(RowImporter):
+    kind = "seekers"
+    columns = SEEKER_COLUMNS
+    lock_id = 7_301_001
     batch_size = 1000
 
-    def __init__(self, *, actor, dry_run: bool, expected_rows: int = 0):
+    def __init__(self, *, actor=None, dry_run: bool = False, expected_rows: int = 0):
         super().__init__(actor=actor, dry_run=dry_run)
         self.first_row: dict[str, int] = {}  # id_hash -> the row that first named this person
         self.ciphers: dict[
             str, tuple
         ] = {}  # id_hash -> (id, phone) ciphertexts made by the cleaner, per batch
-        self.grids = dict(Grid.objects.values_list("code", "id"))
+        # code -> (id, township): a grid must lie where the person lives and within the writer's scope
+        self.grids = {
+            code: (pk, town) for code, pk, town in Grid.objects.values_list("code", "id", "township_id")
+        }
+        self.townships = {pk: town for pk, town in self.grids.values()}
         role = getattr(self.actor, "role", None)
         self.own_grids = (
             set(self.actor.grids.values_list("id", flat=True)) if role == Role.COMMISSIONER else None
         )
         self.staff = bool(self.actor and is_staff(self.actor))
+        self.jurisdiction = Jurisdiction.of(self.actor) if self.staff and self.own_grids is None else None
         self.today = timezone.localdate()
         # Worker processes only outside a transaction: forking needs the connections closed.
-        self.cleaner = RowCleaner(rows_expected=0 if connection.in_atomic_block else expected_rows)
+        self.cleaner = RowCleaner(
+            clean_rows, rows_expected=0 if connection.in_atomic_block else expected_rows, warm=_warm_caches
+        )
 
     def prepare(self, batch: list[RawRow]):
         return self.cleaner.submit([row.values for row in batch])
@@ -116,11 +249,9 @@ class SeekerImporter(RowImporter):
                 )
         grid_id = None
         if clean and clean.grid_code:
-            grid_id = self.grids.get(clean.grid_code)
+            grid_id = self.grids.get(clean.grid_code, (None, None))[0]
             if grid_id is None:
                 problems.append(("grid", _("网格编号“%(g)s”不存在") % {"g": clean.grid_code}))
-            elif self.own_grids is not None and grid_id not in self.own_grids:
-                problems.append(("grid", _("网格“%(g)s”不在您负责的网格内") % {"g": clean.grid_code}))
         return (None if problems else clean), grid_id, problems
 
     @staticmethod
@@ -148,7 +279,7 @@ class SeekerImporter(RowImporter):
             if self.dry_run:
                 self._write(good, out, labels)
             else:
-                with kind_lock(ImportKind.SEEKERS):
+                with self.locked():
                     self._write(good, out, labels)
         finally:
             self.ciphers.clear()
@@ -166,6 +297,7 @@ class SeekerImporter(RowImporter):
                 if clean.id_hash in existing and clean.id_hash not in allowed:
                     out.reject(row, [("id_number", _("此人已由其他辖区登记，您无权修改"))], labels)
             good = [g for g in good if g[1].id_hash not in existing or g[1].id_hash in allowed]
+        good = self._grids_where_they_live(good, existing, out, labels)
         ids = [s.pk for s in existing.values()]
         rel = _Relations.load(ids)
         households = self._households(
@@ -216,6 +348,33 @@ class SeekerImporter(RowImporter):
             )
         rel.write(pending, actor=self.actor if self.staff else None, today=self.today)
 
+    def _grids_where_they_live(self, good, existing: dict, out: Outcome, labels) -> list:
+        """``people.services``' rule, in its order: a grid lies where the person lives (their
+        residence after this row, else their hukou), so nobody is shown to another place's
+        commissioner; and it is one the importer looks after (a commissioner's own grids,
+        otherwise within their region)."""
+        kept = []
+        for row, clean, grid_id in good:
+            if clean.grid_code:
+                seeker = existing.get(clean.id_hash)
+                if seeker is None or "residence_region" in clean.present:
+                    home = clean.residence_region_id or clean.hukou_region_id
+                else:
+                    home = seeker.residence_region_id or clean.hukou_region_id
+                township, code = self.townships[grid_id], clean.grid_code
+                problem = None
+                if not in_each_other(township, home or ""):
+                    problem = _("网格%(g)s不在此人的现居住地内") % {"g": code}
+                elif self.own_grids is not None and grid_id not in self.own_grids:
+                    problem = _("网格“%(g)s”不在您负责的网格内") % {"g": code}
+                elif self.jurisdiction is not None and not self.jurisdiction.contains(township):
+                    problem = _("网格%(g)s不在您的管辖范围内") % {"g": code}
+                if problem:
+                    out.reject(row, [("grid", problem)], labels)
+                    continue
+            kept.append((row, clean, grid_id))
+        return kept
+
     def _new_row(self, data: CleanSeeker, grid_id, households, now_db) -> tuple:
         """The SEEKER_INSERT values of a new person, as ``people.services._apply`` would set them."""
         id_cipher, phone_cipher = self.ciphers[data.id_hash]
@@ -243,6 +402,7 @@ class SeekerImporter(RowImporter):
             data.phone_masked,
             Seeker.Source.IMPORT,
             self.actor.pk if self.actor else None,
+            None,
             None,
             None,
             now_db,

@@ -1,4 +1,4 @@
-"""The workbooks the importer writes: the blank template and the error workbook.
+"""The workbooks every importer writes: the blank template of its columns and the error workbook.
 
 The error workbook repeats each rejected row under its original headers, after three columns
 saying what is wrong (行号, 错误列, 错误原因). The importer ignores those three columns, so a
@@ -11,15 +11,9 @@ from pathlib import Path
 import xlsxwriter
 from django.utils.translation import gettext as _
 
-from .columns import COLUMNS
 from .engine import Outcome
 
 ERROR_HEADERS = ("行号", "错误列", "错误原因")
-
-
-def write_template(target, kind: str) -> None:
-    """A template for ``kind`` (a path or a binary file object): headers and a notes sheet."""
-    write_columns_template(target, COLUMNS[kind], _("数据"))
 
 
 def write_columns_template(target, columns, sheet_name: str) -> None:
@@ -49,6 +43,7 @@ def write_columns_template(target, columns, sheet_name: str) -> None:
 
 
 def write_error_workbook(path: str | Path, outcome: Outcome) -> None:
+    """The rejected rows of ``outcome`` under the file's own headers, each after what is wrong."""
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     bold = book.add_format({"bold": True})
     date = book.add_format({"num_format": "yyyy-mm-dd"})

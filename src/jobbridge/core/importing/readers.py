@@ -20,7 +20,7 @@ from pathlib import Path
 import python_calamine
 from django.utils.translation import gettext as _
 
-from .columns import COLUMNS, Column, columns_index, header_key
+from .columns import Column, columns_index, header_key
 
 HEADER_SEARCH_ROWS = 20  # a title or a note may sit above the header row
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -57,9 +57,8 @@ class Roster:
     ignored_headers: list[str]
 
 
-def open_roster(path: str | Path, kind: str, *, columns: tuple[Column, ...] | None = None) -> Roster:
-    """``kind``'s roster, or one of an app's own ``columns`` (the returns import)."""
-    columns = COLUMNS[kind] if columns is None else columns
+def open_roster(path: str | Path, columns: tuple[Column, ...], *, kind: str = "") -> Roster:
+    """The roster in ``path`` read against ``columns``; ``kind`` only names it."""
     path = Path(path)
     try:
         size = path.stat().st_size

@@ -1,11 +1,17 @@
-"""The import loop shared by every roster kind: read, validate, write in locked batches, report.
+"""The import loop every roster importer shares: read, validate, write in locked batches, report.
+
+An importer (a ``RowImporter`` subclass in the app that owns the records: ``people.importing``,
+``employers.importing``, ``transfers.importing``, ``returns.importing``) names its columns and
+decides, batch by batch, what each row means; ``import_file`` reads the file against those
+columns and feeds it the batches. The upload desk (``imports``) picks the importer for a kind
+from a table and keeps the job; nothing here knows any app.
 
 Each batch is one transaction: a row lands with all its relations or not at all, and a crash
 half-way leaves the batches already committed whole (the next run sees them as unchanged).
-Every batch takes a per-kind lock before it looks up existing records, so two imports of the
-same file at once cannot both decide "this person is new": the second waits, then finds the
-first one's rows and reports them unchanged. The unique constraints on ``id_hash`` and
-``uscc`` remain the last line of defence.
+Every batch takes the importer's lock before it looks up existing records, so two imports of the
+same kind at once cannot both decide "this person is new": the second waits, then finds the
+first one's rows and reports them unchanged. The unique constraints on ``id_hash`` and ``uscc``
+remain the last line of defence.
 """
 
 from collections.abc import Callable, Iterable, Iterator
@@ -17,16 +23,10 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from .models import ImportKind
+from .columns import Column
 from .readers import FileError, RawRow, Roster, open_roster
 
-MAX_STORED_ERRORS = 1000  # the job keeps this many in its summary; the error workbook has them all
-_LOCK_IDS = {
-    ImportKind.SEEKERS: 7_301_001,
-    ImportKind.ENTERPRISES: 7_301_002,
-    ImportKind.POSTINGS: 7_301_003,
-    ImportKind.TRANSFERS: 7_301_004,
-}
+Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -86,8 +86,8 @@ class Outcome:
 
 
 @contextmanager
-def kind_lock(kind: str):
-    """A transaction holding the import lock for ``kind`` until it commits.
+def kind_lock(lock_id: int):
+    """A transaction holding the import lock ``lock_id`` (one per importer) until it commits.
 
     PostgreSQL: a transaction-level advisory lock. SQLite: the settings open every transaction
     with BEGIN IMMEDIATE, which already takes the database's single write lock.
@@ -95,86 +95,36 @@ def kind_lock(kind: str):
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_IDS[kind]])
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
         yield
 
 
-def _batches(rows: Iterator[RawRow], size: int) -> Iterator[list[RawRow]]:
-    while batch := list(islice(rows, size)):
-        yield batch
-
-
-def importer_for(kind: str, *, actor, dry_run: bool, expected_rows: int = 0):
-    from .enterprises import EnterpriseImporter
-    from .postings import PostingImporter
-    from .seekers import SeekerImporter
-    from .transfers import TransferImporter
-
-    classes = {
-        ImportKind.SEEKERS: SeekerImporter,
-        ImportKind.ENTERPRISES: EnterpriseImporter,
-        ImportKind.POSTINGS: PostingImporter,
-        ImportKind.TRANSFERS: TransferImporter,
-    }
-    if kind not in classes:
-        raise FileError(_("未知的导入类型“%(k)s”") % {"k": kind})
-    return classes[kind](actor=actor, dry_run=dry_run, expected_rows=expected_rows)
-
-
-def import_roster(
-    *,
-    kind: str,
-    path: str | Path,
-    actor=None,
-    dry_run: bool = False,
-    progress: Callable[[int, int], None] | None = None,
-) -> Outcome:
-    """Import one roster file; returns the outcome. File-level problems land in ``outcome.file_error``."""
-    outcome = Outcome()
-    try:
-        roster: Roster = open_roster(path, kind)
-    except FileError as e:
-        outcome.file_error = e.message
-        return outcome
-    outcome.headers, outcome.ignored_headers = roster.headers, roster.ignored_headers
-    if progress:
-        progress(0, roster.total)
-    importer = importer_for(kind, actor=actor, dry_run=dry_run, expected_rows=roster.total)
-    try:
-        # Validation of one batch overlaps with writing the one before (when the importer can).
-        previous = None
-        for batch in _batches(roster.rows, importer.batch_size):
-            outcome.rows += len(batch)
-            prepared = importer.prepare(batch)
-            if previous:
-                _process(importer, previous, outcome, roster, progress)
-            previous = (batch, prepared)
-        if previous:
-            _process(importer, previous, outcome, roster, progress)
-    finally:
-        importer.close()
-    if progress:
-        progress(roster.total, roster.total)
-    return outcome
-
-
-def _process(importer, previous, outcome: Outcome, roster: Roster, progress) -> None:
-    batch, prepared = previous
-    importer.process(batch, prepared, outcome, roster.labels)
-    if progress:
-        progress(batch[-1].number - roster.header_row, roster.total)
-
-
 class RowImporter:
-    """What an importer does; the small-roster importers need only ``process``."""
+    """What an importer does; the small-roster importers need only ``process``.
 
+    A subclass names its ``kind``, its ``columns`` and its advisory ``lock_id`` (unique across
+    importers), and may take more keyword arguments than the ones here (the returns import takes
+    its season)."""
+
+    kind: str = ""
+    columns: tuple[Column, ...] = ()
+    lock_id: int = 0
     batch_size = 200
 
-    def __init__(self, *, actor, dry_run: bool, expected_rows: int = 0):
+    def __init__(self, *, actor=None, dry_run: bool = False, expected_rows: int = 0):
         self.actor = actor if getattr(actor, "is_authenticated", False) else None
         self.dry_run = dry_run
 
+    def locked(self):
+        """The transaction a batch writes in, holding this importer's lock."""
+        return kind_lock(self.lock_id)
+
+    def labels(self, roster: Roster) -> dict[str, str]:
+        """Field key -> the column name a row error shows (by default the header as written)."""
+        return roster.labels
+
     def prepare(self, batch: list[RawRow]):
+        """Work for ``batch`` that may run while the batch before is written (``process`` gets it)."""
         return None
 
     def process(self, batch: list[RawRow], prepared, out: Outcome, labels: dict[str, str]) -> None:
@@ -182,3 +132,52 @@ class RowImporter:
 
     def close(self) -> None:
         pass
+
+
+def _batches(rows: Iterator[RawRow], size: int) -> Iterator[list[RawRow]]:
+    while batch := list(islice(rows, size)):
+        yield batch
+
+
+def import_file(
+    importer_class: type[RowImporter], path: str | Path, *, progress: Progress | None = None, **kwargs
+) -> Outcome:
+    """Import one roster file with a new ``importer_class(**kwargs)``; returns the outcome.
+    File-level problems land in ``outcome.file_error``; ``progress(done, total)`` counts data rows."""
+    outcome = Outcome()
+    try:
+        roster = open_roster(path, importer_class.columns, kind=importer_class.kind)
+    except FileError as e:
+        outcome.file_error = e.message
+        return outcome
+    outcome.headers, outcome.ignored_headers = roster.headers, roster.ignored_headers
+    if progress:
+        progress(0, roster.total)
+    importer = importer_class(expected_rows=roster.total, **kwargs)
+    labels = importer.labels(roster)
+    try:
+        # Validation of one batch overlaps with writing the one before (when the importer can).
+        previous = None
+        for batch in _batches(roster.rows, importer.batch_size):
+            outcome.rows += len(batch)
+            prepared = importer.prepare(batch)
+            if previous:
+                _process(importer, previous, outcome, roster, labels, progress)
+            previous = (batch, prepared)
+        if previous:
+            _process(importer, previous, outcome, roster, labels, progress)
+    finally:
+        importer.close()
+    # In file order, whichever step of its batch refused a row (checks before and after the look-ups).
+    outcome.errors.sort(key=lambda e: e.row)
+    outcome.rejected_rows.sort(key=lambda r: r[0].number)
+    if progress:
+        progress(roster.total, roster.total)
+    return outcome
+
+
+def _process(importer, previous, outcome: Outcome, roster: Roster, labels, progress) -> None:
+    batch, prepared = previous
+    importer.process(batch, prepared, outcome, labels)
+    if progress:
+        progress(batch[-1].number - roster.header_row, roster.total)
