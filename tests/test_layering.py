@@ -36,9 +36,6 @@ FLOOR_OF = {app: n for n, apps in enumerate(FLOORS) for app in apps}
 KNOWN: set[tuple[str, str]] = {
     ("people", "matching"),  # note_change -> seeker_changed signal (issue 16, in progress)
     ("employers", "matching"),  # note_change -> posting_changed signal (issue 16, in progress)
-    ("placements", "demo"),  # per-app demo code moves into demo/ (issue 16, in progress)
-    ("returns", "demo"),
-    ("transfers", "demo"),
     ("returns", "imports"),  # the import engine moves to core (issue 16, in progress)
 }
 
