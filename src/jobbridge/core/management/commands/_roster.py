@@ -11,7 +11,11 @@ standing floors below the desk, imports nothing of it.
 Django skips command modules whose name starts with an underscore, so this is no command itself.
 """
 
+from argparse import ArgumentParser
+from typing import Any
+
 from django.core.management import call_command
+from django.core.management.base import BaseCommand
 
 # The options of `jobbridge import KIND FILE`, repeated so that `--help` lists them under every
 # spelling; tests/test_cli_vocabulary.py fails when the two drift apart.
@@ -19,7 +23,7 @@ IMPORT_FLAGS = ("--dry-run", "--json", "--no-progress")
 IMPORT_VALUES = ("--error-file", "--user")
 
 
-def add_import_arguments(parser, *, kinds: list[str] | None = None) -> None:
+def add_import_arguments(parser: ArgumentParser, *, kinds: list[str] | None = None) -> None:
     """``import [KIND] FILE [--dry-run] [--json] [--error-file OUT.xlsx] [--user NAME] [--no-progress]``."""
     if kinds:
         parser.add_argument("kind", choices=kinds)
@@ -31,14 +35,14 @@ def add_import_arguments(parser, *, kinds: list[str] | None = None) -> None:
     parser.add_argument("--no-progress", action="store_true", help="不显示进度条")
 
 
-def add_template_arguments(parser, *, kinds: list[str] | None = None) -> None:
+def add_template_arguments(parser: ArgumentParser, *, kinds: list[str] | None = None) -> None:
     """``template [KIND] --out FILE.xlsx``."""
     if kinds:
         parser.add_argument("kind", choices=kinds)
     parser.add_argument("--out", required=True, help="模板文件路径（.xlsx）")
 
 
-def import_argv(kind: str, opts: dict) -> list[str]:
+def import_argv(kind: str, opts: dict[str, Any]) -> list[str]:
     """The `jobbridge import` arguments that mean what ``opts`` (parsed as above) means."""
     argv = [kind, str(opts["file"])]
     for flag in IMPORT_FLAGS:
@@ -50,13 +54,13 @@ def import_argv(kind: str, opts: dict) -> list[str]:
     return argv
 
 
-def run_import(command, kind: str, opts: dict) -> None:
+def run_import(command: BaseCommand, kind: str, opts: dict[str, Any]) -> None:
     """Run `jobbridge import KIND FILE …` with the calling command's output streams. Its exit
     status (2 when the file cannot be imported) ends this command too."""
     call_command("import", *import_argv(kind, opts), stdout=command.stdout._out, stderr=command.stderr._out)
 
 
-def run_template(command, kind: str, opts: dict) -> None:
+def run_template(command: BaseCommand, kind: str, opts: dict[str, Any]) -> None:
     call_command(
         "import",
         "template",
