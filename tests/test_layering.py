@@ -33,11 +33,7 @@ FLOOR_OF = {app: n for n, apps in enumerate(FLOORS) for app in apps}
 
 # Known imports that still run the wrong way, each with the work that removes it. The list only
 # shrinks: a new entry needs a decision record in docs/decisions/.
-KNOWN: set[tuple[str, str]] = {
-    ("placements", "demo"),  # per-app demo code moves into demo/ (issue 16, in progress)
-    ("returns", "demo"),
-    ("transfers", "demo"),
-}
+KNOWN: set[tuple[str, str]] = set()
 
 
 def _app(path: Path) -> str:

@@ -9,7 +9,8 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 
-from jobbridge.returns import demo, rollups
+from jobbridge.demo import returns as demo
+from jobbridge.returns import rollups
 from jobbridge.returns.importing import import_homecomings
 from jobbridge.returns.models import Homecoming, HomecomingCount
 from jobbridge.returns.services import homecoming_record

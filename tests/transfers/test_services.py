@@ -94,18 +94,6 @@ def test_delete_takes_the_person_time_out():
     assert not TransferRollup.objects.exists() and not TransferPerson.objects.exists()
 
 
-def test_demo_populate_is_idempotent_and_reset_removes_it():
-    from jobbridge.people.models import Seeker
-    from jobbridge.transfers import demo, selectors
-
-    SeekerFactory.create_batch(30, source=Seeker.Source.DEMO)
-    written = demo.populate(share=1.0)
-    assert written >= 30 and demo.populate(share=1.0) == 0
-    assert sum(r.person_times for r in TransferRollup.objects.filter(dimension="channel")) == written
-    assert selectors.monthly_report("630000", 202301).person_times >= 0
-    assert demo.reset() == written and not TransferRollup.objects.exists()
-
-
 def person_rows() -> set:
     return set(
         TransferPerson.objects.values_list(

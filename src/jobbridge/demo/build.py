@@ -289,24 +289,7 @@ def build(
             users={k: u.pk for k, u in users.items()},
         )
         with timer.phase("grids, parks") as n:
-            grid_rows = generate.grids(ref, seed)
-            existing = set(
-                Grid.objects.filter(township_id__in=[t for _c, _n, t in grid_rows]).values_list(
-                    "code", flat=True
-                )
-            )
-            Grid.objects.bulk_create(
-                [Grid(code=c, name=nm, township_id=t) for c, nm, t in grid_rows if c not in existing],
-                batch_size=2000,
-            )
-            grid_ids = dict(
-                Grid.objects.filter(code__in=[c for c, _n, _t in grid_rows]).values_list("code", "id")
-            )
-            have = set(IndustrialPark.objects.values_list("name", flat=True))
-            IndustrialPark.objects.bulk_create(
-                [IndustrialPark(name=nm, region_id=c) for nm, c in world.INDUSTRIAL_PARKS if nm not in have]
-            )
-            park_ids = dict(IndustrialPark.objects.values_list("name", "id"))
+            grid_rows, grid_ids, park_ids = _grids_and_parks(ref, seed)
             n[0] = len(grid_rows) + len(world.INDUSTRIAL_PARKS)
         for key, model in (
             ("seeker", Seeker),
@@ -365,72 +348,18 @@ def build(
             n[0] = _write_seekers(ppl, grid_ids, fmt, workers, tick)
         with timer.phase("priority diagnoses") as n:
             bar.set_description("diagnoses")
-            stamp = fmt.timestamps([int(now.timestamp())])[0]
-            d = ppl.diagnoses
-            starts = generate.iso_dates([r[3] for r in d])
-            ends = generate.iso_dates([r[4] if r[4] is not None else 0 for r in d])
-            # Each diagnosis carries its seeker's regions (see PriorityDiagnosis); seeker ids are
-            # consecutive from ppl.ids[0], so the position of a seeker is its id minus that.
-            first = int(ppl.ids[0]) if len(ppl.ids) else 0
-            rows = (
-                (
-                    s,
-                    c,
-                    ev,
-                    vf,
-                    (ve if e is not None else None),
-                    by,
-                    stamp,
-                    ppl.hukou[s - first],
-                    ppl.residence[s - first],
-                )
-                for (s, c, ev, _f, e, by), vf, ve in zip(d, starts, ends, strict=True)
-            )
             n[0] = write(
                 PriorityDiagnosis._meta.db_table,
-                [
-                    "seeker_id",
-                    "criterion",
-                    "evidence",
-                    "valid_from",
-                    "valid_until",
-                    "confirmed_by_id",
-                    "created_at",
-                    "hukou_region_id",
-                    "residence_region_id",
-                ],
-                rows,
+                DIAGNOSIS_COLUMNS,
+                _diagnosis_rows(ppl, fmt, now),
                 progress=tick,
             )
         with timer.phase("intentions (M2M)") as n:
             bar.set_description("intentions")
-            for fname, pairs, col in (
-                ("desired_occupations", ppl.desired_occ, "occupation_id"),
-                ("skill_occupations", ppl.skill_occ, "occupation_id"),
-                ("desired_regions", ppl.desired_regions, "region_id"),
-            ):
-                through = Seeker._meta.get_field(fname).remote_field.through._meta.db_table
-                n[0] += write(through, ["seeker_id", col], pairs, progress=tick)
+            n[0] = _write_intentions(ppl, tick)
         with timer.phase("enterprises") as n:
             bar.set_description("enterprises")
-            created = fmt.timestamps(now.timestamp() - np.arange(len(emp.enterprises)) % 86400 * 900)
-            rows = (
-                (
-                    e["id"],
-                    e["name"],
-                    e["uscc"],
-                    e["industry_id"],
-                    e["region_id"],
-                    e["address"],
-                    e["size"],
-                    e["contact_name"],
-                    e["contact_phone"],
-                    park_ids.get(e["park"]) if e["park"] else None,
-                    c,
-                    c,
-                )
-                for e, c in zip(emp.enterprises, created, strict=True)
-            )
+            rows = _enterprise_rows(emp, fmt, now, park_ids)
             n[0] = write(Enterprise._meta.db_table, ENTERPRISE_COLUMNS, rows, progress=tick)
         with timer.phase("postings") as n:
             bar.set_description("postings")
@@ -448,12 +377,7 @@ def build(
             )
             n[0] = len(linked)
         with timer.phase("finish (sequences, analyze)"):
-            for model in (Seeker, Household, Enterprise, Posting):
-                sync_sequence(model._meta.db_table)
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cur:
-                    for model in (Seeker, Household, PriorityDiagnosis, Enterprise, Posting):
-                        cur.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+            _finish()
     if dropped and not connection.in_atomic_block:
         # Freshly loaded tables have no visibility map yet, so index-only scans still visit the heap
         # until autovacuum gets round to them; VACUUM cannot run inside a transaction.
@@ -462,6 +386,108 @@ def build(
                 cur.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(table)}")
     timer.linked = linked
     return timer
+
+
+def _grids_and_parks(ref: generate.Reference, seed: int):
+    """Upsert the grids under the origin townships and the industrial parks; returns the grid
+    rows and the database ids of grids (by code) and parks (by name)."""
+    grid_rows = generate.grids(ref, seed)
+    existing = set(
+        Grid.objects.filter(township_id__in=[t for _c, _n, t in grid_rows]).values_list("code", flat=True)
+    )
+    Grid.objects.bulk_create(
+        [Grid(code=c, name=nm, township_id=t) for c, nm, t in grid_rows if c not in existing],
+        batch_size=2000,
+    )
+    grid_ids = dict(Grid.objects.filter(code__in=[c for c, _n, _t in grid_rows]).values_list("code", "id"))
+    have = set(IndustrialPark.objects.values_list("name", flat=True))
+    IndustrialPark.objects.bulk_create(
+        [IndustrialPark(name=nm, region_id=c) for nm, c in world.INDUSTRIAL_PARKS if nm not in have]
+    )
+    park_ids = dict(IndustrialPark.objects.values_list("name", "id"))
+    return grid_rows, grid_ids, park_ids
+
+
+DIAGNOSIS_COLUMNS = [
+    "seeker_id",
+    "criterion",
+    "evidence",
+    "valid_from",
+    "valid_until",
+    "confirmed_by_id",
+    "created_at",
+    "hukou_region_id",
+    "residence_region_id",
+]
+
+
+def _diagnosis_rows(ppl: generate.People, fmt: Formats, now):
+    stamp = fmt.timestamps([int(now.timestamp())])[0]
+    d = ppl.diagnoses
+    starts = generate.iso_dates([r[3] for r in d])
+    ends = generate.iso_dates([r[4] if r[4] is not None else 0 for r in d])
+    # Each diagnosis carries its seeker's regions (see PriorityDiagnosis); seeker ids are
+    # consecutive from ppl.ids[0], so the position of a seeker is its id minus that.
+    first = int(ppl.ids[0]) if len(ppl.ids) else 0
+    return (
+        (
+            s,
+            c,
+            ev,
+            vf,
+            (ve if e is not None else None),
+            by,
+            stamp,
+            ppl.hukou[s - first],
+            ppl.residence[s - first],
+        )
+        for (s, c, ev, _f, e, by), vf, ve in zip(d, starts, ends, strict=True)
+    )
+
+
+def _write_intentions(ppl: generate.People, tick) -> int:
+    """Desired occupations, skills and desired regions: rows of the M2M through tables."""
+    written = 0
+    for fname, pairs, col in (
+        ("desired_occupations", ppl.desired_occ, "occupation_id"),
+        ("skill_occupations", ppl.skill_occ, "occupation_id"),
+        ("desired_regions", ppl.desired_regions, "region_id"),
+    ):
+        through = Seeker._meta.get_field(fname).remote_field.through._meta.db_table
+        written += write(through, ["seeker_id", col], pairs, progress=tick)
+    return written
+
+
+def _enterprise_rows(emp: generate.Employers, fmt: Formats, now, park_ids: dict[str, int]):
+    created = fmt.timestamps(now.timestamp() - np.arange(len(emp.enterprises)) % 86400 * 900)
+    return (
+        (
+            e["id"],
+            e["name"],
+            e["uscc"],
+            e["industry_id"],
+            e["region_id"],
+            e["address"],
+            e["size"],
+            e["contact_name"],
+            e["contact_phone"],
+            park_ids.get(e["park"]) if e["park"] else None,
+            c,
+            c,
+        )
+        for e, c in zip(emp.enterprises, created, strict=True)
+    )
+
+
+def _finish() -> None:
+    """Move the id sequences past the rows written with explicit ids; refresh the planner's
+    statistics on PostgreSQL."""
+    for model in (Seeker, Household, Enterprise, Posting):
+        sync_sequence(model._meta.db_table)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            for model in (Seeker, Household, PriorityDiagnosis, Enterprise, Posting):
+                cur.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 # The seeker columns of one build, set before the worker processes fork so they inherit them.

@@ -279,39 +279,101 @@ class People:
 
 
 def people(plan: Plan, ref: Reference, grid_rows: list[tuple[str, str, str]]) -> People:
+    """The seekers and their households, drawn in named steps from one generator.
+
+    The steps share ``rng`` and run in a fixed order (each draws a fixed number of values for a
+    given plan), so ``--seed`` reproduces the same world; a new step goes at the end, or every
+    step after it draws different values."""
     rng = np.random.default_rng([plan.seed, 1])
     n = plan.seekers
     if n == 0:
-        e = np.zeros(0, dtype=np.int64)
-        return People(
-            0,
-            e,
-            [],
-            [],
-            [],
-            e.astype(bool),
-            [],
-            e.astype(object),
-            e.astype(object),
-            [],
-            e,
-            [],
-            [],
-            [],
-            e.astype(bool),
-            [],
-            [],
-            [],
-            e,
-            [],
-            [],
-            [],
-            [],
-            [],
-        )
+        return _no_people()
     today = _days(plan.today)
+    hh = _households(rng, plan, ref, n)
+    who = _identities(rng, plan, hh, n)
+    edu_idx, education, major = _education(rng, who.cohort, n)
+    residence, away = _residence(rng, ref, hh, n)
+    grid_code = _grid_codes(rng, grid_rows, residence, away, n)
+    status_idx, status, zero_member = _employment(rng, today, who.birth_days, away, hh, n)
+    diag = _diagnoses(rng, plan, ref, today, hh, who, status_idx, status, zero_member, n)
+    desired_occ, first_occ = _desired_occupations(rng, who, status_idx, n)
+    skill_occ, skills = _skills(rng, who.ids, first_occ, n)
+    anywhere, desired_regions = _desired_regions(rng, who.ids, hh.county, first_occ, n)
+    wage, available = _wages_and_availability(rng, today, first_occ, edu_idx, status, n)
+    created = (
+        (today - rng.integers(0, 730, size=n)) * 86400 + rng.integers(8 * 3600, 18 * 3600, size=n) - 8 * 3600
+    )
+    return People(
+        n=n,
+        ids=who.ids,
+        name=_names(rng, n, who.male),
+        id_number=who.id_numbers,
+        phone=who.phones,
+        male=who.male,
+        birth=iso_dates(who.birth_days),
+        hukou=hh.hukou,
+        residence=residence,
+        grid_code=grid_code,
+        household=hh.ids[hh.member],
+        education=education,
+        major=major,
+        skills=skills,
+        anywhere=anywhere,
+        wage=wage,
+        available=available,
+        status=status,
+        created=created,
+        households=_household_rows(ref, hh),
+        desired_occ=desired_occ,
+        skill_occ=skill_occ,
+        desired_regions=desired_regions,
+        diagnoses=diag,
+    )
 
-    # Households first: members share the hukou township; sizes 1-5.
+
+def _no_people() -> People:
+    e = np.zeros(0, dtype=np.int64)
+    return People(
+        n=0,
+        ids=e,
+        name=[],
+        id_number=[],
+        phone=[],
+        male=e.astype(bool),
+        birth=[],
+        hukou=e.astype(object),
+        residence=e.astype(object),
+        grid_code=[],
+        household=e,
+        education=[],
+        major=[],
+        skills=[],
+        anywhere=e.astype(bool),
+        wage=[],
+        available=[],
+        status=[],
+        created=e,
+        households=[],
+        desired_occ=[],
+        skill_occ=[],
+        desired_regions=[],
+        diagnoses=[],
+    )
+
+
+@dataclass
+class _Households:
+    n: int
+    sizes: np.ndarray  # members per household
+    ids: np.ndarray
+    towns: list[str]  # each household's township
+    member: np.ndarray  # the household (index) of each person
+    hukou: np.ndarray  # each person's hukou township (object)
+    county: np.ndarray  # each person's hukou county (object)
+
+
+def _households(rng, plan: Plan, ref: Reference, n: int) -> _Households:
+    """Households first: members share the hukou township; sizes 1-5."""
     hh_n = max(1, int(n / 2.2) + 10)
     sizes = rng.choice([1, 2, 3, 4, 5], size=hh_n, p=[0.28, 0.34, 0.24, 0.10, 0.04])
     while sizes.sum() < n:
@@ -320,20 +382,50 @@ def people(plan: Plan, ref: Reference, grid_rows: list[tuple[str, str, str]]) ->
     sizes = sizes[:cut]
     sizes[-1] -= sizes.sum() - n
     hh_n = len(sizes)
-    town_names, hh_town_idx, hh_county_idx = _pick_townships(
+    town_names, hh_town_idx, _county_idx = _pick_townships(
         rng, ref.origin_counties, ref.origin_weights, ref.origin_townships, hh_n
     )
     # The demo commissioner's township (Ledu, Gaomiao) always holds the first households.
-    ledu_town = world.COMMISSIONER_TOWNSHIP
     first = np.arange(hh_n) < max(1, min(40, hh_n // 20))
-    hh_town_idx[first] = int(np.where(town_names == ledu_town)[0][0])
-    hh_county_idx[first] = ref.origin_counties.index(world.LEDU)
-    hh_ids = plan.ids["household"] + np.arange(hh_n)
+    hh_town_idx[first] = int(np.where(town_names == world.COMMISSIONER_TOWNSHIP)[0][0])
     member_hh = np.repeat(np.arange(hh_n), sizes)
     hukou_idx = hh_town_idx[member_hh]
-    hukou = town_names[hukou_idx]
-    county = np.array([t[:6] for t in town_names.tolist()], dtype=object)[hukou_idx]
+    return _Households(
+        n=hh_n,
+        sizes=sizes,
+        ids=plan.ids["household"] + np.arange(hh_n),
+        towns=town_names[hh_town_idx].tolist(),
+        member=member_hh,
+        hukou=town_names[hukou_idx],
+        county=np.array([t[:6] for t in town_names.tolist()], dtype=object)[hukou_idx],
+    )
 
+
+def _household_rows(ref: Reference, hh: _Households) -> list[tuple]:
+    """(id, code, region_id, address) per household; no random draws."""
+    households = []
+    roads = ["村", "组", "社"]
+    for h, (hid, town) in enumerate(zip(hh.ids.tolist(), hh.towns, strict=True)):
+        addr = (
+            f"{ref.names.get(town[:6], '')}{ref.names.get(town, '')}{h % 12 + 1}{roads[h % 3]}{h % 97 + 1}号"
+        )
+        households.append((hid, f"{town}-{hid:07d}", town, addr))
+    return households
+
+
+@dataclass
+class _Identities:
+    ids: np.ndarray
+    male: np.ndarray
+    cohort: np.ndarray  # 0: born 1965-74, 1: 1975-97, 2: 1998-2006
+    birth_days: np.ndarray
+    id_numbers: list[str]
+    phones: list[str | None]
+
+
+def _identities(rng, plan: Plan, hh: _Households, n: int) -> _Identities:
+    """Gender, birth date, resident ID number (birthplace code valid in the birth year) and mobile."""
+    county = hh.county
     male = rng.random(n) < 0.57
     # Birth dates 1965-2006: most migrant workers are 25-50.
     cohort = rng.choice(3, size=n, p=[0.22, 0.6, 0.18])
@@ -353,22 +445,34 @@ def people(plan: Plan, ref: Reference, grid_rows: list[tuple[str, str, str]]) ->
         in_c = county == c
         for code, y0, y1 in history:
             birthplace[in_c & (birth_year >= y0) & (birth_year <= y1)] = code
-    ids = plan.ids["seeker"] + np.arange(n)
     id_numbers = resident_ids(rng, birthplace, birth_days, male)
     phone_nums = mobiles(rng, n)
     has_phone = rng.random(n) < 0.93
     phones = [str(p) if h else None for p, h in zip(phone_nums.tolist(), has_phone.tolist(), strict=True)]
-
-    # Education by cohort.
-    edu_p = np.array(
-        [
-            [0.06, 0.28, 0.46, 0.10, 0.06, 0.03, 0.01, 0.0],  # born 1965-74
-            [0.01, 0.10, 0.45, 0.14, 0.13, 0.11, 0.055, 0.005],  # 1975-97
-            [0.0, 0.02, 0.22, 0.14, 0.24, 0.24, 0.13, 0.01],  # 1998-2006
-        ]
+    return _Identities(
+        ids=plan.ids["seeker"] + np.arange(n),
+        male=male,
+        cohort=cohort,
+        birth_days=birth_days,
+        id_numbers=id_numbers,
+        phones=phones,
     )
+
+
+# Education by birth cohort (rows: born 1965-74, 1975-97, 1998-2006; columns: EDUCATION_VALUES).
+EDUCATION_BY_COHORT = np.array(
+    [
+        [0.06, 0.28, 0.46, 0.10, 0.06, 0.03, 0.01, 0.0],
+        [0.01, 0.10, 0.45, 0.14, 0.13, 0.11, 0.055, 0.005],
+        [0.0, 0.02, 0.22, 0.14, 0.24, 0.24, 0.13, 0.01],
+    ]
+)
+
+
+def _education(rng, cohort: np.ndarray, n: int) -> tuple[np.ndarray, list[str], list[str]]:
+    """Education by cohort, and a major for those past secondary school."""
     u = rng.random(n)
-    edu_idx = (u[:, None] > np.cumsum(edu_p, axis=1)[cohort]).sum(axis=1)
+    edu_idx = (u[:, None] > np.cumsum(EDUCATION_BY_COHORT, axis=1)[cohort]).sum(axis=1)
     edu_idx = np.minimum(edu_idx, len(EDUCATION_VALUES) - 1)
     education = [EDUCATION_VALUES[i] for i in edu_idx.tolist()]
     major_pick = rng.integers(0, 1000, size=n).tolist()
@@ -376,10 +480,14 @@ def people(plan: Plan, ref: Reference, grid_rows: list[tuple[str, str, str]]) ->
         (world.MAJORS[e][m % len(world.MAJORS[e])] if e in world.MAJORS else "")
         for e, m in zip(education, major_pick, strict=True)
     ]
+    return edu_idx, education, major
 
-    # Residence: at home, in the county seat, or away working in a destination township.
+
+def _residence(rng, ref: Reference, hh: _Households, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """At home, in the county seat, or away working in a destination township; (residence, away)."""
+    county = hh.county
     where = rng.choice(3, size=n, p=[0.70, 0.12, 0.18])
-    residence = hukou.copy()
+    residence = hh.hukou.copy()
     same_county = where == 1
     county_list = county[same_county].tolist()
     pick = rng.integers(0, 1000, size=int(same_county.sum())).tolist()
@@ -392,18 +500,29 @@ def people(plan: Plan, ref: Reference, grid_rows: list[tuple[str, str, str]]) ->
         rng, ref.dest_counties, ref.dest_weights, ref.dest_townships, int(away.sum())
     )
     residence[away] = dnames[dtown_idx]
+    return residence, away
 
-    # Grid: the grid of the residence township when that is at home.
+
+def _grid_codes(
+    rng, grid_rows: list[tuple[str, str, str]], residence: np.ndarray, away: np.ndarray, n: int
+) -> list[str | None]:
+    """The grid of the residence township when that is at home."""
     grids_by_town: dict[str, list[str]] = {}
     for code, _name, town in grid_rows:
         grids_by_town.setdefault(town, []).append(code)
     gpick = rng.integers(0, 1000, size=n).tolist()
-    grid_code = [
+    return [
         None if a else (lambda g, p: g[p % len(g)] if g else None)(grids_by_town.get(r), p)
         for r, a, p in zip(residence.tolist(), away.tolist(), gpick, strict=True)
     ]
 
-    # Employment status.
+
+def _employment(
+    rng, today: int, birth_days: np.ndarray, away: np.ndarray, hh: _Households, n: int
+) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """Employment status (index and value), with zero-employment households (none of 2+ members
+    in work) and somebody in work in every other household of 2+; also who is in a zero-employment
+    household."""
     age = (today - birth_days) / 365.25
     status_idx = rng.choice(5, size=n, p=[0.50, 0.27, 0.16, 0.0, 0.07])
     status_idx[away] = rng.choice(3, size=int(away.sum()), p=[0.06, 0.80, 0.14])
@@ -412,26 +531,48 @@ def people(plan: Plan, ref: Reference, grid_rows: list[tuple[str, str, str]]) ->
     old = (age > 58) & (rng.random(n) < 0.4)
     status_idx[old] = 4
 
-    # Priority groups, by household.
-    multi = sizes >= 2
-    zero_hh = multi & (rng.random(hh_n) < 0.035)
-    zero_member = zero_hh[member_hh]
+    multi = hh.sizes >= 2
+    zero_hh = multi & (rng.random(hh.n) < 0.035)
+    zero_member = zero_hh[hh.member]
     status_idx[zero_member] = 0
     # Outside zero-employment families, a household of 2+ has somebody in work.
     working = np.isin(status_idx, [1, 2])
-    any_working = np.bincount(member_hh, weights=working, minlength=hh_n) > 0
+    any_working = np.bincount(hh.member, weights=working, minlength=hh.n) > 0
     fix_hh = multi & ~zero_hh & ~any_working
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    starts = np.concatenate([[0], np.cumsum(hh.sizes)[:-1]])
     status_idx[starts[fix_hh]] = rng.choice([1, 2], size=int(fix_hh.sum()))
-    status = [STATUS_VALUES[i] for i in status_idx.tolist()]
+    return status_idx, [STATUS_VALUES[i] for i in status_idx.tolist()], zero_member
 
-    diag: list[tuple] = []
+
+def _diagnoses(
+    rng,
+    plan: Plan,
+    ref: Reference,
+    today: int,
+    hh: _Households,
+    who: _Identities,
+    status_idx: np.ndarray,
+    status: list[str],
+    zero_member: np.ndarray,
+    n: int,
+) -> list[tuple]:
+    """Priority-group diagnoses (seeker_id, criterion, evidence, valid_from, valid_until,
+    confirmed_by): disability, zero-employment family, registered unemployed, poverty and lifted
+    out. A disabled person in work may be turned unemployed: ``status`` changes in place."""
     clerk = plan.users.get("county")
-    county_names = ref.names
 
     def confirmed(i: int):
-        return clerk if hukou[i].startswith(world.LEDU) else None
+        return clerk if hh.hukou[i].startswith(world.LEDU) else None
 
+    diag = _disability(rng, today, who, status_idx, status, confirmed, n)
+    diag += _zero_employment(rng, ref, today, hh, who.ids, zero_member, confirmed)
+    diag += _registered_unemployed(rng, today, hh.county, who.ids, status, confirmed, n)
+    diag += _poverty(rng, hh, who.ids, confirmed)
+    return diag
+
+
+def _disability(rng, today, who: _Identities, status_idx, status, confirmed, n) -> list[tuple]:
+    diag = []
     disabled = np.where(rng.random(n) < 0.028)[0]
     kinds = rng.integers(0, len(world.DISABILITY_KINDS), size=len(disabled)).tolist()
     grades = rng.integers(0, len(world.DISABILITY_GRADES), size=len(disabled)).tolist()
@@ -439,19 +580,26 @@ def people(plan: Plan, ref: Reference, grid_rows: list[tuple[str, str, str]]) ->
     for i, k, g, s in zip(disabled.tolist(), kinds, grades, starts_d, strict=True):
         kind, grade = world.DISABILITY_KINDS[k], world.DISABILITY_GRADES[g]
         kcode = world.DISABILITY_KINDS.index(kind) + 1
-        evidence = f"第二代残疾人证 {kind}残疾{grade}（证号尾号{id_numbers[i][-4:]}{kcode}{g // 2 + 1}）"
-        diag.append((int(ids[i]), "disability", evidence, s, None, confirmed(i)))
+        evidence = f"第二代残疾人证 {kind}残疾{grade}（证号尾号{who.id_numbers[i][-4:]}{kcode}{g // 2 + 1}）"
+        diag.append((int(who.ids[i]), "disability", evidence, s, None, confirmed(i)))
         if status_idx[i] == 1 and rng.random() < 0.5:
             status[i] = "unemployed"
+    return diag
 
-    ze_members = np.where(zero_member)[0]
-    ze_start = today - rng.integers(30, 540, size=hh_n)
-    for i in ze_members.tolist():
-        h = member_hh[i]
-        c = county[i]
-        evidence = f"{county_names.get(c, c)}零就业家庭认定 第{2024 + (h % 3)}{h % 10000:04d}号（全户{sizes[h]}人均未就业）"
+
+def _zero_employment(rng, ref: Reference, today, hh: _Households, ids, zero_member, confirmed) -> list[tuple]:
+    diag = []
+    ze_start = today - rng.integers(30, 540, size=hh.n)
+    for i in np.where(zero_member)[0].tolist():
+        h = hh.member[i]
+        c = hh.county[i]
+        evidence = f"{ref.names.get(c, c)}零就业家庭认定 第{2024 + (h % 3)}{h % 10000:04d}号（全户{hh.sizes[h]}人均未就业）"
         diag.append((int(ids[i]), "zero_employment", evidence, int(ze_start[h]), None, confirmed(i)))
+    return diag
 
+
+def _registered_unemployed(rng, today, county, ids, status, confirmed, n) -> list[tuple]:
+    diag = []
     unemployed = np.array([s == "unemployed" for s in status], dtype=bool)
     reg = np.where(unemployed & (rng.random(n) < 0.18))[0]
     reg_start = (today - rng.integers(15, 1000, size=len(reg))).tolist()
@@ -459,17 +607,21 @@ def people(plan: Plan, ref: Reference, grid_rows: list[tuple[str, str, str]]) ->
         year = _year(s)
         evidence = f"就业失业登记证 {county[i]}{year}{int(ids[i]) % 1000000:06d}"
         diag.append((int(ids[i]), "registered_unemployed", evidence, s, None, confirmed(i)))
+    return diag
 
-    # Poverty: households registered in 2014-2016 (建档立卡); most were lifted out in 2019-2020 and
-    # carry an expired poverty record plus a current "lifted out" one; a few remain under monitoring.
-    poor_hh = rng.random(hh_n) < 0.16
-    still_poor = poor_hh & (rng.random(hh_n) < 0.25)
-    reg_day = _days(dt.date(2014, 4, 1)) + rng.integers(0, 900, size=hh_n)
-    out_day = _days(dt.date(2019, 1, 1)) + rng.integers(0, 700, size=hh_n)
-    for i in np.where(poor_hh[member_hh])[0].tolist():
-        h = member_hh[i]
-        c = county[i]
-        book = f"{c}{_year(reg_day[h])}{int(hh_ids[h]) % 100000:05d}"
+
+def _poverty(rng, hh: _Households, ids, confirmed) -> list[tuple]:
+    """Households registered in 2014-2016 (建档立卡); most were lifted out in 2019-2020 and carry
+    an expired poverty record plus a current "lifted out" one; a few remain under monitoring."""
+    diag = []
+    poor_hh = rng.random(hh.n) < 0.16
+    still_poor = poor_hh & (rng.random(hh.n) < 0.25)
+    reg_day = _days(dt.date(2014, 4, 1)) + rng.integers(0, 900, size=hh.n)
+    out_day = _days(dt.date(2019, 1, 1)) + rng.integers(0, 700, size=hh.n)
+    for i in np.where(poor_hh[hh.member])[0].tolist():
+        h = hh.member[i]
+        c = hh.county[i]
+        book = f"{c}{_year(reg_day[h])}{int(hh.ids[h]) % 100000:05d}"
         if still_poor[h]:
             diag.append(
                 (
@@ -503,74 +655,84 @@ def people(plan: Plan, ref: Reference, grid_rows: list[tuple[str, str, str]]) ->
                     confirmed(i),
                 )
             )
+    return diag
 
-    # Intentions: desired occupations by gender, wages, places.
+
+# Relative weights of the desired occupations (keys of world.OCCUPATIONS) by gender; 0.2 for the rest.
+OCCUPATION_WEIGHTS_MALE = {
+    "welder": 6,
+    "assembly": 8,
+    "guard": 4,
+    "courier": 5,
+    "electrician": 4,
+    "forklift": 4,
+    "mason": 4,
+    "rebar": 3,
+    "chef": 4,
+    "driver": 3,
+    "cnc": 3,
+    "delivery": 4,
+    "loader": 3,
+    "excavator": 2,
+    "scaffold": 1,
+    "carpenter": 2,
+    "car_repair": 2,
+    "solar": 2,
+    "warehouse": 2,
+    "inspector": 1,
+    "debug": 1,
+    "pastry": 1,
+}
+OCCUPATION_WEIGHTS_FEMALE = {
+    "assembly": 8,
+    "sewing": 6,
+    "housekeeper": 5,
+    "nanny": 4,
+    "carer": 3,
+    "waiter": 4,
+    "cashier": 3,
+    "packer": 3,
+    "inspector": 3,
+    "callcenter": 3,
+    "cleaner": 2,
+    "chef": 1,
+    "pastry": 2,
+    "solar": 1,
+    "warehouse": 1,
+    "debug": 1,
+}
+
+
+def _desired_occupations(rng, who: _Identities, status_idx, n) -> tuple[list[tuple[int, str]], np.ndarray]:
+    """1-3 desired occupations by gender (students and the inactive: 0-1); returns the
+    (seeker_id, occupation) pairs and each person's lowest-coded one (index, -1 for none)."""
     occ_keys = list(world.OCCUPATIONS)
-    w_male = np.array(
-        [
-            {
-                "welder": 6,
-                "assembly": 8,
-                "guard": 4,
-                "courier": 5,
-                "electrician": 4,
-                "forklift": 4,
-                "mason": 4,
-                "rebar": 3,
-                "chef": 4,
-                "driver": 3,
-                "cnc": 3,
-                "delivery": 4,
-                "loader": 3,
-                "excavator": 2,
-                "scaffold": 1,
-                "carpenter": 2,
-                "car_repair": 2,
-                "solar": 2,
-                "warehouse": 2,
-                "inspector": 1,
-                "debug": 1,
-                "pastry": 1,
-            }.get(k, 0.2)
-            for k in occ_keys
-        ]
-    )
-    w_female = np.array(
-        [
-            {
-                "assembly": 8,
-                "sewing": 6,
-                "housekeeper": 5,
-                "nanny": 4,
-                "carer": 3,
-                "waiter": 4,
-                "cashier": 3,
-                "packer": 3,
-                "inspector": 3,
-                "callcenter": 3,
-                "cleaner": 2,
-                "chef": 1,
-                "pastry": 2,
-                "solar": 1,
-                "warehouse": 1,
-                "debug": 1,
-            }.get(k, 0.2)
-            for k in occ_keys
-        ]
-    )
+    w_male = np.array([OCCUPATION_WEIGHTS_MALE.get(k, 0.2) for k in occ_keys])
+    w_female = np.array([OCCUPATION_WEIGHTS_FEMALE.get(k, 0.2) for k in occ_keys])
     k_occ = rng.choice([1, 2, 3], size=n, p=[0.45, 0.38, 0.17])
     k_occ[np.isin(status_idx, [3, 4])] = rng.choice([0, 1], size=int(np.isin(status_idx, [3, 4]).sum()))
     owner = np.repeat(np.arange(n), k_occ)
-    om = male[owner]
+    om = who.male[owner]
     occ = np.empty(len(owner), dtype=np.int64)
     occ[om] = rng.choice(len(occ_keys), size=int(om.sum()), p=w_male / w_male.sum())
     occ[~om] = rng.choice(len(occ_keys), size=int((~om).sum()), p=w_female / w_female.sum())
     pair = np.unique(owner * 64 + occ)
     owner, occ = pair // 64, pair % 64
-    codes = [world.OCCUPATIONS[k][0] for k in occ_keys]
-    desired_occ = [(int(ids[o]), codes[c]) for o, c in zip(owner.tolist(), occ.tolist(), strict=True)]
+    codes = _occupation_codes()
+    desired_occ = [(int(who.ids[o]), codes[c]) for o, c in zip(owner.tolist(), occ.tolist(), strict=True)]
     first_occ = np.full(n, -1)
     first_occ[owner[::-1]] = occ[::-1]  # the lowest-coded desired occupation per person
+    return desired_occ, first_occ
+
+
+def _occupation_codes() -> list[str]:
+    return [world.OCCUPATIONS[k][0] for k in world.OCCUPATIONS]
+
+
+def _skills(rng, ids, first_occ, n) -> tuple[list[tuple[int, str]], list[str]]:
+    """A skill (occupation and a phrase) for about half of those with a desired occupation."""
+    occ_keys = list(world.OCCUPATIONS)
+    codes = _occupation_codes()
     has_skill = (first_occ >= 0) & (rng.random(n) < 0.55)
     skill_idx = np.where(has_skill)[0]
     skill_occ = [(int(ids[i]), codes[first_occ[i]]) for i in skill_idx.tolist()]
@@ -579,11 +741,19 @@ def people(plan: Plan, ref: Reference, grid_rows: list[tuple[str, str, str]]) ->
     for i in skill_idx.tolist():
         phrases = world.SKILL_PHRASES[occ_keys[first_occ[i]]]
         skills[i] = phrases[phrase_pick[i] % len(phrases)]
+    return skill_occ, skills
 
+
+# Weights of world.DESIRED_CITIES, in order.
+DESIRED_CITY_WEIGHTS = np.array([0.18, 0.14, 0.16, 0.14, 0.08, 0.06, 0.06, 0.05, 0.06, 0.03, 0.04])
+
+
+def _desired_regions(rng, ids, county, first_occ, n) -> tuple[np.ndarray, list[tuple[int, str]]]:
+    """Who accepts work anywhere, and the others' 1-2 desired cities (some: their own county)."""
     anywhere = (rng.random(n) < 0.22) & (first_occ >= 0)
     k_reg = np.where(anywhere | (first_occ < 0), 0, rng.choice([1, 2], size=n, p=[0.6, 0.4]))
     rowner = np.repeat(np.arange(n), k_reg)
-    city_w = np.array([0.18, 0.14, 0.16, 0.14, 0.08, 0.06, 0.06, 0.05, 0.06, 0.03, 0.04])
+    city_w = DESIRED_CITY_WEIGHTS
     city = rng.choice(len(world.DESIRED_CITIES), size=len(rowner), p=city_w / city_w.sum())
     pair = np.unique(rowner * 16 + city)
     rowner, city = pair // 16, pair % 16
@@ -593,8 +763,15 @@ def people(plan: Plan, ref: Reference, grid_rows: list[tuple[str, str, str]]) ->
     # Some want to work near home: their own county.
     near = np.where((first_occ >= 0) & ~anywhere & (rng.random(n) < 0.2))[0]
     desired_regions += [(int(ids[i]), county[i]) for i in near.tolist()]
+    return anywhere, desired_regions
 
-    mid = np.array([sum(world.WAGES[k]) / 2 for k in occ_keys])
+
+def _wages_and_availability(
+    rng, today: int, first_occ, edu_idx, status: list[str], n: int
+) -> tuple[list[int | None], list[str | None]]:
+    """Expected wage near the desired occupation's band (none for some), and the date from which
+    those not in work or inactive are available."""
+    mid = np.array([sum(world.WAGES[k]) / 2 for k in world.OCCUPATIONS])
     wage_raw = np.where(first_occ >= 0, mid[np.maximum(first_occ, 0)], 4500) * rng.normal(1.0, 0.12, size=n)
     wage_raw *= np.where(edu_idx >= 5, 1.12, 1.0)
     wage_arr = np.clip(np.round(wage_raw / 500) * 500, 3500, 9000).astype(int)
@@ -603,46 +780,7 @@ def people(plan: Plan, ref: Reference, grid_rows: list[tuple[str, str, str]]) ->
     avail_days = today + rng.integers(0, 120, size=n)
     avail_iso = iso_dates(avail_days)
     available = [None if s in ("employed", "inactive") else a for s, a in zip(status, avail_iso, strict=True)]
-
-    created = (
-        (today - rng.integers(0, 730, size=n)) * 86400 + rng.integers(8 * 3600, 18 * 3600, size=n) - 8 * 3600
-    )
-
-    households = []
-    roads = ["村", "组", "社"]
-    hh_towns = town_names[hh_town_idx].tolist()
-    for h, (hid, town) in enumerate(zip(hh_ids.tolist(), hh_towns, strict=True)):
-        addr = (
-            f"{ref.names.get(town[:6], '')}{ref.names.get(town, '')}{h % 12 + 1}{roads[h % 3]}{h % 97 + 1}号"
-        )
-        households.append((hid, f"{town}-{hid:07d}", town, addr))
-
-    return People(
-        n=n,
-        ids=ids,
-        name=_names(rng, n, male),
-        id_number=id_numbers,
-        phone=phones,
-        male=male,
-        birth=iso_dates(birth_days),
-        hukou=hukou,
-        residence=residence,
-        grid_code=grid_code,
-        household=hh_ids[member_hh],
-        education=education,
-        major=major,
-        skills=skills,
-        anywhere=anywhere,
-        wage=wage,
-        available=available,
-        status=status,
-        created=created,
-        households=households,
-        desired_occ=desired_occ,
-        skill_occ=skill_occ,
-        desired_regions=desired_regions,
-        diagnoses=diag,
-    )
+    return wage, available
 
 
 # --------------------------------------------------------------------------------------------
@@ -667,23 +805,46 @@ def _profile_pick(rng, profiles: list[dict], n: int) -> np.ndarray:
 
 
 def employers(plan: Plan, ref: Reference) -> Employers:
+    """Enterprises, then their postings, from one generator (the steps run in this order)."""
     rng = np.random.default_rng([plan.seed, 2])
-    m, p_total = plan.enterprises, plan.postings
-    if m == 0:
+    if plan.enterprises == 0:
         return Employers([], [], list(world.INDUSTRIAL_PARKS))
-    today = _days(plan.today)
+    ents = _enterprises(rng, plan, ref)
+    posts = _postings(rng, plan, ref, ents)
+    return Employers(ents, posts, list(world.INDUSTRIAL_PARKS))
+
+
+STREETS = [
+    "工业大道",
+    "创业路",
+    "高新路",
+    "长江路",
+    "科技园路",
+    "新华路",
+    "人民路",
+    "兴业路",
+    "锦绣路",
+    "开发区大道",
+]
+BRAND_TAILS = "鑫泰源盛达丰华康隆昌安兴旺发祥瑞福"
+SIZES = ["micro", "small", "medium", "large"]
+
+
+def _enterprises(rng, plan: Plan, ref: Reference) -> list[dict]:
+    """Where each enterprise is (destination counties, or locally in the origin counties), its
+    profile (industry, jobs), name, size, contact and park. Enterprise 0 is an electronics
+    factory in Wuxi's Xinwu district (the demo recruiter's); 1-3 are assistance workshops in the
+    demo commissioner's township in Ledu."""
+    m = plan.enterprises
     local = rng.random(m) < world.LOCAL_SHARE
     dnames, dtown_idx, _dc = _pick_townships(rng, ref.dest_counties, ref.dest_weights, ref.dest_townships, m)
     # Local employers: mostly in Haidong's counties.
     lw = np.array([w * (3 if c.startswith("6302") else 1) for c, w in world.ORIGIN_COUNTIES.items()])
     onames, otown_idx, _oc = _pick_townships(rng, ref.origin_counties, lw / lw.sum(), ref.origin_townships, m)
     town = np.where(local, onames[otown_idx], dnames[dtown_idx])
-    # Enterprise 0: an electronics factory in Wuxi's Xinwu district (the demo recruiter's);
-    # 1-3: assistance workshops in the demo commissioner's township in Ledu.
-    ledu_town = world.COMMISSIONER_TOWNSHIP
     town[0], local[0] = ref.dest_townships["320214"][0], False
     for i in range(1, min(4, m)):
-        town[i], local[i] = ledu_town, True
+        town[i], local[i] = world.COMMISSIONER_TOWNSHIP, True
     prof_idx = np.where(
         local, _profile_pick(rng, world.LOCAL_PROFILES, m), _profile_pick(rng, world.PROFILES, m)
     )
@@ -692,27 +853,13 @@ def employers(plan: Plan, ref: Reference) -> Employers:
     brand_b = rng.integers(0, 1000, size=m).tolist()
     word_pick = rng.integers(0, 1000, size=m).tolist()
     size_idx = rng.choice(4, size=m, p=[0.12, 0.45, 0.33, 0.10])
-    sizes = ["micro", "small", "medium", "large"]
     in_park = rng.random(m) < 0.35
     contact = _names(rng, m, rng.random(m) < 0.5)
     phones = mobiles(rng, m).tolist()
     parks_by_county: dict[str, list[str]] = {}
     for name, county in world.INDUSTRIAL_PARKS:
         parks_by_county.setdefault(county, []).append(name)
-    streets = [
-        "工业大道",
-        "创业路",
-        "高新路",
-        "长江路",
-        "科技园路",
-        "新华路",
-        "人民路",
-        "兴业路",
-        "锦绣路",
-        "开发区大道",
-    ]
     ents = []
-    tail_chars = "鑫泰源盛达丰华康隆昌安兴旺发祥瑞福"
     for i in range(m):
         t = town[i]
         is_local = bool(local[i])
@@ -720,7 +867,7 @@ def employers(plan: Plan, ref: Reference) -> Employers:
         words = prof["words"]
         brand = world.BRANDS[brand_a[i]]
         if brand_b[i] % 3 == 0:
-            brand += tail_chars[brand_b[i] % len(tail_chars)]
+            brand += BRAND_TAILS[brand_b[i] % len(BRAND_TAILS)]
         word = words[word_pick[i] % len(words)]
         county6 = t[:6]
         city = world.CITY_PREFIX.get(t[:4], ref.names.get(county6, ""))
@@ -729,7 +876,7 @@ def employers(plan: Plan, ref: Reference) -> Employers:
             size = "small"
         else:
             name = f"{city}{brand}{word}有限公司"
-            size = sizes[size_idx[i]]
+            size = SIZES[size_idx[i]]
         if i == 0:
             name, size = "无锡捷安精密电子有限公司", "large"
         park = None
@@ -744,7 +891,7 @@ def employers(plan: Plan, ref: Reference) -> Employers:
                 "industry_id": prof["industry"],
                 "region_id": t,
                 "address": f"{ref.names.get(county6, '')}{ref.names.get(t, '')}"
-                f"{streets[brand_b[i] % len(streets)]}{word_pick[i] % 300 + 1}号",
+                f"{STREETS[brand_b[i] % len(STREETS)]}{word_pick[i] % 300 + 1}号",
                 "size": size,
                 "contact_name": contact[i],
                 "contact_phone": str(phones[i]),
@@ -755,8 +902,20 @@ def employers(plan: Plan, ref: Reference) -> Employers:
                 "brand": brand,
             }
         )
+    return ents
 
-    # Postings: every enterprise gets one, the rest go preferably to larger ones.
+
+HEADCOUNTS_SMALL = np.array([5, 6, 8, 10, 10, 12, 15, 20, 20, 25, 30, 30, 40, 50])
+HEADCOUNTS_MID = np.array([60, 80, 100, 100, 120, 150, 200])
+HEADCOUNTS_BIG = np.array([260, 300, 400, 500, 500])
+
+
+def _postings(rng, plan: Plan, ref: Reference, ents: list[dict]) -> list[dict]:
+    """Every enterprise gets one posting, the rest go preferably to larger ones. All random
+    numbers are drawn here, for all postings at once; ``_posting`` turns one row of them into a
+    posting."""
+    m, p_total = len(ents), plan.postings
+    today = _days(plan.today)
     weight = np.array([{"micro": 0.5, "small": 1, "medium": 2, "large": 4}[e["size"]] for e in ents])
     extra = max(0, p_total - m)
     owner = np.concatenate([np.arange(min(m, p_total)), rng.choice(m, size=extra, p=weight / weight.sum())])
@@ -764,9 +923,6 @@ def employers(plan: Plan, ref: Reference) -> Employers:
     n = len(owner)
     u = rng.random((n, 8))
     pick = rng.integers(0, 10**6, size=(n, 3))
-    head_small = np.array([5, 6, 8, 10, 10, 12, 15, 20, 20, 25, 30, 30, 40, 50])
-    head_mid = np.array([60, 80, 100, 100, 120, 150, 200])
-    head_big = np.array([260, 300, 400, 500, 500])
     v_from = today - rng.integers(0, 75, size=n)
     v_until = v_from + rng.integers(30, 120, size=n)
     created = v_from * 86400 + rng.integers(0, 10 * 3600, size=n)
@@ -782,97 +938,127 @@ def employers(plan: Plan, ref: Reference) -> Employers:
             job_cache[key] = (list(jobs), w / w[-1])
         keys, cum = job_cache[key]
         occ = keys[int(np.searchsorted(cum, row[0], side="right"))] if j != 0 else "assembly"
-        titles = world.TITLES[occ]
-        title = titles[pk[0] % len(titles)].format(brand=e["brand"])
-        industry = e["profile"]["industry"]
-        factory = industry in FACTORY_INDUSTRIES
-        if e["workshop"] or not factory:
-            # Workshops, restaurants, hotels, households, shops: a handful to a few dozen.
-            headcount = (
-                int(head_small[pk[1] % 9]) if row[1] < 0.9 else int(head_small[pk[1] % len(head_small)])
-            )
-        elif row[1] < 0.72:
-            headcount = int(head_small[pk[1] % len(head_small)])
-        elif row[1] < 0.95:
-            headcount = int(head_mid[pk[1] % len(head_mid)])
-        else:
-            headcount = int(head_big[pk[1] % len(head_big)])
-        lo, hi = world.WAGES[occ]
-        mid = lo + (hi - lo) * row[2]
-        if e["local"]:
-            mid = 3500 + (mid - 3500) * 0.35
-        width = 500 + 2000 * row[3]
-        wmin = int(max(3500, min(9000, round((mid - width / 2) / 100) * 100)))
-        wmax = int(max(wmin, min(9000, round((mid + width / 2) / 100) * 100)))
-        if row[4] < 0.04:
-            wmin = wmax = None  # 面议
-        if e["workshop"]:
-            board, lodging = row[5] < 0.3, False
-        elif industry in {"62", "61"}:
-            board, lodging = True, row[5] < 0.65
-        elif occ in {"housekeeper", "nanny"}:
-            board, lodging = True, row[5] < 0.5
-        elif factory:
-            board, lodging = row[5] < 0.88, row[5] < 0.82
-        else:
-            board, lodging = row[5] < 0.4, row[5] < 0.3
-        friendly_occ = occ in {"packer", "callcenter", "sewing", "assembly", "cashier", "inspector"}
-        disability = "残疾" in title or (friendly_occ and row[6] < (0.3 if e["local"] else 0.06))
-        groups = []
-        if disability:
-            groups.append("disability")
-        if e["workshop"] and row[7] < 0.75:
-            groups += ["poverty", "lifted_out"]
-        elif row[7] < 0.04:
-            groups.append("zero_employment")
-        elif row[7] < 0.08:
-            groups.append("registered_unemployed")
-        status_roll = (pk[2] % 1000) / 1000
-        if status_roll < 0.80:
-            status, filled = "open", int(headcount * row[3] * 0.8)
-        elif status_roll < 0.88:
-            status, filled = "filled", headcount
-        elif status_roll < 0.95:
-            status, filled = "closed", int(headcount * row[4])
-        else:
-            status, filled = "draft", 0
-        cert = world.CERTIFICATES.get(occ, "") if row[6] < 0.75 else ""
-        phrases = world.SKILL_PHRASES[occ]
-        if occ in {"electrician", "welder", "cnc", "debug"}:
-            edu = "junior" if row[2] < 0.6 else "vocational"
-        else:
-            edu = "" if row[2] < 0.65 else "junior"
-        shift = ["长白班", "两班倒", "做六休一", "月休4天", "计件工资，多劳多得"][pk[0] % 5]
-        perks = "，".join(x for x, ok in (("包吃", board), ("包住", lodging), ("缴纳五险", factory)) if ok)
-        place = f"{ref.names.get(e['region_id'][:6], '')}{ref.names.get(e['region_id'], '')}"
-        desc = f"{world.OCCUPATIONS[occ][1]}，工作地点{place}；{shift}" + (f"；{perks}" if perks else "")
-        if groups and "disability" in groups:
-            desc += "；岗位适合持证残疾人，可安排无障碍工位"
         posts.append(
-            {
-                "id": plan.ids["posting"] + j,
-                "enterprise_id": e["id"],
-                "title": title[:64],
-                "occupation_id": world.OCCUPATIONS[occ][0],
-                "description": desc,
-                "required_skills": phrases[0],
-                "required_certificates": cert,
-                "min_education": edu,
-                "headcount": headcount,
-                "filled": filled,
-                "wage_min": wmin,
-                "wage_max": wmax,
-                "work_region_id": e["region_id"],
-                "board": board,
-                "lodging": lodging,
-                "disability_friendly": disability,
-                "target_groups": json_cache.get(tuple(groups))
-                or json_cache.setdefault(tuple(groups), json.dumps(groups)),
-                "valid_from": int(v_from[j]),
-                "valid_until": int(v_until[j]),
-                "status": status,
-                "created": int(created[j]),
-                "occ_key": occ,
-            }
+            _posting(
+                ref,
+                e,
+                occ,
+                row,
+                pk,
+                pk_id=plan.ids["posting"] + j,
+                valid=(int(v_from[j]), int(v_until[j])),
+                created=int(created[j]),
+                json_cache=json_cache,
+            )
         )
-    return Employers(ents, posts, list(world.INDUSTRIAL_PARKS))
+    return posts
+
+
+def _posting(
+    ref: Reference,
+    e: dict,
+    occ: str,
+    row: list[float],
+    pk: list[int],
+    *,
+    pk_id: int,
+    valid: tuple[int, int],
+    created: int,
+    json_cache: dict[tuple, str],
+) -> dict:
+    """One posting of enterprise ``e`` for occupation ``occ`` from its pre-drawn uniforms ``row``
+    (8) and integers ``pk`` (3): title, headcount, wage band, board and lodging, target groups,
+    status, certificates, education and description. No random draws here."""
+    titles = world.TITLES[occ]
+    title = titles[pk[0] % len(titles)].format(brand=e["brand"])
+    industry = e["profile"]["industry"]
+    factory = industry in FACTORY_INDUSTRIES
+    if e["workshop"] or not factory:
+        # Workshops, restaurants, hotels, households, shops: a handful to a few dozen.
+        headcount = (
+            int(HEADCOUNTS_SMALL[pk[1] % 9])
+            if row[1] < 0.9
+            else int(HEADCOUNTS_SMALL[pk[1] % len(HEADCOUNTS_SMALL)])
+        )
+    elif row[1] < 0.72:
+        headcount = int(HEADCOUNTS_SMALL[pk[1] % len(HEADCOUNTS_SMALL)])
+    elif row[1] < 0.95:
+        headcount = int(HEADCOUNTS_MID[pk[1] % len(HEADCOUNTS_MID)])
+    else:
+        headcount = int(HEADCOUNTS_BIG[pk[1] % len(HEADCOUNTS_BIG)])
+    lo, hi = world.WAGES[occ]
+    mid = lo + (hi - lo) * row[2]
+    if e["local"]:
+        mid = 3500 + (mid - 3500) * 0.35
+    width = 500 + 2000 * row[3]
+    wmin = int(max(3500, min(9000, round((mid - width / 2) / 100) * 100)))
+    wmax = int(max(wmin, min(9000, round((mid + width / 2) / 100) * 100)))
+    if row[4] < 0.04:
+        wmin = wmax = None  # 面议
+    if e["workshop"]:
+        board, lodging = row[5] < 0.3, False
+    elif industry in {"62", "61"}:
+        board, lodging = True, row[5] < 0.65
+    elif occ in {"housekeeper", "nanny"}:
+        board, lodging = True, row[5] < 0.5
+    elif factory:
+        board, lodging = row[5] < 0.88, row[5] < 0.82
+    else:
+        board, lodging = row[5] < 0.4, row[5] < 0.3
+    friendly_occ = occ in {"packer", "callcenter", "sewing", "assembly", "cashier", "inspector"}
+    disability = "残疾" in title or (friendly_occ and row[6] < (0.3 if e["local"] else 0.06))
+    groups = []
+    if disability:
+        groups.append("disability")
+    if e["workshop"] and row[7] < 0.75:
+        groups += ["poverty", "lifted_out"]
+    elif row[7] < 0.04:
+        groups.append("zero_employment")
+    elif row[7] < 0.08:
+        groups.append("registered_unemployed")
+    status_roll = (pk[2] % 1000) / 1000
+    if status_roll < 0.80:
+        status, filled = "open", int(headcount * row[3] * 0.8)
+    elif status_roll < 0.88:
+        status, filled = "filled", headcount
+    elif status_roll < 0.95:
+        status, filled = "closed", int(headcount * row[4])
+    else:
+        status, filled = "draft", 0
+    cert = world.CERTIFICATES.get(occ, "") if row[6] < 0.75 else ""
+    phrases = world.SKILL_PHRASES[occ]
+    if occ in {"electrician", "welder", "cnc", "debug"}:
+        edu = "junior" if row[2] < 0.6 else "vocational"
+    else:
+        edu = "" if row[2] < 0.65 else "junior"
+    shift = ["长白班", "两班倒", "做六休一", "月休4天", "计件工资，多劳多得"][pk[0] % 5]
+    perks = "，".join(x for x, ok in (("包吃", board), ("包住", lodging), ("缴纳五险", factory)) if ok)
+    place = f"{ref.names.get(e['region_id'][:6], '')}{ref.names.get(e['region_id'], '')}"
+    desc = f"{world.OCCUPATIONS[occ][1]}，工作地点{place}；{shift}" + (f"；{perks}" if perks else "")
+    if groups and "disability" in groups:
+        desc += "；岗位适合持证残疾人，可安排无障碍工位"
+    return {
+        "id": pk_id,
+        "enterprise_id": e["id"],
+        "title": title[:64],
+        "occupation_id": world.OCCUPATIONS[occ][0],
+        "description": desc,
+        "required_skills": phrases[0],
+        "required_certificates": cert,
+        "min_education": edu,
+        "headcount": headcount,
+        "filled": filled,
+        "wage_min": wmin,
+        "wage_max": wmax,
+        "work_region_id": e["region_id"],
+        "board": board,
+        "lodging": lodging,
+        "disability_friendly": disability,
+        "target_groups": json_cache.get(tuple(groups))
+        or json_cache.setdefault(tuple(groups), json.dumps(groups)),
+        "valid_from": valid[0],
+        "valid_until": valid[1],
+        "status": status,
+        "created": created,
+        "occ_key": occ,
+    }

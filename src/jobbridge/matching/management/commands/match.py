@@ -41,7 +41,8 @@ class Command(BaseCommand):
     help = (
         "Matching: `match run [--scheduler tcp://HOST:PORT] [--k 10]` recomputes the stored lists as a new "
         "version; `match allocate [--stable]` assigns seekers to vacancies over the current version; "
-        "`match runs` lists versions; `match recommend --seeker ID`, `match candidates --posting ID --user NAME`."
+        "`match list` lists versions (also spelt `runs`); `match recommend --seeker ID`, "
+        "`match candidates --posting ID --user NAME`."
     )
 
     def add_arguments(self, parser):
@@ -60,7 +61,7 @@ class Command(BaseCommand):
         alloc = sub.add_parser("allocate", help="capacity-respecting allocation over the current version")
         alloc.add_argument("--stable", action="store_true", help="deferred acceptance instead of optimal")
         alloc.add_argument("--json", action="store_true")
-        runs = sub.add_parser("runs", help="the stored versions, newest first")
+        runs = sub.add_parser("list", aliases=["runs"], help="the stored versions, newest first")
         runs.add_argument("--json", action="store_true")
         r = sub.add_parser("recommend", help="best open postings for one seeker")
         r.add_argument("--seeker", type=int, required=True)
@@ -77,7 +78,7 @@ class Command(BaseCommand):
             return self.run(opts)
         if action == "allocate":
             return self.allocate(opts)
-        if action == "runs":
+        if action in ("list", "runs"):  # `runs`: the older spelling, kept for scripts
             for run in MatchRun.objects.all()[:50]:
                 d = run_dict(run)
                 self.stdout.write(

@@ -13,16 +13,20 @@ from jobbridge.notifications.models import Notification, Preference
 from jobbridge.notifications.runs import run_delivery
 from jobbridge.people.models import Seeker
 
+# Older spellings kept for scripts: `notify send-due` is `notify run`.
+ALIASES = {"send-due": "run"}
+
 
 class Command(BaseCommand):
     help = (
-        "The notification outbox: `notify send-due` (deliver what is due), `notify list [--status]`, "
+        "The notification outbox: `notify run` (deliver what is due; also spelt `send-due`), "
+        "`notify list [--status]`, "
         "`notify opt-out SEEKER_ID [--channel]`, `notify push-list --user NAME [--days 3]`."
     )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        s = sub.add_parser("send-due", help="deliver every message that is due now")
+        s = sub.add_parser("run", aliases=["send-due"], help="deliver every message that is due now")
         s.add_argument("--limit", type=int, default=None, help="at most this many messages")
         s.add_argument("--json", action="store_true", help="print the counts as one JSON object")
         ls = sub.add_parser("list", help="messages in the outbox, newest first")
@@ -47,7 +51,8 @@ class Command(BaseCommand):
         if problems:
             raise CommandError("notification settings: " + "; ".join(problems))
         try:
-            getattr(self, "do_" + opts["action"].replace("-", "_"))(opts)
+            action = ALIASES.get(opts["action"], opts["action"])
+            getattr(self, "do_" + action.replace("-", "_"))(opts)
         except ServiceError as e:
             raise CommandError(str(e)) from None
         except UnknownRegion as e:
@@ -55,7 +60,7 @@ class Command(BaseCommand):
         except PermissionDenied as e:
             raise CommandError(str(e) or "permission denied") from None
 
-    def do_send_due(self, opts):
+    def do_run(self, opts):
         if opts["limit"] is not None and opts["limit"] < 1:
             raise CommandError("--limit must be at least 1")
         bar = tqdm(total=0, unit="msg", disable=opts["json"], file=self.stderr._out)

@@ -38,6 +38,10 @@ def followup_dict(status: str, f: FollowUp) -> dict:
     }
 
 
+# Older spellings kept for scripts: `placements panel` is `placements report`.
+ALIASES = {"panel": "report"}
+
+
 def _date(value: str | None) -> dt.date | None:
     if not value:
         return None
@@ -52,8 +56,8 @@ class Command(BaseCommand):
         "The placement pipeline: `placements apply --seeker ID --posting ID --user NAME [--consent TEXT]`, "
         "`placements move APP_ID STATE --user NAME [--reason CODE] [--note TEXT] [--on DATE]`, "
         "`placements due --user NAME [--json]`, `placements check FOLLOWUP_ID --user NAME "
-        "(--employed | --left --reason CODE)`, `placements panel --user NAME [--region CODE] [--month YYYY-MM]`, "
-        "`placements rebuild-rollups [--check] [--json]`."
+        "(--employed | --left --reason CODE)`, `placements report --user NAME [--region CODE] [--month YYYY-MM]` "
+        "(the panel; also spelt `panel`), `placements rebuild-rollups [--check] [--json]`."
     )
 
     def add_arguments(self, parser):
@@ -78,7 +82,9 @@ class Command(BaseCommand):
         c.add_argument("--reason", default="", choices=["", *Reason.values])
         c.add_argument("--note", default="")
         c.add_argument("--on", help="date of the check (YYYY-MM-DD; today when left out)")
-        p = sub.add_parser("panel", help="placement statistics of a region and month")
+        p = sub.add_parser(
+            "report", aliases=["panel"], help="placement statistics of a region and month (the panel)"
+        )
         p.add_argument("--region", default=None)
         p.add_argument("--month", default=None, help="YYYY-MM; this month when left out")
         r = sub.add_parser("rebuild-rollups", help="recompute the panel's rollup from the pipeline's rows")
@@ -93,20 +99,23 @@ class Command(BaseCommand):
             s.add_argument("--json", action="store_true", help="print JSON")
 
     def handle(self, *args, **opts):
-        if opts["action"] == "rebuild-rollups":  # the operator's command: no acting user
+        action = ALIASES.get(opts["action"], opts["action"])
+        if action == "rebuild-rollups":  # the operator's command: no acting user
             return self.rebuild_rollups(opts)
         user = User.objects.filter(username=opts["user"], is_active=True).first()
         if user is None:
             raise CommandError(f"--user: no active user named {opts['user']!r}")
         try:
-            getattr(self, opts["action"])(user, opts)
+            # do_ keeps the verbs off BaseCommand's own names (`check` shadowed the system check
+            # and broke every `jobbridge placements …` run from the shell).
+            getattr(self, "do_" + action)(user, opts)
         except ServiceError as e:
             raise CommandError("; ".join(f"{err.field}: {err.message}" for err in e.errors)) from None
 
     def out(self, opts, data: dict | list, text: str) -> None:
         self.stdout.write(json.dumps(data, ensure_ascii=False) if opts["json"] else text)
 
-    def apply(self, user, opts):
+    def do_apply(self, user, opts):
         seeker = Seeker.objects.filter(pk=opts["seeker"]).first()
         posting = Posting.objects.filter(pk=opts["posting"]).first()
         if seeker is None:
@@ -127,7 +136,7 @@ class Command(BaseCommand):
             f"application {app.pk} {word}: {seeker.name} → {posting.title} ({app.state})",
         )
 
-    def move(self, user, opts):
+    def do_move(self, user, opts):
         app = Application.objects.visible_to(user).filter(pk=opts["application"]).first()
         if app is None:
             raise CommandError(
@@ -144,7 +153,7 @@ class Command(BaseCommand):
         )
         self.out(opts, app_dict(app), f"application {app.pk}: {before} → {app.state}")
 
-    def due(self, user, opts):
+    def do_due(self, user, opts):
         rows = selectors.due_followups(user).as_list()
         if opts["json"]:
             self.out(opts, [followup_dict(s, f) for s, f in rows], "")
@@ -158,7 +167,7 @@ class Command(BaseCommand):
                 f"  {d['posting']}  (application {d['application']})"
             )
 
-    def check(self, user, opts):
+    def do_check(self, user, opts):
         followup = (
             FollowUp.objects.visible_to(user)
             .filter(pk=opts["followup"])
@@ -180,7 +189,7 @@ class Command(BaseCommand):
             opts, app_dict(app), f"follow-up {followup.pk} recorded: application {app.pk} is {app.state}"
         )
 
-    def panel(self, user, opts):
+    def do_report(self, user, opts):
         stats = selectors.panel_stats(user, region=opts["region"], month=opts["month"])
         lines = [
             f"{stats['region_name'] or stats['region']} {stats['month']}",

@@ -5,7 +5,8 @@
     jobbridge returns report [--region CODE] --season 2026 [--side origin|destination] [--json]
     jobbridge returns season create --code 2026 --festival 2026-02-17 [--leave-from D] [--return-until D]
     jobbridge returns season list [--json]
-    jobbridge returns rebuild --season 2026 [--json]     # recompute the counts the reports read
+    jobbridge returns rebuild-rollups --season 2026 [--json]  # recompute the counts the reports read
+                                                              # (also spelt `rebuild`)
 
 Exit status 2 when the file (or an argument) cannot be used at all; rejected rows do not fail
 the command, they are listed.
@@ -30,6 +31,8 @@ from jobbridge.returns.seasons import season_create, season_get
 from jobbridge.returns.selectors import SIDES, return_report
 
 EXIT_BAD_INPUT = 2
+# Older spellings kept for scripts: `returns rebuild` is `returns rebuild-rollups`.
+ALIASES = {"rebuild": "rebuild-rollups"}
 
 
 class Command(BaseCommand):
@@ -52,7 +55,9 @@ class Command(BaseCommand):
         r.add_argument("--season", required=True)
         r.add_argument("--side", choices=SIDES, help="origin：本地外出人员；destination：在本地务工人员")
         r.add_argument("--json", action="store_true")
-        rb = sub.add_parser("rebuild", help="由记录重算统计表（HomecomingCount）")
+        rb = sub.add_parser(
+            "rebuild-rollups", aliases=["rebuild"], help="由记录重算统计表（HomecomingCount）"
+        )
         rb.add_argument("--season", required=True)
         rb.add_argument("--json", action="store_true")
         s = sub.add_parser("season", help="季度")
@@ -68,7 +73,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         try:
-            getattr(self, "_" + opts["action"])(opts)
+            action = ALIASES.get(opts["action"], opts["action"])
+            getattr(self, "_" + action.replace("-", "_"))(opts)
         except (ServiceError, UnknownRegion, ValueError) as e:
             self._fail(str(e), opts)
 
@@ -130,7 +136,7 @@ class Command(BaseCommand):
             return
         self.stdout.write(format_report(report))
 
-    def _rebuild(self, opts) -> None:
+    def _rebuild_rollups(self, opts) -> None:
         from jobbridge.returns.rollups import rebuild
 
         season = season_get(opts["season"])

@@ -1,12 +1,16 @@
-"""`jobbridge transfers`: the monthly report, dashboard panels, manual entry and rollup rebuild.
+"""`jobbridge transfers`: the ledger's import, monthly report, dashboard panels, manual entry and
+rollup rebuild.
 
+    jobbridge transfers import FILE [--dry-run] [--json] [--error-file OUT.xlsx] [--user NAME]
+    jobbridge transfers template --out FILE.xlsx
     jobbridge transfers report --region CODE|NAME --month 2023-01 [--json] [--xlsx OUT.xlsx]
     jobbridge transfers panel NAME --region CODE --month 2023-01 [--json]
     jobbridge transfers add --id-number ID --destination REGION --date 2023-01-05 --employer NAME
                             [--name N --hukou REGION] [--channel C] [--industry I] [--origin-basis hukou|residence] [--json]
     jobbridge transfers rebuild-rollups [--json]
 
-Imports go through `jobbridge import transfers FILE --json` like every roster.
+`import` and `template` are `jobbridge import transfers …` and `jobbridge import template
+transfers` under the ledger's name: the same options, code path and exit status as every roster.
 """
 
 import json
@@ -17,15 +21,25 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from jobbridge.core.errors import ServiceError
+from jobbridge.core.management.commands._roster import (
+    add_import_arguments,
+    add_template_arguments,
+    run_import,
+    run_template,
+)
 from jobbridge.transfers import exports, rollups, selectors, services
 
 
 class Command(BaseCommand):
-    help = "劳动力转移：月报、看板数据、手工登记、重建汇总表"
+    help = "劳动力转移：导入台账、月报、看板数据、手工登记、重建汇总表"
     requires_system_checks: list = []
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
+        add_import_arguments(
+            sub.add_parser("import", help="导入劳动力转移台账（同 jobbridge import transfers）")
+        )
+        add_template_arguments(sub.add_parser("template", help="写出台账导入模板"))
         report = sub.add_parser("report", help="转移就业月报")
         report.add_argument("--region", required=True, help="区划代码或名称，如630200或海东市")
         report.add_argument("--month", required=True, help="YYYY-MM")
@@ -61,6 +75,12 @@ class Command(BaseCommand):
                 )
                 sys.exit(1)
             raise CommandError("; ".join(f"{f.field}: {f.message}" for f in e.errors)) from None
+
+    def _import(self, opts):
+        run_import(self, "transfers", opts)
+
+    def _template(self, opts):
+        run_template(self, "transfers", opts)
 
     def _report(self, opts):
         code = selectors.resolve_region(opts["region"], None)

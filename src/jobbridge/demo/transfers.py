@@ -17,11 +17,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from jobbridge.core import regions as core_regions
-from jobbridge.demo import world
 from jobbridge.people.models import Seeker
+from jobbridge.transfers import rollups, services
+from jobbridge.transfers.models import Channel, OriginBasis, Source, Transfer
 
-from . import rollups, services
-from .models import Channel, OriginBasis, Source, Transfer
+from . import world
 
 CAPITALS = {"63": "630103", "52": "520102", "53": "530102", "14": "140105", "50": "500103"}
 EMPLOYERS = {

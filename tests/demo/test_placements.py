@@ -1,4 +1,4 @@
-"""placements.demo.populate over a small demo world: plausible, rule-abiding, idempotent."""
+"""demo.placements.populate over a small demo world: plausible, rule-abiding, idempotent."""
 
 import io
 
@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from jobbridge.placements import demo
+from jobbridge.demo import placements as demo
 from jobbridge.placements.models import EMPLOYED_STATES, Application, ApplicationEvent, State
 from jobbridge.transfers.models import Transfer
 

@@ -17,12 +17,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from jobbridge.core import regions
-from jobbridge.demo import world
 from jobbridge.people.models import Seeker
+from jobbridge.returns import rollups
+from jobbridge.returns.models import Homecoming, Season
+from jobbridge.returns.seasons import season_get
 
-from . import rollups
-from .models import Homecoming, Season
-from .seasons import season_get
+from . import world
 
 RETURN_RATE = {
     regions.MOVE_OUT_OF_PROVINCE: 0.717,

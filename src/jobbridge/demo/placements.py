@@ -1,4 +1,4 @@
-"""Plausible applications in the demo world (`jobbridge demo` calls ``populate``).
+"""Plausible applications in the demo world (the build calls ``populate`` through ``others``).
 
 Everything goes through the services, so the demo pipeline obeys the same rules as real use:
 headcounts, one hire a day, transfers written for every hire, follow-ups scheduled on arrival.
@@ -17,10 +17,11 @@ from jobbridge.core.errors import ServiceError
 from jobbridge.core.models import Role, User
 from jobbridge.employers.models import Posting
 from jobbridge.people.models import Seeker
+from jobbridge.placements import rollups
+from jobbridge.placements.models import Application, ApplicationEvent, FollowUp, Reason, State
+from jobbridge.placements.services import application_create, application_move, followup_record
 
-from . import rollups
-from .models import Application, ApplicationEvent, FollowUp, Reason, State
-from .services import application_create, application_move, followup_record
+from .build import demo_enterprises
 
 FORWARD = (State.CONTACTED, State.INTERVIEW, State.OFFER, State.HIRED, State.ARRIVED)
 # Share of applications that get at least this far (the rest are refused, withdrawn or still open).
@@ -180,8 +181,6 @@ def _counts() -> dict[str, int]:
 def clear() -> int:
     """Delete the applications of demo people or at demo enterprises (before a demo reset: the
     foreign keys protect seekers and postings that have applications). Returns how many."""
-    from jobbridge.demo.build import demo_enterprises
-
     qs = Application.objects.filter(seeker__source=Seeker.Source.DEMO) | Application.objects.filter(
         posting__enterprise__in=demo_enterprises()
     )

@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
+from jobbridge.demo import returns as demo
 from jobbridge.people.models import Seeker
-from jobbridge.returns import demo
 from jobbridge.returns.models import Homecoming
 from jobbridge.returns.selectors import return_report
 from tests.factories import SeekerFactory
