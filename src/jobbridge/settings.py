@@ -227,8 +227,9 @@ LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
 LOGIN_LOCK_MAX_SECONDS = 4 * 60 * 60
 LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("JOBBRIDGE_LOGIN_IP_FAILURE_LIMIT", 50))
 
-# In the database so that counters (self-registration throttling) are shared by every web process;
-# the table is created by migration core 0004.
+# In the database so that what is cached (e.g. an import's progress) is shared by every web
+# process; the table is created by migration core 0004. Not for counters that must not lose
+# counts: its incr() reads and writes back in two statements (the throttles use ThrottleCounter).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "jobbridge_cache"}
 }
