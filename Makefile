@@ -17,6 +17,9 @@ $(BIN)/jobbridge: pyproject.toml
 
 venv: $(BIN)/jobbridge
 
+# A development instance: debug pages, plain HTTP, the published demo accounts. Production (no
+# JOBBRIDGE_DEBUG) is the settings' default; README.md "Serving" says how to run one.
+demo: export JOBBRIDGE_DEBUG = 1
 demo: venv
 	$(BIN)/jobbridge migrate --no-input -v0
 	$(BIN)/jobbridge demo --seekers $(DEMO_SEEKERS) --enterprises $(DEMO_ENTERPRISES)

@@ -42,6 +42,7 @@ def setup_django(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("JOBBRIDGE_VAR_DIR", "/tmp/jb-bench-var")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobbridge.settings")
+    os.environ.setdefault("JOBBRIDGE_DEBUG", "1")  # a development instance (production is the default)
     import django
 
     django.setup()

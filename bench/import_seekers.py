@@ -139,6 +139,7 @@ def generate(path: Path, rows: int, bad_share: float, seed: int = 7) -> int:
 # -- phases run in child processes ---------------------------------------------------------------
 def _django():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobbridge.settings")
+    os.environ.setdefault("JOBBRIDGE_DEBUG", "1")  # a development instance (production is the default)
     import django
 
     django.setup()

@@ -71,6 +71,7 @@ def setup(url: str, seekers: int, build: bool = True) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("JOBBRIDGE_VAR_DIR", "/tmp/jb-lean-bench-var")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobbridge.settings")
+    os.environ.setdefault("JOBBRIDGE_DEBUG", "1")  # a development instance (production is the default)
     try:
         with psycopg.connect(url) as conn:
             (n,) = conn.execute("SELECT count(*) FROM people_seeker").fetchone()
@@ -340,7 +341,13 @@ def main() -> None:
     n = Seeker.objects.count()
     probe = f"/api/seekers/{lo}/recommendations?top={k}"
 
-    env = dict(os.environ, JOBBRIDGE_DEBUG="0", JOBBRIDGE_ALLOWED_HOSTS="127.0.0.1,localhost")
+    # Production settings over plain HTTP on the loopback: no redirect to HTTPS.
+    env = dict(
+        os.environ,
+        JOBBRIDGE_DEBUG="0",
+        JOBBRIDGE_SSL_REDIRECT="0",
+        JOBBRIDGE_ALLOWED_HOSTS="127.0.0.1,localhost",
+    )
     tmp = tempfile.mkdtemp(prefix="jb-bench-orm-")
     Path(tmp, "bench_orm_settings.py").write_text(
         "from jobbridge.settings import *  # noqa: F403\n\nMATCHING_LEAN_READS = False\n"

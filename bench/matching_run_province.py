@@ -77,6 +77,7 @@ def main() -> None:
     os.environ["DATABASE_URL"] = args.url
     os.environ.setdefault("JOBBRIDGE_VAR_DIR", "/tmp/jb-province-bench-var")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobbridge.settings")
+    os.environ.setdefault("JOBBRIDGE_DEBUG", "1")  # a development instance (production is the default)
     import django
 
     django.setup()

@@ -45,6 +45,7 @@ def main() -> None:
     os.environ.setdefault("JOBBRIDGE_VAR_DIR", "/tmp/jobbridge-bench-surfaces")
     os.environ.pop("DATABASE_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobbridge.settings")
+    os.environ.setdefault("JOBBRIDGE_DEBUG", "1")  # a development instance (production is the default)
     import django
 
     django.setup()

@@ -79,6 +79,7 @@ def main() -> None:
         tmp = Path(tmp_name)
         database = fresh_database(tmp)
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobbridge.settings")
+        os.environ.setdefault("JOBBRIDGE_DEBUG", "1")  # a development instance (production is the default)
         import django
 
         django.setup()

@@ -45,6 +45,7 @@ def ensure_database(url: str) -> None:
 def setup(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobbridge.settings")
+    os.environ.setdefault("JOBBRIDGE_DEBUG", "1")  # a development instance (production is the default)
     os.environ.setdefault("JOBBRIDGE_VAR_DIR", "/tmp/transfers-var")
     import django
 

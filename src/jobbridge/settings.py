@@ -2,14 +2,21 @@
 
 Everything that differs between a laptop and a deployment comes from the environment:
 DATABASE_URL, JOBBRIDGE_SECRET_KEY, JOBBRIDGE_PII_KEYS, JOBBRIDGE_PII_HASH_KEY, JOBBRIDGE_DEBUG,
-JOBBRIDGE_ALLOWED_HOSTS. Without them a development instance generates its own keys into var/
-(never committed), so no secret lives in the repository.
+JOBBRIDGE_ALLOWED_HOSTS, and the serving settings below (README.md, "Serving"). Without the keys
+a development instance generates its own into var/ (never committed), so no secret lives in the
+repository.
+
+Production is the default: DEBUG is on only with JOBBRIDGE_DEBUG=1 (``make demo`` and the tests
+set it), and without it cookies are Secure, HTTP is redirected to HTTPS and HSTS is sent.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from jobbridge.core.localkeys import local_secret
@@ -17,9 +24,26 @@ from jobbridge.core.localkeys import local_secret
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("JOBBRIDGE_VAR_DIR", Path.cwd() / "var"))
 
-DEBUG = os.environ.get("JOBBRIDGE_DEBUG", "1") == "1"
+
+def env_flag(name: str, default: bool) -> bool:
+    """A yes/no setting: 1/true/yes/on or 0/false/no/off; unset or empty keeps the default."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ImproperlyConfigured(f"{name}={value!r}: expected 1 or 0")
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [v.strip() for v in os.environ.get(name, default).split(",") if v.strip()]
+
+
+DEBUG = env_flag("JOBBRIDGE_DEBUG", False)
 SECRET_KEY = os.environ.get("JOBBRIDGE_SECRET_KEY") or local_secret(VAR_DIR, "django-secret", 50)
-ALLOWED_HOSTS = os.environ.get("JOBBRIDGE_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
+ALLOWED_HOSTS = env_list("JOBBRIDGE_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 
 # PII vault: Fernet keys (comma-separated, newest first, for rotation) and an HMAC key for look-ups.
 PII_KEYS = (os.environ.get("JOBBRIDGE_PII_KEYS") or local_secret(VAR_DIR, "pii-fernet", kind="fernet")).split(
@@ -38,6 +62,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "csp",
     "jobbridge.core",
     "jobbridge.people",
     "jobbridge.employers",
@@ -54,7 +79,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "jobbridge.core.middleware.TrustedProxies",  # first: REMOTE_ADDR and HTTPS as the proxy saw them
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "jobbridge.core.middleware.ChineseUnlessChosen",
     "django.middleware.locale.LocaleMiddleware",
@@ -153,12 +180,58 @@ CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-less meta t
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
-# Login throttling: this many failures per username or per address within the window lock it out.
-LOGIN_FAILURE_LIMIT = 5
-LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+# Serving (README.md, "Serving"): secure unless debugging, each switch overridable.
+# Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (addresses or CIDR
+# networks); nobody else's are (core.middleware.TrustedProxies).
+TRUSTED_PROXIES = env_list("JOBBRIDGE_TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"JOBBRIDGE_TRUSTED_PROXIES: {_proxy!r} is not an address or network"
+        ) from None
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = env_flag("JOBBRIDGE_SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_flag("JOBBRIDGE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("JOBBRIDGE_HSTS_SECONDS") or (0 if DEBUG else 365 * 24 * 3600))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("JOBBRIDGE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_flag("JOBBRIDGE_HSTS_PRELOAD", not DEBUG)
+CSRF_TRUSTED_ORIGINS = env_list("JOBBRIDGE_CSRF_TRUSTED_ORIGINS")
+# A working day, not Django's two weeks: a shared office computer left signed in expires.
+SESSION_COOKIE_AGE = int(float(os.environ.get("JOBBRIDGE_SESSION_HOURS") or 12) * 3600)
 
-# In the database so that counters (self-registration throttling) are shared by every web process;
-# the table is created by migration core 0004.
+# Content-Security-Policy (django-csp): every script and style comes from our own static files
+# (vendored HTMX and ECharts, the apps' scripts); no inline script, style element or attribute,
+# no eval, no other origin. Pages draw charts from json_script data blocks, which are not code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Login throttling (core/throttle.py): this many failures on an account within the window lock
+# it for the window, each further lock twice as long up to the maximum; an address is refused
+# after LOGIN_IP_FAILURE_LIMIT failures within the window (high: an office shares one address).
+LOGIN_FAILURE_LIMIT = int(os.environ.get("JOBBRIDGE_LOGIN_FAILURE_LIMIT", 5))
+LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+LOGIN_LOCK_MAX_SECONDS = 4 * 60 * 60
+LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("JOBBRIDGE_LOGIN_IP_FAILURE_LIMIT", 50))
+
+# In the database so that what is cached (e.g. an import's progress) is shared by every web
+# process; the table is created by migration core 0004. Not for counters that must not lose
+# counts: its incr() reads and writes back in two statements (the throttles use ThrottleCounter).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "jobbridge_cache"}
 }

@@ -64,7 +64,7 @@ def test_clerk_imports_roster_and_finds_person(page, live_server, tmp_path):
     # HTMX swaps the results in without a page load; the other imported person drops out.
     results = page.locator("#seeker-results")
     results.get_by_role("link", name="马青松").wait_for()
-    page.wait_for_function("!document.querySelector('#seeker-results').innerText.includes('韩春梅')")
+    page.wait_for_function("() => !document.querySelector('#seeker-results').innerText.includes('韩春梅')")
     assert "q=" in page.url  # hx-push-url keeps the filter in the address bar
     results.get_by_role("link", name="马青松").click()
     assert "139****1234" in page.locator("main").inner_text()

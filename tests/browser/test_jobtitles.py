@@ -47,4 +47,6 @@ def test_clerk_picks_a_suggestion_and_saves_a_correction(page, live_server):
 
     page.get_by_label("岗位名称").fill("急招小蜜蜂")  # the next time, even with noise around it
     page.locator("#jt-suggestions", has_text="“急招小蜜蜂”").wait_for()
-    page.wait_for_function("document.querySelector('#jt-suggestions .jt-pick').dataset.code === '4-01-02-03'")
+    page.wait_for_function(
+        "() => document.querySelector('#jt-suggestions .jt-pick').dataset.code === '4-01-02-03'"
+    )

@@ -14,8 +14,9 @@ single shape whatever went wrong, and an unexpected failure never leaks a traceb
 import logging
 from typing import Annotated
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import BadRequest, ObjectDoesNotExist, PermissionDenied, SuspiciousOperation
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -129,7 +130,23 @@ def install(api) -> None:
         code = _CODES_BY_STATUS.get(exc.status_code, "error")
         if exc.status_code == 403 and "CSRF" in exc.message:
             code = "csrf_failed"
-        return respond(request, exc.status_code, code, exc.message)
+        fields = ()
+        if exc.status_code == 400 and exc.message.startswith("Cannot parse request body"):
+            fields = [("body", exc.message)]  # ninja's JSON parser: the body as a whole is unreadable
+        return respond(request, exc.status_code, code, exc.message, fields)
+
+    # A body Django cannot read (multipart without a boundary, too large, too many fields) is
+    # what Django itself answers with a 400 on a page; without these it would reach the
+    # catch-all below as a 500.
+    @api.exception_handler(MultiPartParserError)
+    def on_unreadable_multipart(request, exc):
+        message = _("无法读取multipart请求体：%(reason)s") % {"reason": exc}
+        return respond(request, 400, "bad_request", message, [("Content-Type", message)])
+
+    @api.exception_handler(SuspiciousOperation)
+    @api.exception_handler(BadRequest)
+    def on_bad_request(request, exc):
+        return respond(request, 400, "bad_request", _("请求无法处理"), [("body", str(exc))])
 
     @api.exception_handler(Http404)
     def on_not_found(request, exc):
@@ -152,14 +169,18 @@ def install(api) -> None:
 # Pagination ---------------------------------------------------------------------------------
 
 MAX_PAGE = 200
+# The database's OFFSET is a signed 64-bit integer on PostgreSQL and SQLite: a larger one is a
+# driver error (a 500) unless refused here, where the answer names the parameter.
+MAX_OFFSET = 2**63 - 1
 
 
 class Page(LimitOffsetPagination):
-    """limit/offset with a hard maximum, so one request cannot pull a whole register."""
+    """limit/offset with a hard maximum, so one request cannot pull a whole register; both
+    bounded to what the database accepts."""
 
     class Input(Schema):
         limit: int = Field(50, ge=1, le=MAX_PAGE)
-        offset: int = Field(0, ge=0)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
     def __init__(self, **kwargs):
         super().__init__(max_limit=MAX_PAGE, **kwargs)

@@ -11,7 +11,8 @@ PostgreSQL. Everything else goes to Django unchanged, so each case keeps one imp
 * a token not checked by ``lean.BearerToken`` in this process in the last ``lean.TOKEN_TTL`` s
   (Django checks it and keeps the answer; the next request comes here);
 * a Host that ``ALLOWED_HOSTS`` refuses, settings that make the middleware redirect or refuse
-  (``SECURE_SSL_REDIRECT``, ``PREPEND_WWW``, ``DISALLOWED_USER_AGENTS``), or middleware beyond
+  (``SECURE_SSL_REDIRECT`` for a request not over HTTPS, ``PREPEND_WWW``,
+  ``DISALLOWED_USER_AGENTS``), or middleware beyond
   the list this lane was checked against (``CHECKED_MIDDLEWARE``): a new middleware may have to
   see every request, so the lane then steps aside entirely;
 * a seeker missing or out of scope (Django answers the 404), a stored list the selector would
@@ -33,6 +34,8 @@ from django.core import signals
 from django.http import Http404
 from django.http.request import split_domain_port, validate_host
 
+from jobbridge.core.middleware import environ_is_secure
+
 from . import lean
 
 logger = logging.getLogger(__name__)
@@ -42,7 +45,9 @@ QUERY = re.compile(r"(?:top=([1-9][0-9]?|100))?\Z")
 # The middleware this lane was checked against: none of it acts on a cookie-less bearer GET of
 # this path beyond headers, which the lane copies from Django's own answers.
 CHECKED_MIDDLEWARE = (
+    "jobbridge.core.middleware.TrustedProxies",  # only REMOTE_ADDR and X-Forwarded-Proto (see below)
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # a header, the same on every answer of this endpoint
     "django.contrib.sessions.middleware.SessionMiddleware",
     "jobbridge.core.middleware.ChineseUnlessChosen",
     "django.middleware.locale.LocaleMiddleware",
@@ -60,7 +65,6 @@ def lane_open() -> bool:
     return (
         lean.enabled()
         and set(settings.MIDDLEWARE) <= set(CHECKED_MIDDLEWARE)
-        and not settings.SECURE_SSL_REDIRECT
         and not settings.PREPEND_WWW
         and not settings.DISALLOWED_USER_AGENTS
     )
@@ -109,13 +113,17 @@ class FastLane:
             return None
         if settings.USE_X_FORWARDED_HOST and "HTTP_X_FORWARDED_HOST" in environ:
             return None
+        # As Django sees it: HTTPS from the server, or from a trusted proxy's X-Forwarded-Proto.
+        scheme = "https" if environ_is_secure(environ) else environ.get("wsgi.url_scheme")
+        if settings.SECURE_SSL_REDIRECT and scheme != "https":
+            return None  # SecurityMiddleware redirects it
         domain, _port = split_domain_port(environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""))
         allowed = settings.ALLOWED_HOSTS
         if settings.DEBUG and not allowed:
             allowed = [".localhost", "127.0.0.1", "[::1]"]  # as HttpRequest.get_host
         if not domain or not validate_host(domain, allowed):
             return None
-        return int(path.group(1)), int(query.group(1) or 10), auth[7:], environ.get("wsgi.url_scheme")
+        return int(path.group(1)), int(query.group(1) or 10), auth[7:], scheme
 
     def _learning(self, start_response, scheme: str):
         """Django answers; a 200 of this endpoint teaches the lane its headers."""

@@ -3,11 +3,14 @@ two actions, the outbox, the seeker's inbox and preferences, and delivery runs. 
 services and selectors the pages and the CLI use."""
 
 import datetime as dt
+from typing import Annotated
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import AfterValidator
 
 from jobbridge.core.access import require_staff, scoped_get
 from jobbridge.core.apikit import ERRORS, Page
@@ -307,11 +310,23 @@ class PreferenceOut(Schema):
     wechat_bound: bool
 
 
+def _local_time(value: dt.time) -> dt.time:
+    # Quiet hours are a wall-clock window in JOBBRIDGE_NOTIFY_TIME_ZONE; a zone would be dropped
+    # (or fail to compare with the naive times stored), so it is refused with the field named.
+    if value.tzinfo is not None:
+        raise ValueError(_("应为当地时间，不带时区（如 21:00）"))
+    return value
+
+
+# A time of day as the person's clock shows it: "21:00" or "21:00:00", never "21:00Z".
+LocalTime = Annotated[dt.time, AfterValidator(_local_time)]
+
+
 class PreferenceIn(Schema):
     opt_out: list[str] = Field([], description='channel names to refuse; "*" refuses all')
     opt_in: list[str] = Field([], description='channel names to accept again; "*" clears every refusal')
-    quiet_start: dt.time | None = None
-    quiet_end: dt.time | None = None
+    quiet_start: LocalTime | None = None
+    quiet_end: LocalTime | None = None
     clear_quiet: bool = Field(False, description="back to the default quiet hours")
     wechat_openid: str | None = Field(None, max_length=64)
 

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from jobbridge.core import throttle
@@ -114,6 +115,7 @@ def seeker_detail(request, pk: int, revealed: dict | None = None):
     )
 
 
+@never_cache  # clear numbers: no browser or proxy keeps a copy (Cache-Control: no-store)
 @require_POST
 def seeker_reveal(request, pk: int):
     seeker = get_object_or_404(_scoped(request), pk=pk)

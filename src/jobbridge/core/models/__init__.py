@@ -2,6 +2,7 @@ from .audit import AuditEvent
 from .industries import Industry
 from .occupations import Occupation, OccupationAlias
 from .regions import Grid, Region
+from .throttle import ThrottleCounter
 from .tokens import ApiToken
 from .users import Role, User
 
@@ -14,5 +15,6 @@ __all__ = [
     "OccupationAlias",
     "Region",
     "Role",
+    "ThrottleCounter",
     "User",
 ]

@@ -1,6 +1,5 @@
 """Sign-in with throttling, and a language switch that also works before signing in."""
 
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
@@ -15,8 +14,12 @@ from jobbridge.core.audit import client_ip
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
-    """Refuses before checking the password once an account or address is locked out, so a
-    guesser learns nothing from a right password during the lock."""
+    """Reserves its place in the throttle before the password is checked, and refuses without
+    checking it once the account or the address is at its limit, so a guesser learns nothing
+    from a right password during a lock and parallel guesses cannot slip past the count.
+
+    The name counted is the one the form logs in with (its username field normalises to NFKC),
+    case-folded: every spelling of an account counts against it."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -24,20 +27,23 @@ class ThrottledAuthenticationForm(AuthenticationForm):
     }
 
     def clean(self):
-        username = self.data.get("username", "")
-        ip = client_ip(self.request)
-        if throttle.login_blocked(username=username, ip=ip):
+        username = self.cleaned_data.get("username")
+        if username is None or not self.cleaned_data.get("password"):
+            return super().clean()  # nothing will be checked against a hash
+        attempt = throttle.login_begin(username=username, ip=client_ip(self.request))
+        if not attempt.allowed:
             throttle.record_login_failure(username=username, request=self.request, throttled=True)
             raise ValidationError(
-                self.error_messages["throttled"],
-                code="throttled",
-                params={"minutes": settings.LOGIN_FAILURE_WINDOW_SECONDS // 60},
+                self.error_messages["throttled"], code="throttled", params={"minutes": attempt.retry_minutes}
             )
         try:
-            return super().clean()
+            cleaned = super().clean()
         except ValidationError:
+            throttle.login_failed(attempt)
             throttle.record_login_failure(username=username, request=self.request)
             raise
+        throttle.login_succeeded(attempt)
+        return cleaned
 
 
 @method_decorator(sensitive_post_parameters("password"), name="dispatch")

@@ -1,4 +1,6 @@
 /* Charts of the return-to-work report and its embeddable panel (ECharts, vendored).
+   Tooltips are drawn on the canvas (renderMode "richText"): ECharts' HTML tooltips carry style
+   attributes, which the Content-Security-Policy refuses.
    Bars of a drillable breakdown navigate to the same report one level down. */
 (function () {
   "use strict";
@@ -10,9 +12,9 @@
     var chart = echarts.init(el);
     chart.setOption({
       grid: {left: 48, right: 16, top: 24, bottom: opts.rotate ? 80 : 32},
-      tooltip: {trigger: "axis", formatter: function (p) {
+      tooltip: {renderMode: "richText", trigger: "axis", formatter: function (p) {
         var i = p[0].dataIndex;
-        return s.names[i] + "<br>" + pct(s.rates[i]) + " (" + s.went[i] + ")";
+        return s.names[i] + "\n" + pct(s.rates[i]) + " (" + s.went[i] + ")";
       }},
       xAxis: {type: "category", data: s.names, axisLabel: {interval: 0, rotate: opts.rotate || 0}},
       yAxis: {type: "value", max: 100, axisLabel: {formatter: "{value}%"}},
@@ -32,7 +34,7 @@
     var chart = echarts.init(el);
     chart.setOption({
       grid: {left: 56, right: 48, top: 24, bottom: 48},
-      tooltip: {trigger: "axis"},
+      tooltip: {renderMode: "richText", trigger: "axis"},
       xAxis: {type: "category", data: d.dates},
       yAxis: [{type: "value", minInterval: 1}, {type: "value", max: 100, axisLabel: {formatter: "{value}%"}}],
       series: [
