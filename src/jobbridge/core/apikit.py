@@ -130,7 +130,7 @@ def install(api) -> None:
         code = _CODES_BY_STATUS.get(exc.status_code, "error")
         if exc.status_code == 403 and "CSRF" in exc.message:
             code = "csrf_failed"
-        fields = ()
+        fields: list[tuple[str, str]] = []
         if exc.status_code == 400 and exc.message.startswith("Cannot parse request body"):
             fields = [("body", exc.message)]  # ninja's JSON parser: the body as a whole is unreadable
         return respond(request, exc.status_code, code, exc.message, fields)

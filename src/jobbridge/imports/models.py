@@ -47,7 +47,7 @@ class ImportJob(Job):
     )
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
-    objects = ImportJobQuerySet.as_manager()
+    objects = ImportJobQuerySet.as_manager()  # type: ignore[misc]  # a narrower queryset than Job's (django-stubs sees a class variable)
 
     class Meta:
         ordering = ["-created_at", "-id"]

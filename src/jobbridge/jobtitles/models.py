@@ -36,7 +36,7 @@ class TitleBatch(Job):
     )
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
-    objects = TitleBatchQuerySet.as_manager()
+    objects = TitleBatchQuerySet.as_manager()  # type: ignore[misc]  # a narrower queryset than Job's (django-stubs sees a class variable)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -129,10 +129,8 @@ class _Progress:
         now = time.monotonic()
         if force or now - self.last > 0.5 or stage != self.run.stage:
             self.last = now
-            self.run.progress_done, self.run.progress_total, self.run.stage = permille, 1000, stage
-            MatchRun.objects.filter(pk=self.run.pk).update(
-                progress_done=permille, progress_total=1000, stage=stage
-            )
+            self.run.done, self.run.total, self.run.stage = permille, 1000, stage
+            MatchRun.objects.filter(pk=self.run.pk).update(done=permille, total=1000, stage=stage)
 
 
 def province_pairs() -> int:
@@ -201,8 +199,8 @@ def match_run_execute(*, run: MatchRun, progress: Callable[[int, str], None] | N
         report(990, "switching", force=True)
         store.analyze()  # statistics for the new rows before readers plan against them
         store.switch_current(run)
-        run.progress_done, run.stage = 1000, "done"
-        MatchRun.objects.filter(pk=run.pk).update(progress_done=1000, progress_total=1000, stage="done")
+        run.done, run.stage = 1000, "done"
+        MatchRun.objects.filter(pk=run.pk).update(done=1000, total=1000, stage="done")
         if progress:
             progress(1000, "done")
     except Exception as e:

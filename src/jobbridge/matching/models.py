@@ -61,7 +61,7 @@ class MatchRun(Job):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
-    objects = MatchRunQuerySet.as_manager()
+    objects = MatchRunQuerySet.as_manager()  # type: ignore[misc]  # a narrower queryset than Job's (django-stubs sees a class variable)
 
     class Meta:
         ordering = ["-version"]
