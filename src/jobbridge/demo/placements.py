@@ -45,15 +45,15 @@ def populate(rng_seed: int = 2026, *, people: int = 200, today: dt.date | None =
         return {}
     today = min(today or timezone.localdate(), timezone.localdate())
     rng = random.Random(rng_seed)
-    postings = list(
+    open_ids = list(
         Posting.objects.open_on(today)
         .filter(filled__lt=F("headcount"))
         .order_by("pk")
         .values_list("pk", flat=True)[:2000]
     )
-    if not postings:
+    if not open_ids:
         return {}
-    postings = Posting.objects.in_bulk(postings)
+    postings = Posting.objects.in_bulk(open_ids)
     posting_ids = sorted(postings)
     seekers = _pick_seekers(people)
     recruiter = User.objects.filter(username="demo_recruiter", role=Role.RECRUITER).first()

@@ -33,6 +33,11 @@ from jobbridge.people.selectors import seeker_filter, seeker_filter_count
 MAX_LIMIT = 1000
 
 
+def current_diagnoses(s: Seeker) -> list[PriorityDiagnosis]:
+    """The diagnoses in force, as prefetched by ``Command._rows`` (the list page's prefetch)."""
+    return s.current_diagnoses  # type: ignore[attr-defined]  # set by Prefetch(to_attr=...)
+
+
 def seeker_dict(s: Seeker) -> dict:
     """A seeker as the CLI prints it: masked numbers only."""
     return {
@@ -47,7 +52,7 @@ def seeker_dict(s: Seeker) -> dict:
         "residence_region": s.residence_region_id,
         "education": s.education,
         "employment_status": s.employment_status,
-        "priority_groups": [d.criterion for d in s.current_diagnoses],
+        "priority_groups": [d.criterion for d in current_diagnoses(s)],
     }
 
 
@@ -149,7 +154,7 @@ class Command(BaseCommand):
                     "valid_from": x.valid_from.isoformat(),
                     "valid_until": x.valid_until and x.valid_until.isoformat(),
                 }
-                for x in s.current_diagnoses
+                for x in current_diagnoses(s)
             ],
         }
         if opts["json"]:
@@ -163,6 +168,7 @@ class Command(BaseCommand):
             f"  期望月薪 {s.expected_wage or '-'}",
         ]
         lines += [
-            f"  {x.get_criterion_display()} {x.valid_from}~{x.valid_until or ''}" for x in s.current_diagnoses
+            f"  {x.get_criterion_display()} {x.valid_from}~{x.valid_until or ''}"
+            for x in current_diagnoses(s)
         ]
         self.stdout.write("\n".join(lines))
