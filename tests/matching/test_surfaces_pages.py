@@ -133,6 +133,7 @@ def test_phone_visible_to_the_recruiter_after_interest(client, sw):
     client.force_login(sw.recruiter_x)
     response = client.post(reverse("matching:contact", args=[sw.px.pk, sw.a.pk]), **HTMX)
     assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]  # a clear number is never cached
     phone = sw.a.phone_masked[:3]
     assert "马青松" in response.content.decode() and "****" not in response.content.decode()
     assert phone in response.content.decode()

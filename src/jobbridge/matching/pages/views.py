@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from jobbridge.core.errors import ServiceError
@@ -152,6 +153,7 @@ def candidates(request, posting_id: int):
     return render(request, template, context, status=400 if error else 200)
 
 
+@never_cache  # a clear phone number: no browser or proxy keeps a copy (Cache-Control: no-store)
 @require_POST
 def contact(request, posting_id: int, seeker_id: int):
     """Reveal one candidate's phone (audited), when the viewer may see it."""
