@@ -86,7 +86,7 @@ def sign_in(page, base, username):
 
 
 def _world(tmp_path):
-    from jobbridge.imports.engine import import_roster
+    from jobbridge.imports.services import import_roster
 
     from jobbridge.placements.services import application_create, application_move
     from jobbridge.returns.seasons import season_get
