@@ -111,14 +111,17 @@ def test_the_lease_rule_is_the_same_for_every_job(model):
     assert job.status == "failed" and job.error
 
 
-def test_match_run_progress_under_its_old_names_lands_in_the_job_fields():
-    """matching/batch.py writes progress_done/progress_total until it calls job_progress."""
-    run = MatchRun.objects.create(version=1, status="running", progress_done=420, progress_total=1000)
-    assert (run.done, run.total) == (420, 1000)
-    MatchRun.objects.filter(pk=run.pk).update(progress_done=500, progress_total=1000, stage="scoring")
+def test_a_progress_update_renews_the_lease_whoever_writes_it(settings):
+    """A match run writes its progress with its own UPDATE (matching/batch.py's _Progress)."""
+    settings.JOBBRIDGE_JOB_LEASE_SECONDS = 120
+    run = MatchRun.objects.create(version=1, status="running", started_at=_ago(60), heartbeat_at=_ago(60))
+    MatchRun.objects.filter(pk=run.pk).update(done=500, total=1000, stage="scoring")
     run.refresh_from_db()
-    assert (run.done, run.progress_done, run.total, run.stage) == (500, 500, 1000, "scoring")
-    assert run.heartbeat_at is not None  # progress renews the lease
+    assert (run.done, run.total, run.stage) == (500, 1000, "scoring")
+    assert run.heartbeat_at > _ago(1) and fail_stale(MatchRun) == 0
+    MatchRun.objects.filter(pk=run.pk).update(stage="writing")  # not progress: the lease is not renewed
+    MatchRun.objects.filter(pk=run.pk).update(heartbeat_at=_ago(3))
+    assert fail_stale(MatchRun) == 1
 
 
 def test_the_import_pages_show_a_dead_job_as_failed(client):

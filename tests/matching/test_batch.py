@@ -217,9 +217,7 @@ def test_runs_page_run_now_and_progress(client, world):
     response = client.post("/matching/runs/start/", follow=True)
     html = response.content.decode()
     assert "v1" in html and "（当前）" in html
-    MatchRun.objects.create(
-        version=2, status="running", stage="scoring", progress_done=420, progress_total=1000
-    )
+    MatchRun.objects.create(version=2, status="running", stage="scoring", done=420, total=1000)
     fragment = client.get("/matching/runs/progress/").content.decode()
     assert 'hx-get="/matching/runs/progress/"' in fragment and "42%" in fragment
     refused = client.post("/matching/runs/start/", follow=True).content.decode()

@@ -90,7 +90,7 @@ def test_province_run_stores_the_retrieval_lists_as_a_new_version(province):
     assert [p for p, _ in seen] == sorted(p for p, _ in seen) and seen[-1] == (1000, "done")
     assert (800, "scoring") in seen  # the engine's pair counts add up to its total
     run.refresh_from_db()
-    assert (run.progress_done, run.progress_total, run.stage) == (1000, 1000, "done")
+    assert (run.done, run.total, run.stage) == (1000, 1000, "done")
 
     by_seeker, by_posting = stored("s", run), stored("p", run)
     want = expected_seeker_lists(5)

@@ -13,7 +13,8 @@ them, each as one UPDATE of the job's row that also sets the instance:
     job_finish(job, summary=...)       # done (or another end status), with the model's own fields
     job_fail(job, message)             # failed, with the message the page shows
 
-``heartbeat_at`` is the job's lease: ``job_start`` and every ``job_progress`` renew it. A running
+``heartbeat_at`` is the job's lease: ``job_start`` takes it, and every write of progress renews it
+(``job_progress``, or any UPDATE of ``done`` through the job's manager, as a match run's). A running
 job whose heartbeat is older than ``JOBBRIDGE_JOB_LEASE_SECONDS`` (default five minutes) has lost
 its worker (killed, out of memory, the machine restarted); ``fail_stale(Model)`` marks such jobs
 failed, keeping what they committed. The pages and the CLI call it before they show jobs, so
@@ -68,6 +69,13 @@ def stale_q(*, lease: dt.timedelta | None = None, now: dt.datetime | None = None
 
 
 class JobQuerySet(models.QuerySet):
+    def update(self, **values):
+        """A write of progress (``done``) renews the lease, whoever writes it: ``job_progress``
+        or a job's own UPDATE (a match run's ``_Progress``)."""
+        if "done" in values:
+            values.setdefault("heartbeat_at", timezone.now())
+        return super().update(**values)
+
     def active(self):
         return self.filter(status__in=[QUEUED, RUNNING])
 

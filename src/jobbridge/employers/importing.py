@@ -89,7 +89,7 @@ def enterprise_changes(enterprise: Enterprise, data: dict) -> bool:
         **data,
     }
     clean, errors = clean_enterprise(merged)
-    if errors:
+    if errors or clean is None:
         return True  # let the service refuse it with its own message
     park_name = clean.pop("park_name")
     for k, v in clean.items():
@@ -105,7 +105,7 @@ class EnterpriseImporter(RowImporter):
     columns = ENTERPRISE_COLUMNS
     lock_id = 7_301_002
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.first_row: dict[str, int] = {}
 
@@ -121,7 +121,7 @@ class EnterpriseImporter(RowImporter):
                     problems.append(
                         ("uscc", _("与第%(n)d行是同一单位（信用代码相同），以第%(n)d行为准") % {"n": first})
                     )
-            if problems:
+            if problems or clean is None:
                 out.reject(row, problems, labels)
             else:
                 good.append((row, clean["uscc"]))
@@ -197,7 +197,7 @@ def _as_raw(posting: Posting) -> dict:
 
 def posting_changes(posting: Posting, data: dict) -> bool:
     clean, errors = clean_posting({**_as_raw(posting), **data})
-    if errors:
+    if errors or clean is None:
         return True  # the service will refuse it with its own message
     return any(getattr(posting, k) != v for k, v in clean.items())
 
@@ -207,7 +207,7 @@ class PostingImporter(RowImporter):
     columns = POSTING_COLUMNS
     lock_id = 7_301_003
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.first_row: dict[tuple, int] = {}
 

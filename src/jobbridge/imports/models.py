@@ -1,10 +1,15 @@
 """One row per uploaded roster: what was sent, by whom, how far it got and what came of it."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jobbridge.core.jobs import Job, OwnUploadsQuerySet, status_field
+
+if TYPE_CHECKING:
+    from jobbridge.core.importing.engine import Outcome
 
 
 class ImportKind(models.TextChoices):
@@ -46,6 +51,9 @@ class ImportJob(Job):
         verbose_name=_("上传人"),
     )
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    # The full outcome of the run just made, for callers in the same process (the CLI prints
+    # every error); not stored (the summary keeps the first errors, the error workbook all).
+    outcome: "Outcome | None" = None
 
     objects = ImportJobQuerySet.as_manager()  # type: ignore[misc]  # a narrower queryset than Job's (django-stubs sees a class variable)
 

@@ -7,6 +7,7 @@ import logging
 import tempfile
 import uuid
 from pathlib import Path
+from typing import IO
 
 from django.conf import settings
 from django.core.files import File
@@ -133,18 +134,19 @@ class _local_copy:
     """The stored upload as a local path (storages other than the file system get a temporary copy)."""
 
     def __init__(self, job: ImportJob):
-        self.job, self.tmp = job, None
+        self.job = job
+        self.tmp: IO[bytes] | None = None
 
     def __enter__(self) -> str:
         try:
             return self.job.file.path
         except NotImplementedError:
-            self.tmp = tempfile.NamedTemporaryFile(suffix=Path(self.job.file.name).suffix)
+            tmp = self.tmp = tempfile.NamedTemporaryFile(suffix=Path(self.job.file.name or "").suffix)
             with self.job.file.open("rb") as f:
                 for chunk in iter(lambda: f.read(1 << 20), b""):
-                    self.tmp.write(chunk)
-            self.tmp.flush()
-            return self.tmp.name
+                    tmp.write(chunk)
+            tmp.flush()
+            return tmp.name
 
     def __exit__(self, *exc) -> None:
         if self.tmp:

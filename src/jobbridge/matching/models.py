@@ -11,22 +11,9 @@ current and the previous one keeps serving.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jobbridge.core.jobs import DONE, FAILED, Job, JobQuerySet, status_field
-
-# The names matching/batch.py still writes progress under, until it calls core.jobs.job_progress;
-# they map to the job fields (same columns, renamed), so drop both shims below with that change.
-_OLD_PROGRESS = {"progress_done": "done", "progress_total": "total"}
-
-
-class MatchRunQuerySet(JobQuerySet):
-    def update(self, **values):
-        if any(name in values for name in _OLD_PROGRESS):
-            values = {_OLD_PROGRESS.get(k, k): v for k, v in values.items()}
-            values.setdefault("heartbeat_at", timezone.now())  # progress renews the lease
-        return super().update(**values)
+from jobbridge.core.jobs import DONE, FAILED, Job, status_field
 
 
 class MatchRun(Job):
@@ -61,8 +48,6 @@ class MatchRun(Job):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
-    objects = MatchRunQuerySet.as_manager()  # type: ignore[misc]  # a narrower queryset than Job's (django-stubs sees a class variable)
-
     class Meta:
         ordering = ["-version"]
         verbose_name = _("匹配批次")
@@ -76,22 +61,6 @@ class MatchRun(Job):
 
     def __str__(self) -> str:
         return f"v{self.version}"
-
-    @property
-    def progress_done(self) -> int:
-        return self.done
-
-    @progress_done.setter
-    def progress_done(self, value: int) -> None:
-        self.done = value
-
-    @property
-    def progress_total(self) -> int:
-        return self.total
-
-    @progress_total.setter
-    def progress_total(self, value: int) -> None:
-        self.total = value
 
 
 class MatchList(models.Model):

@@ -18,6 +18,9 @@ handful of queries instead of dozens per row. Differences, on purpose:
 * one AuditEvent per import (written by the job service) instead of one per person.
 """
 
+import datetime as dt
+from typing import cast
+
 from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -183,7 +186,7 @@ _OPTIONAL = {
 def clean_rows(rows: list[dict]) -> list[tuple]:
     """(clean, [(field, message)], id_cipher, phone_cipher) per raw row: the CPU-bound part of a
     batch, run in worker processes for large rosters (see ``core.importing.parallel``)."""
-    out = []
+    out: list[tuple] = []
     for values in rows:
         clean, errors = clean_seeker(values)
         if clean is None:
@@ -217,9 +220,9 @@ class SeekerImporter(RowImporter):
             code: (pk, town) for code, pk, town in Grid.objects.values_list("code", "id", "township_id")
         }
         self.townships = {pk: town for pk, town in self.grids.values()}
-        role = getattr(self.actor, "role", None)
+        commissioner = self.actor if getattr(self.actor, "role", None) == Role.COMMISSIONER else None
         self.own_grids = (
-            set(self.actor.grids.values_list("id", flat=True)) if role == Role.COMMISSIONER else None
+            set(commissioner.grids.values_list("id", flat=True)) if commissioner is not None else None
         )
         self.staff = bool(self.actor and is_staff(self.actor))
         self.jurisdiction = Jurisdiction.of(self.actor) if self.staff and self.own_grids is None else None
@@ -268,7 +271,7 @@ class SeekerImporter(RowImporter):
         good = []
         for row, (clean, errors, id_cipher, phone_cipher) in zip(batch, prepared.result(), strict=True):
             clean, grid_id, problems = self._validate(row, clean, errors)
-            if problems:
+            if problems or clean is None:
                 out.reject(row, problems, labels)
             else:
                 self.ciphers[clean.id_hash] = (id_cipher, phone_cipher)
@@ -334,14 +337,14 @@ class SeekerImporter(RowImporter):
             return
         if creates:
             insert_rows(Seeker, SEEKER_INSERT, creates)
-            ids = dict(
+            new_ids = dict(
                 Seeker.objects.filter(id_hash__in=[p[0] for p in pending if p[2]]).values_list(
                     "id_hash", "id"
                 )
             )
             for p in pending:
                 if p[2]:
-                    p[0] = ids[p[0]]
+                    p[0] = new_ids[p[0]]
         if updates:
             Seeker.objects.bulk_update(
                 updates, [*TRACKED, "phone_cipher", "phone_masked", "updated_at"], batch_size=500
@@ -425,11 +428,13 @@ class SeekerImporter(RowImporter):
         """``people.services._apply(update=True)`` without its per-row queries (grids and households pre-fetched)."""
         seeker.name = data.name
         seeker.id_hash, seeker.id_masked = data.id_hash, data.id_masked
-        seeker.gender, seeker.birth_date = data.gender, data.birth_date
+        seeker.gender, seeker.birth_date = data.gender, cast(dt.date, data.birth_date)  # from the ID number
         if data.phone and data.phone_hash != seeker.phone_hash:
             seeker.phone_cipher = self.ciphers[data.id_hash][1]
             seeker.phone_hash, seeker.phone_masked = data.phone_hash, data.phone_masked
-        seeker.hukou_region_id = data.hukou_region_id
+        seeker.hukou_region_id = cast(
+            str, data.hukou_region_id
+        )  # required: the cleaner refuses a row without
         for attr, key in _OPTIONAL.items():
             if key in data.present:
                 setattr(seeker, attr, getattr(data, attr))

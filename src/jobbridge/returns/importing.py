@@ -190,7 +190,7 @@ class HomecomingImporter(RowImporter):
                 if seeker is None:
                     continue
                 seekers[id_hash] = seeker
-            if problems:
+            if problems or clean is None or seeker is None:
                 out.reject(row, problems, labels)
                 continue
             values = clean.values()

@@ -23,7 +23,7 @@ from jobbridge.core import pii
 from jobbridge.core import regions as core_regions
 from jobbridge.core.access import Jurisdiction, is_staff
 from jobbridge.core.fastsql import insert_rows
-from jobbridge.core.identity import clean_text, parse_resident_id
+from jobbridge.core.identity import ResidentId, clean_text, parse_resident_id
 from jobbridge.core.importing.columns import Column
 from jobbridge.core.importing.engine import Outcome, RowImporter
 from jobbridge.core.importing.readers import RawRow
@@ -240,15 +240,16 @@ class TransferImporter(RowImporter):
 
         Returns id_hash -> (seeker id, hukou, residence); rows naming a person who cannot be
         registered (no name or hukou in the row) are rejected here."""
-        wanted: dict[str, object] = {}  # id_hash -> _NewPerson, or the errors refusing it
+        wanted: dict[str, _NewPerson | list[tuple[str, str]]] = {}  # or the problems refusing them
         for row, _clean, rid, id_hash in checked:
             if id_hash in seekers:
                 continue
             if id_hash not in wanted:
                 wanted[id_hash] = _new_person(row.values, rid, id_hash)
-            if isinstance(wanted[id_hash], list):
-                out.reject(row, wanted[id_hash], labels)
-        people = {h: p for h, p in wanted.items() if not isinstance(p, list)}
+            found = wanted[id_hash]
+            if isinstance(found, list):
+                out.reject(row, found, labels)
+        people = {h: p for h, p in wanted.items() if isinstance(p, _NewPerson)}
         if not people:
             return {}
         if self.dry_run:
@@ -291,21 +292,21 @@ class TransferImporter(RowImporter):
                 for p in people.values()
             ],
         )
-        found = _people(people)
-        diagnosis_regions_sync(seeker_ids=[v[0] for v in found.values()])
-        return found
+        registered = _people(people)
+        diagnosis_regions_sync(seeker_ids=[v[0] for v in registered.values()])
+        return registered
 
 
 @dataclass
 class _NewPerson:
     name: str
-    rid: object  # core.identity.ResidentId
+    rid: ResidentId
     id_hash: str
     hukou_region_id: str
     residence_region_id: str
 
 
-def _new_person(values: dict, rid, id_hash: str):
+def _new_person(values: dict, rid: ResidentId, id_hash: str) -> "_NewPerson | list[tuple[str, str]]":
     """A person to register from a transfer row: ``clean_seeker``'s rules for the few fields a
     ledger row carries (the ID number is already parsed). Returns a _NewPerson or the problems."""
     problems = []
@@ -314,7 +315,8 @@ def _new_person(values: dict, rid, id_hash: str):
         problems.append(("name", _("此人尚未登记，须填写姓名以便登记")))
     elif len(name) > 64:
         problems.append(("name", _("姓名过长")))
-    hukou = residence = None
+    hukou: str | None = None
+    residence: str | None = None
     if not clean_text(values.get("hukou_region")):
         problems.append(("hukou_region", _("此人尚未登记，须填写户籍地以便登记")))
     else:
@@ -327,7 +329,7 @@ def _new_person(values: dict, rid, id_hash: str):
             residence = core_regions.resolve(values.get("residence_region"))
         except ValueError as e:
             problems.append(("residence_region", str(e)))
-    if problems:
+    if problems or hukou is None:
         return problems
     return _NewPerson(name, rid, id_hash, hukou, residence or hukou)
 

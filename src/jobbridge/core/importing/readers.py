@@ -188,7 +188,7 @@ def _build(kind: str, spec: tuple[Column, ...], grid: list[list], merged: list) 
 def _rows(grid: list[list], header_at: int, columns: dict[int, Column]) -> Iterator[RawRow]:
     for r in range(header_at + 1, len(grid)):
         cells = grid[r]
-        grid[r] = None  # let rows go as they are consumed; a 100,000-row roster holds a lot of cells
+        grid[r] = []  # let rows go as they are consumed; a 100,000-row roster holds a lot of cells
         values, errors = {}, []
         for i, col in columns.items():
             cell = cells[i] if i < len(cells) else None

@@ -120,6 +120,8 @@ class Command(BaseCommand):
                 self._report({"file_error": str(e)}, opts)
                 sys.exit(EXIT_FILE_ERROR)
             job = import_job_run(job=job, progress=progress)
+            if job.outcome is None:  # not run: someone else took the job (never one just created)
+                raise CommandError(_("导入任务未执行"))
             outcome = error_source = job.outcome
         if bar is not None:
             bar.close()
