@@ -87,7 +87,6 @@ def sign_in(page, base, username):
 
 def _world(tmp_path):
     from jobbridge.imports.services import import_roster
-
     from jobbridge.placements.services import application_create, application_move
     from jobbridge.returns.seasons import season_get
     from jobbridge.returns.services import homecoming_record
